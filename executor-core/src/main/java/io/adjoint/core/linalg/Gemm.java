@@ -1,0 +1,63 @@
+package io.adjoint.core.linalg;
+
+import dev.ludovic.netlib.blas.BLAS;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Row-major matrix products through BLAS {@code dgemm} (netlib: native OpenBLAS when the system has
+ * {@code libblas.so.3}, the Java Vector API or plain Java otherwise).
+ *
+ * <p>BLAS is column-major. A row-major M×K array is the same bytes as its K×M transpose in column-major,
+ * so C = A·B (row-major) is computed as Cᵀ = Bᵀ·Aᵀ (column-major) without copying:
+ * {@code dgemm("N", "N", N, M, K, α, B, N, A, K, β, C, N)}.
+ */
+public final class Gemm {
+    private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+    private Gemm() {
+    }
+
+    /** The BLAS implementation in use, e.g. {@code JNIBLAS} or {@code VectorBLAS}. */
+    public static String implementation() {
+        return BLAS_INSTANCE.getClass().getSimpleName();
+    }
+
+    /**
+     * C = α·A·B + β·C, row-major: C_ij = α Σ_k A_ik B_kj + β C_ij. C is modified; it must already be
+     * M×N and must not share storage with A or B. Handles zero-size dimensions (K = 0 gives C = β·C).
+     */
+    public static void mult(double alpha, DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj c) {
+        int m = a.numRows;
+        int k = a.numCols;
+        int n = b.numCols;
+        if (b.numRows != k) {
+            throw new IllegalArgumentException("A is " + m + "×" + k + ", B is " + b.numRows + "×" + n
+                    + ": inner dimensions " + k + " and " + b.numRows + " differ");
+        }
+        if (c.numRows != m || c.numCols != n) {
+            throw new IllegalArgumentException("C is " + c.numRows + "×" + c.numCols + ", A·B is " + m + "×" + n);
+        }
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("C must not be A or B");
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(beta, c);
+            return;
+        }
+        BLAS_INSTANCE.dgemm("N", "N", n, m, k, alpha, b.data, n, a.data, k, beta, c.data, n);
+    }
+
+    private static void scale(double beta, DMatrixRMaj c) {
+        int len = c.getNumElements();
+        if (beta == 0.0) {
+            java.util.Arrays.fill(c.data, 0, len, 0.0);
+        } else {
+            for (int i = 0; i < len; i++) {
+                c.data[i] *= beta;
+            }
+        }
+    }
+}

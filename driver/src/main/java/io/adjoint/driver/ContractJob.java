@@ -1,0 +1,160 @@
+package io.adjoint.driver;
+
+import io.adjoint.core.linalg.JacobianOperand;
+import io.adjoint.core.npy.NpyReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The distributed contraction G = Σ_t A_t ·_2 J_t, i.e.
+ * G[i,j,r,s] = Σ_t Σ_{a,b} A_t[i,j,a,b]·J_t[a,b,r,s], as (p·q)×(k·l) = Σ_t (p·q)×(n_t·m_t) · (n_t·m_t)×(k·l).
+ *
+ * <p>Cost. Driver: reads each header, reads each J_t once (Σ n_t·m_t·k·l doubles in memory, held dense or
+ * sparse by density), broadcasts them once, collects one small report per block; it never holds A or G.
+ * Executors: each holds the broadcast Jacobians once; each task reads its B rows of every A_t straight from
+ * storage (B·n_t·m_t doubles), runs one GEMM per pair (2·B·n_t·m_t·k·l flops), and writes B·k·l doubles
+ * to its byte range of the result. One pass over A, one over G; no shuffle.
+ */
+public final class ContractJob {
+    /** Summary of a finished job. */
+    public static final class Summary {
+        public final RowBlocks blocks;
+        public final String planReason;
+        public final List<String> jacobianKinds;
+        public final double seconds;
+        public final double computeSeconds;
+        public final String outputMode;
+
+        Summary(RowBlocks blocks, String planReason, List<String> kinds, double seconds, double computeSeconds,
+                String outputMode) {
+            this.blocks = blocks;
+            this.planReason = planReason;
+            this.jacobianKinds = kinds;
+            this.seconds = seconds;
+            this.computeSeconds = computeSeconds;
+            this.outputMode = outputMode;
+        }
+    }
+
+    private ContractJob() {
+    }
+
+    /** A test hook's block index from the thread's local properties or the Spark conf; −1 when unset. */
+    static int testHook(JavaSparkContext jsc, String key) {
+        String v = jsc.getLocalProperty(key);
+        if (v == null) {
+            v = jsc.getConf().get(key, "-1");
+        }
+        return Integer.parseInt(v.trim());
+    }
+
+    /**
+     * Runs the job and commits the result atomically: on success the destination holds all of G; on any
+     * failure (thrown out of here) nothing is at the destination and the temporaries are removed.
+     *
+     * @param log where the plan and progress go (stderr in the CLI), or null for silence
+     */
+    public static Summary run(JavaSparkContext jsc, ContractInputs in, PrintStream log) throws IOException {
+        long start = System.nanoTime();
+        ContractRequest req = in.request;
+        Configuration hconf = jsc.hadoopConfiguration();
+        SparkConf sconf = jsc.getConf();
+
+        int t = req.adjoints.size();
+        JacobianOperand[] js = new JacobianOperand[t];
+        List<String> kinds = new ArrayList<>();
+        long broadcastBytes = 0;
+        for (int i = 0; i < t; i++) {
+            DMatrixRMaj m;
+            try (HadoopByteSource src = HadoopByteSource.open(req.jacobians.get(i), hconf)) {
+                m = NpyReader.readAll(src, in.jacobianHeaders[i], 2);
+            }
+            js[i] = JacobianOperand.of(m, req.sparseDensity);
+            broadcastBytes += js[i].bytes();
+            kinds.add(js[i].kind() + " (" + js[i].nonZeros() + " non-zeros)");
+        }
+
+        long rows = in.result.rows();
+        long adjCols = 0;
+        for (int i = 0; i < t; i++) {
+            adjCols = Math.max(adjCols, NpyReader.cols(in.adjointHeaders[i], 2));
+        }
+        boolean local = jsc.isLocal();
+        int parallelism = jsc.defaultParallelism();
+        long execMem = local ? Runtime.getRuntime().maxMemory() : sconf.getSizeAsBytes("spark.executor.memory", "1g");
+        int cores = local ? parallelism : sconf.getInt("spark.executor.cores", 2);
+        BlockPlanner.Plan plan = BlockPlanner.plan(rows, adjCols, in.result.cols(), broadcastBytes, execMem, cores,
+                parallelism, req.rowsPerTask);
+        if (log != null) {
+            log.println("contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
+            log.println("contract: " + plan.reason + "; " + plan.blocks.count() + " tasks");
+        }
+
+        ResultOutput output = ResultOutput.forDestination(req.out, in.result.toArray(), req.overwrite,
+                req.forcePartsOutput, hconf);
+        Broadcast<ContractTaskData> bc = null;
+        String group = "adjoint-contract-" + UUID.randomUUID();
+        BlockProgress progress = null;
+        Thread cleanup = new Thread(() -> output.abort(hconf), "adjoint-abort");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        boolean committed = false;
+        try {
+            output.prepare(hconf);
+            ContractTaskData data = new ContractTaskData(js, req.adjoints.toArray(new String[0]), in.adjointHeaders,
+                    plan.blocks, output, new HadoopConf(hconf), testHook(jsc, "spark.adjoint.test.failFirstAttempt"),
+                    testHook(jsc, "spark.adjoint.test.failAlways"));
+            bc = jsc.broadcast(data);
+            List<Integer> ids = new ArrayList<>(plan.blocks.count());
+            for (int b = 0; b < plan.blocks.count(); b++) {
+                ids.add(b);
+            }
+            if (log != null) {
+                progress = new BlockProgress(group, "contract", plan.blocks, log);
+                jsc.sc().addSparkListener(progress);
+            }
+            jsc.setJobGroup(group, "adjoint contract → " + req.out, true);
+            List<BlockReport> reports = ids.isEmpty() ? List.of()
+                    : jsc.parallelize(ids, ids.size()).mapPartitions(new ContractTask(bc)).collect();
+            if (reports.size() != plan.blocks.count()) {
+                throw new IllegalStateException("expected " + plan.blocks.count() + " block reports, got " + reports.size());
+            }
+            long computeNanos = 0;
+            for (BlockReport r : reports) {
+                computeNanos += r.nanos;
+            }
+            output.commit(hconf, plan.blocks.count());
+            committed = true;
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (log != null) {
+                log.println(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s (%.2f s of task compute)",
+                        req.out, in.result, secs, computeNanos / 1e9));
+            }
+            return new Summary(plan.blocks, plan.reason, kinds, secs, computeNanos / 1e9, output.mode());
+        } finally {
+            if (!committed) {
+                output.abort(hconf);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will run; it only deletes temporaries
+            }
+            jsc.clearJobGroup();
+            if (progress != null) {
+                jsc.sc().removeSparkListener(progress);
+            }
+            if (bc != null) {
+                bc.destroy();
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.adjoint.driver;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * One Spark context per test class, on {@link #master()} (local[2] unless overridden), configured the
+ * way the CLI configures it (Kryo with registration required). Always stopped, and the active and
+ * default sessions cleared, in {@code finally}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SparkTestBase {
+    protected JavaSparkContext jsc;
+
+    protected String master() {
+        return "local[2]";
+    }
+
+    @BeforeAll
+    void startSpark() {
+        SparkConf conf = new SparkConf().setMaster(master()).setAppName(getClass().getSimpleName())
+                .set("spark.ui.showConsoleProgress", "false");
+        jsc = new JavaSparkContext(AdjointSpark.configure(conf));
+        jsc.setLogLevel("WARN");
+    }
+
+    @AfterAll
+    void stopSpark() {
+        try {
+            if (jsc != null) {
+                jsc.stop();
+            }
+        } finally {
+            jsc = null;
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
+    }
+}

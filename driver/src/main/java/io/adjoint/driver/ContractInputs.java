@@ -70,6 +70,7 @@ public final class ContractInputs {
             js.add(ContractionShapes.require4d("a Jacobian", req.jacobians.get(i), jh[i]));
         }
         Shape4 result = ContractionShapes.resultShape(req.adjoints, as, req.jacobians, js);
+        ResultOutput.checkDestination(req.out, req.overwrite, conf);
         long budget = req.broadcastBudget > 0 ? req.broadcastBudget : defaultBudget();
         long total = 0;
         for (int i = 0; i < t; i++) {

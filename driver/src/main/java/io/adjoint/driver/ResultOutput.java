@@ -65,6 +65,21 @@ public abstract class ResultOutput implements Serializable {
      */
     public static ResultOutput forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
             Configuration conf) throws IOException {
+        Path q = checkDestination(dest, overwrite, conf);
+        FileSystem fs = q.getFileSystem(conf);
+        Path parent = q.getParent();
+        String tmpName = "." + q.getName() + ".adjoint-" + UUID.randomUUID();
+        if ("file".equals(fs.getScheme()) && !forceParts) {
+            return new Local(q.toUri().getPath(), parent.toUri().getPath() + "/" + tmpName + ".tmp", shape);
+        }
+        return new Parts(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
+    }
+
+    /**
+     * Checks that {@code dest} can be written: its folder exists, it is not a folder, and it does not
+     * exist unless {@code overwrite}. Returns the qualified path.
+     */
+    public static Path checkDestination(String dest, boolean overwrite, Configuration conf) throws IOException {
         Path p = new Path(dest);
         FileSystem fs = p.getFileSystem(conf);
         Path q = fs.makeQualified(p);
@@ -83,11 +98,7 @@ public abstract class ResultOutput implements Serializable {
                 throw new InvalidInputException("--out " + dest + ": already exists (pass --overwrite to replace it)");
             }
         }
-        String tmpName = "." + q.getName() + ".adjoint-" + UUID.randomUUID();
-        if ("file".equals(fs.getScheme()) && !forceParts) {
-            return new Local(q.toUri().getPath(), parent.toUri().getPath() + "/" + tmpName + ".tmp", shape);
-        }
-        return new Parts(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
+        return q;
     }
 
     /** The destination of a local result, for tests. */

@@ -1,0 +1,82 @@
+package io.adjoint.jobs;
+
+import io.adjoint.core.InvalidInputException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The single entry point: {@code bin/adjoint} runs it with plain {@code java}, and it is the
+ * {@code spark-submit --class}. Exit codes: 0 success; 2 usage or input error (one line on stderr
+ * naming the argument or file, no stack trace); 1 internal failure.
+ */
+@Command(name = "adjoint", mixinStandardHelpOptions = true, version = "adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)",
+        description = "Exact reverse-mode derivatives of matrix-valued functions on Apache Spark.",
+        subcommands = {ContractCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'adjoint COMMAND --help' for the options of a command.",
+            "Exit codes: 0 success, 1 internal failure, 2 usage or input error."})
+public final class Main implements Runnable {
+    public static final int USAGE = 2;
+    public static final int INTERNAL = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: adjoint contract --help)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command line and returns its exit code; never calls System.exit. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        // netlib reports its BLAS choice through java.util.logging at INFO; that is noise for users
+        Logger.getLogger("dev.ludovic.netlib").setLevel(Level.WARNING);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String cmd = ex.getCommandLine().getCommandName();
+            err.println("adjoint" + ("adjoint".equals(cmd) ? "" : " " + cmd) + ": " + oneLine(ex.getMessage()));
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            InvalidInputException bad = findInputError(ex);
+            if (bad != null) {
+                err.println("adjoint " + c.getCommandName() + ": " + oneLine(bad.getMessage()));
+                return USAGE;
+            }
+            err.println("adjoint " + c.getCommandName() + ": internal error: " + oneLine(String.valueOf(ex)));
+            if (System.getenv("ADJOINT_DEBUG") != null) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("(set ADJOINT_DEBUG=1 for the stack trace)");
+            }
+            return INTERNAL;
+        });
+        return cl.execute(args);
+    }
+
+    static InvalidInputException findInputError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InvalidInputException) {
+                return (InvalidInputException) c;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+}

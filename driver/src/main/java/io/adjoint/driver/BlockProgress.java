@@ -1,9 +1,9 @@
 package io.adjoint.driver;
 
-import java.io.PrintStream;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -17,14 +17,14 @@ final class BlockProgress extends SparkListener {
     private final String jobGroup;
     private final String label;
     private final RowBlocks blocks;
-    private final PrintStream out;
+    private final Consumer<String> out;
     private final Set<Integer> stages = new HashSet<>();
     private final Set<Integer> doneBlocks = new HashSet<>();
     private long rowsDone;
     private int lastTenth;
     private final long startNanos = System.nanoTime();
 
-    BlockProgress(String jobGroup, String label, RowBlocks blocks, PrintStream out) {
+    BlockProgress(String jobGroup, String label, RowBlocks blocks, Consumer<String> out) {
         this.jobGroup = jobGroup;
         this.label = label;
         this.blocks = blocks;
@@ -59,7 +59,7 @@ final class BlockProgress extends SparkListener {
             double secs = (System.nanoTime() - startNanos) / 1e9;
             double rate = rowsDone / Math.max(secs, 1e-9);
             double eta = (blocks.rows() - rowsDone) / Math.max(rate, 1e-9);
-            out.println(String.format(Locale.ROOT, "%s: %d/%d blocks (%d%%), %d/%d rows, %.0f rows/s, ETA %.0f s",
+            out.accept(String.format(Locale.ROOT, "%s: %d/%d blocks (%d%%), %d/%d rows, %.0f rows/s, ETA %.0f s",
                     label, doneBlocks.size(), total, doneBlocks.size() * 100L / total, rowsDone, blocks.rows(), rate,
                     eta));
         }

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Matrices;
@@ -44,7 +45,7 @@ public final class ContractBenchmark {
     }
 
     /** Runs the benchmark in {@code dir} (removed afterwards) and prints a Markdown table to {@code out}. */
-    public static void run(JavaSparkContext jsc, Path dir, int reps, PrintStream out, PrintStream log) throws IOException {
+    public static void run(JavaSparkContext jsc, Path dir, int reps, PrintStream out, Consumer<String> log) throws IOException {
         Random rng = new Random(42);
         int[][] sizes = {{1024, 1024, 1024}, {4096, 1024, 1024}};
         out.println("BLAS: " + Gemm.implementation() + "; Spark master " + jsc.master() + "; medians of " + reps + " runs");
@@ -118,7 +119,7 @@ public final class ContractBenchmark {
     }
 
     private static void jobVersusBlockMatrix(JavaSparkContext jsc, Path dir, int reps, Random rng, PrintStream out,
-            PrintStream log) throws IOException {
+            Consumer<String> log) throws IOException {
         int p = 64, q = 64, n = 32, mm = 32, k = 32, l = 32;
         int rows = p * q, inner = n * mm, cols = k * l;
         double[] a = new double[rows * inner];
@@ -166,7 +167,7 @@ public final class ContractBenchmark {
         out.println(String.format(Locale.ROOT, "| speed-up of adjoint over BlockMatrix | %.1f× | |", median(tPeer) / median(tJob)));
         out.println(String.format(Locale.ROOT, "| (task compute inside the job, summed over tasks) | %.2f s | |", median(tCompute)));
         if (log != null) {
-            log.println("bench: " + last.planReason);
+            log.accept("bench: " + last.planReason);
         }
         Files.deleteIfExists(gp);
     }

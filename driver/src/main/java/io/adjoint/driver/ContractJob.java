@@ -3,11 +3,11 @@ package io.adjoint.driver;
 import io.adjoint.core.linalg.JacobianOperand;
 import io.adjoint.core.npy.NpyReader;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -61,9 +61,9 @@ public final class ContractJob {
      * Runs the job and commits the result atomically: on success the destination holds all of G; on any
      * failure (thrown out of here) nothing is at the destination and the temporaries are removed.
      *
-     * @param log where the plan and progress go (stderr in the CLI), or null for silence
+     * @param log receives the plan and progress lines (stderr in the CLI), or null for silence
      */
-    public static Summary run(JavaSparkContext jsc, ContractInputs in, PrintStream log) throws IOException {
+    public static Summary run(JavaSparkContext jsc, ContractInputs in, Consumer<String> log) throws IOException {
         long start = System.nanoTime();
         ContractRequest req = in.request;
         Configuration hconf = jsc.hadoopConfiguration();
@@ -95,8 +95,8 @@ public final class ContractJob {
         BlockPlanner.Plan plan = BlockPlanner.plan(rows, adjCols, in.result.cols(), broadcastBytes, execMem, cores,
                 parallelism, req.rowsPerTask);
         if (log != null) {
-            log.println("contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
-            log.println("contract: " + plan.reason + "; " + plan.blocks.count() + " tasks");
+            log.accept("contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
+            log.accept("contract: " + plan.reason + "; " + plan.blocks.count() + " tasks");
         }
 
         ResultOutput output = ResultOutput.forDestination(req.out, in.result.toArray(), req.overwrite,
@@ -135,7 +135,7 @@ public final class ContractJob {
             committed = true;
             double secs = (System.nanoTime() - start) / 1e9;
             if (log != null) {
-                log.println(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s (%.2f s of task compute)",
+                log.accept(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s (%.2f s of task compute)",
                         req.out, in.result, secs, computeNanos / 1e9));
             }
             return new Summary(plan.blocks, plan.reason, kinds, secs, computeNanos / 1e9, output.mode());

@@ -229,7 +229,10 @@ public abstract class ResultOutput implements Serializable {
         public BlockSink sink(Configuration conf, int block) {
             return (r0, data) -> {
                 Path part = new Path(dir, partName(block));
-                try (FSDataOutputStream out = fs(part, conf).create(part, true)) {
+                FileSystem fs = fs(part, conf);
+                // non-recursive: a straggling task of an aborted job must not re-create the removed folder
+                try (FSDataOutputStream out = fs.createNonRecursive(part, true, 1 << 16,
+                        fs.getDefaultReplication(part), fs.getDefaultBlockSize(part), null)) {
                     NpyWriter.writeTo(out, data.data, 0, data.getNumElements());
                 }
             };

@@ -31,6 +31,9 @@ final class BenchCommand implements Runnable {
                 "BLAS dgemm; then the whole contract job against MLlib BlockMatrix.multiply on the same operands.",
                 "Default master local[2]. Needs about 1 GiB of scratch space under --dir."})
     static final class Contract implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--reps", defaultValue = "5", description = "Repetitions per figure (median reported; default ${DEFAULT-VALUE}).")
         int reps;
 
@@ -47,9 +50,13 @@ final class BenchCommand implements Runnable {
             }
             Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
                     System.getProperty("java.io.tmpdir")), "adjoint-bench-");
+            // The peer, MLlib's BlockMatrix, shuffles Breeze matrices that are not registered with Kryo.
+            spark.conf.add(0, "spark.kryo.registrationRequired=false");
             JavaSparkContext jsc = spark.start("adjoint bench contract");
             try {
-                ContractBenchmark.run(jsc, work.resolve(""), Math.max(1, reps), System.out, spark.quiet ? null : System.err);
+                java.io.PrintWriter err = spec.commandLine().getErr();
+                java.io.PrintStream out = System.out;
+                ContractBenchmark.run(jsc, work, Math.max(1, reps), out, spark.quiet ? null : err::println);
             } finally {
                 jsc.stop();
                 if (dir == null) {

@@ -4,7 +4,6 @@ import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.ContractInputs;
 import io.adjoint.driver.ContractJob;
 import io.adjoint.driver.ContractRequest;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -66,7 +65,7 @@ final class ContractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream err = System.err;
+        java.io.PrintWriter err = spec.commandLine().getErr();
         ContractRequest req = new ContractRequest();
         req.adjoints.addAll(adjoints);
         req.jacobians.addAll(jacobians);
@@ -95,7 +94,7 @@ final class ContractCommand implements Callable<Integer> {
                 req.broadcastBudget = Sizes.parse("spark.adjoint.broadcastBudget", jsc.getConf().get("spark.adjoint.broadcastBudget"));
             }
             ContractInputs in = ContractInputs.prepare(req, jsc.hadoopConfiguration());
-            ContractJob.run(jsc, in, spark.quiet ? null : err);
+            ContractJob.run(jsc, in, spark.quiet ? null : err::println);
         } finally {
             jsc.stop();
         }

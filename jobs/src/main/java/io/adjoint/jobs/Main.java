@@ -42,17 +42,16 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, a) -> {
-            String cmd = ex.getCommandLine().getCommandName();
-            err.println("adjoint" + ("adjoint".equals(cmd) ? "" : " " + cmd) + ": " + oneLine(ex.getMessage()));
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             InvalidInputException bad = findInputError(ex);
             if (bad != null) {
-                err.println("adjoint " + c.getCommandName() + ": " + oneLine(bad.getMessage()));
+                err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(bad.getMessage()));
                 return USAGE;
             }
-            err.println("adjoint " + c.getCommandName() + ": internal error: " + oneLine(String.valueOf(ex)));
+            err.println(c.getCommandSpec().qualifiedName() + ": internal error: " + oneLine(String.valueOf(ex)));
             if (System.getenv("ADJOINT_DEBUG") != null) {
                 ex.printStackTrace(err);
             } else {

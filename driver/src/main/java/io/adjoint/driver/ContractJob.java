@@ -83,6 +83,7 @@ public final class ContractJob {
             kinds.add(js[i].kind() + " (" + js[i].nonZeros() + " non-zeros)");
         }
 
+        long loaded = System.nanoTime();
         long rows = in.result.rows();
         long adjCols = 0;
         for (int i = 0; i < t; i++) {
@@ -122,8 +123,10 @@ public final class ContractJob {
                 jsc.sc().addSparkListener(progress);
             }
             jsc.setJobGroup(group, "adjoint contract → " + req.out, true);
+            long launched = System.nanoTime();
             List<BlockReport> reports = ids.isEmpty() ? List.of()
                     : jsc.parallelize(ids, ids.size()).mapPartitions(new ContractTask(bc)).collect();
+            long tasksDone = System.nanoTime();
             if (reports.size() != plan.blocks.count()) {
                 throw new IllegalStateException("expected " + plan.blocks.count() + " block reports, got " + reports.size());
             }
@@ -133,10 +136,13 @@ public final class ContractJob {
             }
             output.commit(hconf, plan.blocks.count());
             committed = true;
-            double secs = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
+            double secs = (end - start) / 1e9;
             if (log != null) {
-                log.accept(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s (%.2f s of task compute)",
-                        req.out, in.result, secs, computeNanos / 1e9));
+                log.accept(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s: load J %.2f s, plan and broadcast"
+                        + " %.2f s, tasks %.2f s (%.2f s of compute summed over tasks), commit %.2f s", req.out, in.result,
+                        secs, (loaded - start) / 1e9, (launched - loaded) / 1e9, (tasksDone - launched) / 1e9,
+                        computeNanos / 1e9, (end - tasksDone) / 1e9));
             }
             return new Summary(plan.blocks, plan.reason, kinds, secs, computeNanos / 1e9, output.mode());
         } finally {

@@ -27,7 +27,15 @@ public final class HadoopByteSource implements ByteSource {
     public static HadoopByteSource open(String uri, Configuration conf) throws IOException {
         Path p = new Path(uri);
         FileSystem fs = p.getFileSystem(conf);
-        long size = fs.getFileStatus(p).getLen();
+        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem) {
+            // .npy files carry no Hadoop .crc side files; the raw local FS skips the checksum layer
+            fs = ((org.apache.hadoop.fs.LocalFileSystem) fs).getRawFileSystem();
+        }
+        org.apache.hadoop.fs.FileStatus st = fs.getFileStatus(p);
+        if (st.isDirectory()) {
+            throw new IOException(uri + " is a folder, not a .npy file");
+        }
+        long size = st.getLen();
         return new HadoopByteSource(uri, fs.open(p), size);
     }
 

@@ -37,6 +37,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--reps", defaultValue = "5", description = "Repetitions per figure (median reported; default ${DEFAULT-VALUE}).")
         int reps;
 
+        @Option(names = "--rows-per-task", paramLabel = "B", description = "Rows per task of the job (default: the planner's choice).")
+        int rowsPerTask;
+
         @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder, removed after).")
         Path dir;
 
@@ -56,7 +59,7 @@ final class BenchCommand implements Runnable {
             try {
                 java.io.PrintWriter err = spec.commandLine().getErr();
                 java.io.PrintStream out = System.out;
-                ContractBenchmark.run(jsc, work, Math.max(1, reps), out, spark.quiet ? null : err::println);
+                ContractBenchmark.run(jsc, work, Math.max(1, reps), rowsPerTask, out, spark.quiet ? null : err::println);
             } finally {
                 jsc.stop();
                 if (dir == null) {

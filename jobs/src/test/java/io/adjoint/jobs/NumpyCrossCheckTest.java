@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI against {@code numpy.tensordot(A, J, axes=2)} summed over pairs, on shapes NumPy draws from a
  * seed (not chosen here), in several dtypes and orders, to rtol 1e-9. Needs python3 with NumPy
- * ({@code .ci/run} installs it); fails, never skips, without it.
+ * ({@code $ADJOINT_PYTHON}, default {@code python3}; {@code .ci/run} installs it); fails, never skips, without it.
  */
 class NumpyCrossCheckTest {
     @TempDir
@@ -52,7 +52,8 @@ class NumpyCrossCheckTest {
             "print('ok', G.shape)");
 
     String python(String script, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
+        String py = System.getenv().getOrDefault("ADJOINT_PYTHON", "python3");
+        List<String> cmd = new ArrayList<>(List.of(py, "-c", script));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

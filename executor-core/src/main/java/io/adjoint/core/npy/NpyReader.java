@@ -106,8 +106,12 @@ public final class NpyReader {
             src.readFully(start + done * item, buf, 0, k * item);
             ByteBuffer bb = ByteBuffer.wrap(buf, 0, k * item).order(dt.order());
             int base = dstOff + (int) done;
-            for (int j = 0; j < k; j++) {
-                dst[base + j] = dt.get(bb);
+            if (item == 8 && (dt == NpyDtype.F8_LE || dt == NpyDtype.F8_BE)) {
+                bb.asDoubleBuffer().get(dst, base, k); // bulk copy with byte swap when needed
+            } else {
+                for (int j = 0; j < k; j++) {
+                    dst[base + j] = dt.get(bb);
+                }
             }
             done += k;
         }

@@ -1,0 +1,130 @@
+package io.adjoint.core.expr;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An expression tree: inputs by name, number literals, and calls of named functions (operators are
+ * calls too: {@code A @ B} is {@code matmul(A, B)}, {@code A + B} is {@code add}, {@code -A} is
+ * {@code negative}, {@code A.T} is {@code transpose}). Built by {@link Parser#parse} or from Java:
+ *
+ * <pre>
+ *   Expr x = Expr.input("X"), w1 = Expr.input("W1"), b1 = Expr.input("b1");
+ *   Expr h = w1.matmul(x).plus(b1).call("tanh");
+ *   Expr loss = Expr.call("sum", List.of(h.times(h)), 1);   // sum(h * h, 1)
+ * </pre>
+ * Each node remembers the source text and column it came from, for error messages.
+ */
+public final class Expr {
+    /** Node kinds. */
+    public enum Kind { INPUT, NUMBER, CALL }
+
+    public final Kind kind;
+    /** Input name or function name. */
+    public final String name;
+    public final double number;
+    /** Arguments of a call, matrices first, then number literals (split by the function's matrix arity). */
+    public final List<Expr> args;
+    /** Unused by the parser; kept empty. */
+    final double[] literals;
+    /** Source text of this sub-expression (rebuilt for trees made in Java). */
+    public final String text;
+    /** 1-based column where it starts in the source, or 0 for trees made in Java. */
+    public final int column;
+
+    private Expr(Kind kind, String name, double number, List<Expr> args, double[] literals, String text, int column) {
+        this.kind = kind;
+        this.name = name;
+        this.number = number;
+        this.args = args;
+        this.literals = literals;
+        this.text = text;
+        this.column = column;
+    }
+
+    static Expr input(String name, String text, int column) {
+        return new Expr(Kind.INPUT, name, 0, List.of(), new double[0], text, column);
+    }
+
+    static Expr number(double v, String text, int column) {
+        return new Expr(Kind.NUMBER, null, v, List.of(), new double[0], text, column);
+    }
+
+    static Expr call(String fn, List<Expr> args, double[] literals, String text, int column) {
+        return new Expr(Kind.CALL, fn, 0, List.copyOf(args), literals.clone(), text, column);
+    }
+
+    // ---- Java builder API ----
+
+    public static Expr input(String name) {
+        return input(name, name, 0);
+    }
+
+    public static Expr number(double v) {
+        return number(v, format(v), 0);
+    }
+
+    /** {@code fn(args..., literals...)}: number literals (an axis, an exponent) come after the matrices. */
+    public static Expr call(String fn, List<Expr> args, double... literals) {
+        List<Expr> all = new ArrayList<>(args);
+        for (double l : literals) {
+            all.add(number(l));
+        }
+        List<String> parts = new ArrayList<>();
+        for (Expr a : all) {
+            parts.add(a.text);
+        }
+        return call(fn, all, new double[0], fn + "(" + String.join(", ", parts) + ")", 0);
+    }
+
+    public Expr call(String fn, double... literals) {
+        return call(fn, List.of(this), literals);
+    }
+
+    private Expr binary(String fn, String op, Expr other) {
+        return call(fn, List.of(this, other), new double[0], "(" + text + " " + op + " " + other.text + ")", 0);
+    }
+
+    public Expr plus(Expr o) {
+        return binary("add", "+", o);
+    }
+
+    public Expr minus(Expr o) {
+        return binary("subtract", "-", o);
+    }
+
+    public Expr times(Expr o) {
+        return binary("multiply", "*", o);
+    }
+
+    public Expr div(Expr o) {
+        return binary("divide", "/", o);
+    }
+
+    public Expr matmul(Expr o) {
+        return binary("matmul", "@", o);
+    }
+
+    public Expr neg() {
+        return call("negative", List.of(this), new double[0], "-" + text, 0);
+    }
+
+    public Expr t() {
+        return call("transpose", List.of(this), new double[0], text + ".T", 0);
+    }
+
+    static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** "at column N" when known. */
+    String where() {
+        return column > 0 ? " at column " + column : "";
+    }
+
+    @Override
+    public String toString() {
+        return text + (literals.length > 0 ? " " + Arrays.toString(literals) : "");
+    }
+}

@@ -1,0 +1,225 @@
+package io.adjoint.core.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses the expression language into an {@link Expr} tree, with Python's precedence and
+ * associativity:
+ *
+ * <pre>
+ *   sum     := product (('+' | '-') product)*          lowest, left-associative
+ *   product := unary (('*' | '/' | '@') unary)*         left-associative
+ *   unary   := '-' unary | '+' unary | postfix          so - -Z is Z
+ *   postfix := atom ('.T')*                             so -X.T is -(X.T)
+ *   atom    := NUMBER | NAME | NAME '(' args ')' | '(' sum ')'
+ * </pre>
+ * Numbers: {@code 2}, {@code 0.5}, {@code .5}, {@code 1e-3}, {@code 2.5e1}. Errors name the 1-based column.
+ */
+public final class Parser {
+    private final String src;
+    private int pos;
+
+    private Parser(String src) {
+        this.src = src;
+    }
+
+    public static Expr parse(String src) {
+        if (src == null || src.isBlank()) {
+            throw new ExpressionException("expression is empty");
+        }
+        Parser p = new Parser(src);
+        Expr e = p.sum();
+        p.skipWs();
+        if (p.pos < src.length()) {
+            char c = src.charAt(p.pos);
+            throw p.error(c == ')' ? "unbalanced parenthesis: ')' without '('" : "unexpected '" + c + "'");
+        }
+        return e;
+    }
+
+    private ExpressionException error(String what) {
+        return error(what, pos);
+    }
+
+    private ExpressionException error(String what, int at) {
+        return new ExpressionException("syntax error at column " + (at + 1) + ": " + what + " in '" + src + "'");
+    }
+
+    private void skipWs() {
+        while (pos < src.length() && Character.isWhitespace(src.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private boolean peek(char c) {
+        skipWs();
+        return pos < src.length() && src.charAt(pos) == c;
+    }
+
+    private Expr sum() {
+        skipWs();
+        int start = pos;
+        Expr left = product();
+        while (true) {
+            if (peek('+')) {
+                pos++;
+                left = op("add", left, product(), start);
+            } else if (peek('-')) {
+                pos++;
+                left = op("subtract", left, product(), start);
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr product() {
+        skipWs();
+        int start = pos;
+        Expr left = unary();
+        while (true) {
+            if (peek('*')) {
+                pos++;
+                if (peek('*')) {
+                    throw error("'**' is not supported; use pow(A, c)");
+                }
+                left = op("multiply", left, unary(), start);
+            } else if (peek('/')) {
+                pos++;
+                left = op("divide", left, unary(), start);
+            } else if (peek('@')) {
+                pos++;
+                left = op("matmul", left, unary(), start);
+            } else {
+                return left;
+            }
+        }
+    }
+
+    private Expr op(String fn, Expr a, Expr b, int start) {
+        return Expr.call(fn, List.of(a, b), new double[0], src.substring(start, pos).trim(), start + 1);
+    }
+
+    private Expr unary() {
+        skipWs();
+        int start = pos;
+        if (peek('-')) {
+            pos++;
+            Expr inner = unary();
+            String text = src.substring(start, pos).trim();
+            if (inner.kind == Expr.Kind.NUMBER) {
+                return Expr.number(-inner.number, text, start + 1);
+            }
+            return Expr.call("negative", List.of(inner), new double[0], text, start + 1);
+        }
+        if (peek('+')) {
+            pos++;
+            return unary();
+        }
+        return postfix();
+    }
+
+    private Expr postfix() {
+        skipWs();
+        int start = pos;
+        Expr e = atom();
+        while (true) {
+            skipWs();
+            if (pos < src.length() && src.charAt(pos) == '.') {
+                if (pos + 1 < src.length() && src.charAt(pos + 1) == 'T'
+                        && (pos + 2 >= src.length() || !Character.isJavaIdentifierPart(src.charAt(pos + 2)))) {
+                    pos += 2;
+                    e = Expr.call("transpose", List.of(e), new double[0], src.substring(start, pos).trim(), start + 1);
+                    continue;
+                }
+                throw error("after '.', only T (transpose) is supported");
+            }
+            return e;
+        }
+    }
+
+    private Expr atom() {
+        skipWs();
+        if (pos >= src.length()) {
+            throw error("expression ends where an operand was expected");
+        }
+        int start = pos;
+        char c = src.charAt(pos);
+        if (c == '(') {
+            pos++;
+            Expr e = sum();
+            if (!peek(')')) {
+                throw error(pos >= src.length() ? "unbalanced parenthesis: '(' at column " + (start + 1)
+                        + " is never closed" : "expected ')' but found '" + src.charAt(pos) + "'");
+            }
+            pos++;
+            return e;
+        }
+        if (Character.isDigit(c) || (c == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
+            return number();
+        }
+        if (Character.isLetter(c) || c == '_') {
+            while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+                pos++;
+            }
+            String name = src.substring(start, pos);
+            if (peek('(')) {
+                pos++;
+                List<Expr> args = new ArrayList<>();
+                if (!peek(')')) {
+                    while (true) {
+                        args.add(sum());
+                        if (peek(',')) {
+                            pos++;
+                            continue;
+                        }
+                        if (peek(')')) {
+                            break;
+                        }
+                        throw error(pos >= src.length() ? "unbalanced parenthesis: '(' of " + name + " at column "
+                                + (start + 1) + " is never closed" : "expected ',' or ')' in the arguments of " + name);
+                    }
+                }
+                pos++;
+                return Expr.call(name, args, new double[0], src.substring(start, pos), start + 1);
+            }
+            return Expr.input(name, name, start + 1);
+        }
+        if (c == ')') {
+            throw error("unbalanced parenthesis: ')' without '('");
+        }
+        throw error("unexpected '" + c + "'");
+    }
+
+    private Expr number() {
+        int start = pos;
+        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+            pos++;
+        }
+        if (pos < src.length() && src.charAt(pos) == '.') {
+            pos++;
+            while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+                pos++;
+            }
+        }
+        if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+            int save = pos;
+            pos++;
+            if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
+                pos++;
+            }
+            if (pos >= src.length() || !Character.isDigit(src.charAt(pos))) {
+                throw error("malformed number '" + src.substring(start, Math.min(src.length(), pos + 1)) + "'", save);
+            }
+            while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+                pos++;
+            }
+        }
+        if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
+            throw error("a name cannot start with a digit", start);
+        }
+        String t = src.substring(start, pos);
+        return Expr.number(Double.parseDouble(t), t, start + 1);
+    }
+}

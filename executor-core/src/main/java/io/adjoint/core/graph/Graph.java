@@ -1,0 +1,189 @@
+package io.adjoint.core.graph;
+
+import io.adjoint.core.expr.Expr;
+import io.adjoint.core.expr.ExpressionException;
+import io.adjoint.core.graph.ops.Functions;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A compiled expression: nodes in topological order (every argument before its consumer), each with its
+ * shape; an input used twice is one node with two consumers (fan-out). Holds no values and no code, so
+ * it travels to executors as is.
+ */
+public final class Graph implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Node kinds. */
+    public enum Kind { INPUT, CONSTANT, APPLY }
+
+    /** One node. */
+    public static final class Node implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final int id;
+        public final Kind kind;
+        /** Input name or function name. */
+        public final String name;
+        public final double constant;
+        public final int[] args;
+        public final double[] literals;
+        public final Shape2 shape;
+        public final String text;
+
+        Node(int id, Kind kind, String name, double constant, int[] args, double[] literals, Shape2 shape, String text) {
+            this.id = id;
+            this.kind = kind;
+            this.name = name;
+            this.constant = constant;
+            this.args = args;
+            this.literals = literals;
+            this.shape = shape;
+            this.text = text;
+        }
+    }
+
+    private final List<Node> nodes;
+    private final int output;
+    private final Map<String, Integer> inputs;
+    private final String source;
+
+    private Graph(List<Node> nodes, int output, Map<String, Integer> inputs, String source) {
+        this.nodes = nodes;
+        this.output = output;
+        this.inputs = inputs;
+        this.source = source;
+    }
+
+    public List<Node> nodes() {
+        return Collections.unmodifiableList(nodes);
+    }
+
+    public Node node(int id) {
+        return nodes.get(id);
+    }
+
+    public int output() {
+        return output;
+    }
+
+    public Shape2 outputShape() {
+        return nodes.get(output).shape;
+    }
+
+    /** Input name → node id, for the inputs the expression uses, in order of first use. */
+    public Map<String, Integer> inputs() {
+        return Collections.unmodifiableMap(inputs);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Compiles {@code e} against the shapes of the given inputs, checking every shape and name.
+     *
+     * @throws ExpressionException for an undefined input, an unknown function, a literal where a matrix is
+     *     needed (or the reverse), or shapes that do not fit (message shows the sub-expression and shapes)
+     */
+    public static Graph compile(Expr e, Map<String, Shape2> inputShapes, Functions fns) {
+        Builder b = new Builder(inputShapes, fns);
+        int out = b.add(e);
+        return new Graph(b.nodes, out, b.inputIds, e.text);
+    }
+
+    private static final class Builder {
+        final List<Node> nodes = new ArrayList<>();
+        final Map<String, Integer> inputIds = new LinkedHashMap<>();
+        final Map<String, Shape2> shapes;
+        final Functions fns;
+        final Map<String, Integer> constants = new HashMap<>();
+
+        Builder(Map<String, Shape2> shapes, Functions fns) {
+            this.shapes = shapes;
+            this.fns = fns;
+        }
+
+        static String at(Expr e) {
+            return e.column > 0 ? " at column " + e.column : "";
+        }
+
+        int add(Expr e) {
+            switch (e.kind) {
+                case INPUT: {
+                    Integer id = inputIds.get(e.name);
+                    if (id != null) {
+                        return id;
+                    }
+                    Shape2 s = shapes.get(e.name);
+                    if (s == null) {
+                        if (fns.get(e.name) != null) {
+                            throw new ExpressionException("'" + e.name + "'" + at(e) + " is a function; call it as "
+                                    + fns.get(e.name).signature());
+                        }
+                        throw new ExpressionException("undefined input '" + e.name + "'" + at(e) + " (inputs given: "
+                                + (shapes.isEmpty() ? "none" : String.join(", ", new TreeSet<>(shapes.keySet())))
+                                + "; add --input " + e.name + "=FILE.npy)");
+                    }
+                    int nid = nodes.size();
+                    nodes.add(new Node(nid, Kind.INPUT, e.name, 0, new int[0], new double[0], s, e.name));
+                    inputIds.put(e.name, nid);
+                    return nid;
+                }
+                case NUMBER: {
+                    int nid = nodes.size();
+                    nodes.add(new Node(nid, Kind.CONSTANT, null, e.number, new int[0], new double[0], new Shape2(1, 1), e.text));
+                    return nid;
+                }
+                default: {
+                    Function f = fns.get(e.name);
+                    if (f == null) {
+                        throw new ExpressionException("unknown function '" + e.name + "'" + at(e) + "; known: "
+                                + String.join(", ", fns.names()));
+                    }
+                    int arity = f.matrixArity();
+                    if (e.args.size() < arity) {
+                        throw new ExpressionException(e.name + at(e) + " needs " + arity + " matrix argument"
+                                + (arity == 1 ? "" : "s") + ", got " + e.args.size() + ": " + f.signature());
+                    }
+                    int[] args = new int[arity];
+                    Shape2[] argShapes = new Shape2[arity];
+                    for (int i = 0; i < arity; i++) {
+                        args[i] = add(e.args.get(i));
+                        argShapes[i] = nodes.get(args[i]).shape;
+                    }
+                    double[] lits = new double[e.args.size() - arity];
+                    for (int i = 0; i < lits.length; i++) {
+                        Expr l = e.args.get(arity + i);
+                        if (l.kind != Expr.Kind.NUMBER) {
+                            throw new ExpressionException(e.name + at(e) + ": argument " + (arity + i + 1) + " must be a"
+                                    + " number, got '" + l.text + "': " + f.signature());
+                        }
+                        lits[i] = l.number;
+                    }
+                    Shape2 s;
+                    try {
+                        s = f.outputShape(argShapes, lits);
+                    } catch (IllegalArgumentException ex) {
+                        throw new ExpressionException("in '" + e.text + "'" + at(e) + ": " + ex.getMessage());
+                    }
+                    int nid = nodes.size();
+                    nodes.add(new Node(nid, Kind.APPLY, e.name, 0, args, lits, s, e.text));
+                    return nid;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Graph(" + source + ", " + nodes.size() + " nodes, output " + outputShape() + ", inputs "
+                + Arrays.toString(inputs.keySet().toArray()) + ")";
+    }
+}

@@ -1,0 +1,119 @@
+package io.adjoint.core.graph;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The reverse sweep over a block of output rows — the one backward walker.
+ *
+ * <p>For result rows [r0, r1) of the (p·q) × (k·l) Jacobian: the output's adjoint block is rows
+ * [r0, r1) of the identity (B × p·q). Nodes are visited in reverse topological order; each node's adjoint
+ * block V̄ (B × size(v)) is pushed through each argument's local Jacobian with {@code ū += v̄·∂v/∂u}
+ * ({@link LocalJacobian#vjpAdd}); accumulating with += is what sums over every consumer of u. A block is
+ * freed as soon as its node has been processed (inputs being differentiated are kept). Only nodes on a path
+ * to a requested input are touched.
+ */
+public final class ReverseSweep {
+    private ReverseSweep() {
+    }
+
+    /** Which nodes lie on a path from the output down to one of {@code wrt} (including the wrt nodes). */
+    static boolean[] relevant(Graph g, int[] wrt) {
+        int n = g.nodes().size();
+        boolean[] reaches = new boolean[n];
+        for (int w : wrt) {
+            reaches[w] = true;
+        }
+        for (Graph.Node node : g.nodes()) {
+            for (int a : node.args) {
+                if (reaches[a]) {
+                    reaches[node.id] = true;
+                }
+            }
+        }
+        return reaches;
+    }
+
+    /**
+     * Rows [r0, r1) of ∂out/∂x for each input node x in {@code wrt}: one B × size(x) block each (zeros
+     * when the output does not depend on x).
+     */
+    public static DMatrixRMaj[] sweep(Tape tape, int[] wrt, long r0, long r1) {
+        Graph g = tape.graph;
+        int b = Math.toIntExact(r1 - r0);
+        int outId = g.output();
+        int outSize = g.outputShape().size();
+        boolean[] rel = relevant(g, wrt);
+        boolean[] keep = new boolean[g.nodes().size()];
+        for (int w : wrt) {
+            keep[w] = true;
+        }
+        DMatrixRMaj[] adj = new DMatrixRMaj[g.nodes().size()];
+        DMatrixRMaj seed = new DMatrixRMaj(b, outSize);
+        for (int i = 0; i < b; i++) {
+            seed.set(i, (int) (r0 + i), 1.0);
+        }
+        adj[outId] = seed;
+        for (int v = outId; v >= 0; v--) {
+            DMatrixRMaj vbar = adj[v];
+            if (vbar == null || !rel[v]) {
+                continue;
+            }
+            Graph.Node node = g.node(v);
+            if (node.kind == Graph.Kind.APPLY) {
+                LocalJacobian[] js = tape.jacobians[v];
+                for (int i = 0; i < node.args.length; i++) {
+                    int u = node.args[i];
+                    if (!rel[u]) {
+                        continue;
+                    }
+                    if (adj[u] == null) {
+                        adj[u] = new DMatrixRMaj(b, g.node(u).shape.size());
+                    }
+                    js[i].vjpAdd(vbar, adj[u]);
+                }
+            }
+            if (!keep[v]) {
+                adj[v] = null;
+            }
+        }
+        DMatrixRMaj[] out = new DMatrixRMaj[wrt.length];
+        for (int i = 0; i < wrt.length; i++) {
+            out[i] = adj[wrt[i]] != null ? adj[wrt[i]] : new DMatrixRMaj(b, g.node(wrt[i]).shape.size());
+        }
+        return out;
+    }
+
+    /**
+     * The most adjoint columns alive at once during a sweep (per row of the block): the planner's memory
+     * model. Counts the seed, every block from its first write to its node's visit, and the kept wrt blocks.
+     */
+    public static long peakLiveColumns(Graph g, int[] wrt) {
+        boolean[] rel = relevant(g, wrt);
+        boolean[] keep = new boolean[g.nodes().size()];
+        for (int w : wrt) {
+            keep[w] = true;
+        }
+        boolean[] live = new boolean[g.nodes().size()];
+        int outId = g.output();
+        live[outId] = true;
+        long cur = g.outputShape().size();
+        long peak = cur;
+        for (int v = outId; v >= 0; v--) {
+            if (!live[v] || !rel[v]) {
+                continue;
+            }
+            for (int u : g.node(v).args) {
+                if (rel[u] && !live[u]) {
+                    live[u] = true;
+                    cur += g.node(u).shape.size();
+                }
+            }
+            peak = Math.max(peak, cur);
+            if (!keep[v]) {
+                live[v] = false;
+                cur -= g.node(v).shape.size();
+            }
+        }
+        return peak;
+    }
+}

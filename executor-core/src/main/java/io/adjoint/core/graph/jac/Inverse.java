@@ -1,0 +1,50 @@
+package io.adjoint.core.graph.jac;
+
+import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.linalg.Batched;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * ∂Y/∂A for Y = A⁻¹ (n×n): dY = −Y dA Y, so row-major ∂Y/∂A = −(Y ⊗ Yᵀ).
+ *
+ * <pre>
+ *   Ȳ: B×(n·n) → Ā: B×(n·n)      Ā_b += −Yᵀ · Ȳ_b · Yᵀ   (T = Ȳ·Yᵀ: one GEMM; then −Yᵀ·T_b batched)
+ * </pre>
+ * Holds Yᵀ only.
+ */
+public final class Inverse implements LocalJacobian {
+    private static final long serialVersionUID = 1L;
+    private final DMatrixRMaj yt;
+
+    public Inverse(DMatrixRMaj y) {
+        this.yt = new DMatrixRMaj(y.numCols, y.numRows);
+        org.ejml.dense.row.CommonOps_DDRM.transpose(y, yt);
+    }
+
+    @Override
+    public int outSize() {
+        return yt.numRows * yt.numRows;
+    }
+
+    @Override
+    public int inSize() {
+        return outSize();
+    }
+
+    @Override
+    public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
+        int n = yt.numRows;
+        DMatrixRMaj t = new DMatrixRMaj(vbar.numRows, n * n);
+        Batched.rightMultiplyAdd(vbar, n, n, yt, 1.0, t);
+        Batched.leftMultiplyAdd(yt, t, n, n, -1.0, ubar);
+    }
+
+    @Override
+    public DMatrixRMaj dense() {
+        DMatrixRMaj y = new DMatrixRMaj(yt.numCols, yt.numRows);
+        org.ejml.dense.row.CommonOps_DDRM.transpose(yt, y);
+        DMatrixRMaj k = Batched.kron(y, yt);
+        org.ejml.dense.row.CommonOps_DDRM.scale(-1.0, k);
+        return k;
+    }
+}

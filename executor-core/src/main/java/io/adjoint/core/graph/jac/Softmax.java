@@ -1,0 +1,90 @@
+package io.adjoint.core.graph.jac;
+
+import io.adjoint.core.graph.LocalJacobian;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * ∂Y/∂X for Y = softmax(X) along rows (axis 1) or columns (axis 0), X n×m. Within one row (or column)
+ * y = softmax(x): ∂y_j/∂x_k = y_j(δ_jk − y_k); across rows it is zero. Never forms the (n·m)² Jacobian:
+ *
+ * <pre>
+ *   Ȳ: B×(n·m) → X̄: B×(n·m)      X̄_b[i,j] += Y_ij (Ȳ_b[i,j] − Σ_k Ȳ_b[i,k] Y_ik)   (axis 1; axis 0 likewise)
+ * </pre>
+ * Holds Y only.
+ */
+public final class Softmax implements LocalJacobian {
+    private static final long serialVersionUID = 1L;
+    private final DMatrixRMaj y;
+    private final int axis;
+
+    public Softmax(DMatrixRMaj y, int axis) {
+        this.y = y;
+        this.axis = axis;
+    }
+
+    @Override
+    public int outSize() {
+        return y.getNumElements();
+    }
+
+    @Override
+    public int inSize() {
+        return y.getNumElements();
+    }
+
+    @Override
+    public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
+        int n = y.numRows;
+        int m = y.numCols;
+        int nm = n * m;
+        double[] yd = y.data;
+        double[] v = vbar.data;
+        double[] u = ubar.data;
+        for (int r = 0; r < vbar.numRows; r++) {
+            int o = r * nm;
+            if (axis == 1) {
+                for (int i = 0; i < n; i++) {
+                    double s = 0;
+                    for (int j = 0; j < m; j++) {
+                        s += v[o + i * m + j] * yd[i * m + j];
+                    }
+                    for (int j = 0; j < m; j++) {
+                        u[o + i * m + j] += yd[i * m + j] * (v[o + i * m + j] - s);
+                    }
+                }
+            } else {
+                for (int j = 0; j < m; j++) {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += v[o + i * m + j] * yd[i * m + j];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        u[o + i * m + j] += yd[i * m + j] * (v[o + i * m + j] - s);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public DMatrixRMaj dense() {
+        int n = y.numRows;
+        int m = y.numCols;
+        DMatrixRMaj d = new DMatrixRMaj(n * m, n * m);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                int row = i * m + j;
+                if (axis == 1) {
+                    for (int k = 0; k < m; k++) {
+                        d.set(row, i * m + k, y.get(i, j) * ((j == k ? 1 : 0) - y.get(i, k)));
+                    }
+                } else {
+                    for (int k = 0; k < n; k++) {
+                        d.set(row, k * m + j, y.get(i, j) * ((i == k ? 1 : 0) - y.get(k, j)));
+                    }
+                }
+            }
+        }
+        return d;
+    }
+}

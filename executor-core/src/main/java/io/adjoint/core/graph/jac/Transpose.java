@@ -1,0 +1,61 @@
+package io.adjoint.core.graph.jac;
+
+import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Shape2;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * ∂v/∂u for v = uᵀ, u n×m: a permutation, ∂v_{ji}/∂u_{ij} = 1.
+ *
+ * <pre>
+ *   V̄: B×(m·n) → Ū: B×(n·m)       Ū[b, i·m+j] += V̄[b, j·n+i]
+ * </pre>
+ */
+public final class Transpose implements LocalJacobian {
+    private static final long serialVersionUID = 1L;
+    private final Shape2 in;
+
+    public Transpose(Shape2 in) {
+        this.in = in;
+    }
+
+    @Override
+    public int outSize() {
+        return in.size();
+    }
+
+    @Override
+    public int inSize() {
+        return in.size();
+    }
+
+    @Override
+    public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
+        int n = in.rows;
+        int m = in.cols;
+        int nm = n * m;
+        double[] v = vbar.data;
+        double[] u = ubar.data;
+        for (int r = 0; r < vbar.numRows; r++) {
+            int o = r * nm;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    u[o + i * m + j] += v[o + j * n + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public DMatrixRMaj dense() {
+        int n = in.rows;
+        int m = in.cols;
+        DMatrixRMaj d = new DMatrixRMaj(n * m, n * m);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                d.set(j * n + i, i * m + j, 1.0);
+            }
+        }
+        return d;
+    }
+}

@@ -1,0 +1,106 @@
+package io.adjoint.core.graph.ops;
+
+import io.adjoint.core.graph.Evaluated;
+import io.adjoint.core.graph.Function;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.jac.Elementwise;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * {@code A + B}, {@code A - B}, {@code A * B}, {@code A / B} with 2-D NumPy broadcasting: each axis is equal
+ * or 1 in one operand. Local derivatives, elementwise over the output (then summed over broadcast axes by
+ * {@link Elementwise}): add (1, 1), subtract (1, −1), multiply (b, a), divide (1/b, −a/b²).
+ */
+public final class BroadcastBinary implements Function {
+    private final String name;
+    private final char op;
+
+    BroadcastBinary(String name, char op) {
+        this.name = name;
+        this.op = op;
+    }
+
+    static BroadcastBinary[] all() {
+        return new BroadcastBinary[] {new BroadcastBinary("add", '+'), new BroadcastBinary("subtract", '-'),
+            new BroadcastBinary("multiply", '*'), new BroadcastBinary("divide", '/')};
+    }
+
+    /** The operator symbol, for messages. */
+    public char symbol() {
+        return op;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int matrixArity() {
+        return 2;
+    }
+
+    @Override
+    public String signature() {
+        return "A " + op + " B";
+    }
+
+    static int broadcastDim(int a, int b) {
+        if (a == b || b == 1) {
+            return a;
+        }
+        if (a == 1) {
+            return b;
+        }
+        return -1;
+    }
+
+    @Override
+    public Shape2 outputShape(Shape2[] args, double[] literals) {
+        Shape2 a = args[0];
+        Shape2 b = args[1];
+        int r = broadcastDim(a.rows, b.rows);
+        int c = broadcastDim(a.cols, b.cols);
+        if (r < 0 || c < 0) {
+            throw new IllegalArgumentException("shape mismatch: " + a + " " + op + " " + b
+                    + " do not broadcast (each axis must be equal, or 1 in one operand)");
+        }
+        return new Shape2(r, c);
+    }
+
+    @Override
+    public Evaluated apply(DMatrixRMaj[] args, double[] literals) {
+        DMatrixRMaj a = args[0];
+        DMatrixRMaj b = args[1];
+        Shape2 sa = new Shape2(a.numRows, a.numCols);
+        Shape2 sb = new Shape2(b.numRows, b.numCols);
+        Shape2 out = outputShape(new Shape2[] {sa, sb}, literals);
+        int n = out.rows;
+        int m = out.cols;
+        DMatrixRMaj y = new DMatrixRMaj(n, m);
+        double[] ga = op == '*' || op == '/' ? new double[n * m] : null;
+        double[] gb = op == '*' || op == '/' ? new double[n * m] : null;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double x = a.get(a.numRows == 1 ? 0 : i, a.numCols == 1 ? 0 : j);
+                double z = b.get(b.numRows == 1 ? 0 : i, b.numCols == 1 ? 0 : j);
+                int k = i * m + j;
+                switch (op) {
+                    case '+': y.data[k] = x + z; break;
+                    case '-': y.data[k] = x - z; break;
+                    case '*':
+                        y.data[k] = x * z;
+                        ga[k] = z;
+                        gb[k] = x;
+                        break;
+                    default:
+                        y.data[k] = x / z;
+                        ga[k] = 1 / z;
+                        gb[k] = -x / (z * z);
+                }
+            }
+        }
+        double sB = op == '-' ? -1.0 : 1.0;
+        return new Evaluated(y, new Elementwise(out, sa, ga, 1.0), new Elementwise(out, sb, gb, sB));
+    }
+}

@@ -1,0 +1,56 @@
+package io.adjoint.core.graph.ops;
+
+import io.adjoint.core.graph.Function;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * The functions an expression can call: the built-ins, plus every {@link Function} found with
+ * {@link ServiceLoader} on the classpath (a built-in name cannot be replaced).
+ */
+public final class Functions {
+    private final Map<String, Function> byName = new TreeMap<>();
+
+    private Functions() {
+    }
+
+    /** The built-in functions only. */
+    public static List<Function> builtins() {
+        List<Function> l = new ArrayList<>();
+        l.addAll(List.of(UnaryElementwise.all()));
+        l.add(new Pow());
+        l.addAll(List.of(BroadcastBinary.all()));
+        l.addAll(List.of(Structural.all()));
+        return l;
+    }
+
+    /** Built-ins and the user's functions visible to {@code loader}. */
+    public static Functions load(ClassLoader loader) {
+        Functions f = new Functions();
+        for (Function b : builtins()) {
+            f.byName.put(b.name(), b);
+        }
+        for (Function user : ServiceLoader.load(Function.class, loader)) {
+            f.byName.putIfAbsent(user.name(), user);
+        }
+        return f;
+    }
+
+    /** Built-ins and the user's functions on the context class path. */
+    public static Functions standard() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return load(cl != null ? cl : Functions.class.getClassLoader());
+    }
+
+    public Function get(String name) {
+        return byName.get(name);
+    }
+
+    /** Names callable as {@code name(...)} in an expression, sorted; operator-only names included. */
+    public List<String> names() {
+        return new ArrayList<>(byName.keySet());
+    }
+}

@@ -1,0 +1,46 @@
+package io.adjoint.core.graph.ops;
+
+import io.adjoint.core.graph.Evaluated;
+import io.adjoint.core.graph.Function;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.jac.Elementwise;
+import org.ejml.data.DMatrixRMaj;
+
+/** pow(A, c): y_ij = x_ij^c for a number literal c (negative and fractional allowed); d_ij = c·x_ij^(c−1). */
+public final class Pow implements Function {
+    @Override
+    public String name() {
+        return "pow";
+    }
+
+    @Override
+    public int matrixArity() {
+        return 1;
+    }
+
+    @Override
+    public String signature() {
+        return "pow(A, c) with c a number";
+    }
+
+    @Override
+    public Shape2 outputShape(Shape2[] args, double[] literals) {
+        if (literals.length != 1) {
+            throw new IllegalArgumentException("pow needs a number exponent: " + signature());
+        }
+        return args[0];
+    }
+
+    @Override
+    public Evaluated apply(DMatrixRMaj[] args, double[] literals) {
+        double c = literals[0];
+        DMatrixRMaj x = args[0];
+        DMatrixRMaj y = new DMatrixRMaj(x.numRows, x.numCols);
+        double[] d = new double[x.getNumElements()];
+        for (int i = 0; i < d.length; i++) {
+            y.data[i] = Math.pow(x.data[i], c);
+            d[i] = c == 0 ? 0 : c * Math.pow(x.data[i], c - 1);
+        }
+        return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
+    }
+}

@@ -23,6 +23,13 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         kryo.register(BlockReport.class);
         kryo.register(BlockReport[].class);
         kryo.register(RowBlocks.class);
+        kryo.register(TestHooks.class);
+        // The jacobian tape holds LocalJacobians of user ops too (any Serializable class found through
+        // ServiceLoader), so it travels with Java serialization inside Kryo.
+        kryo.register(JacobianTask.Data.class, new JavaSerializer());
+        kryo.register(org.apache.spark.mllib.linalg.distributed.IndexedRow.class);
+        kryo.register(org.apache.spark.mllib.linalg.DenseVector.class);
+        kryo.register(double[][].class);
         kryo.register(ResultOutput.Local.class);
         kryo.register(ResultOutput.Parts.class);
         kryo.register(HadoopConf.class, new JavaSerializer());

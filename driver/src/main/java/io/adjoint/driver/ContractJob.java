@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
@@ -48,14 +46,6 @@ public final class ContractJob {
     private ContractJob() {
     }
 
-    /** A test hook's block index from the thread's local properties or the Spark conf; −1 when unset. */
-    static int testHook(JavaSparkContext jsc, String key) {
-        String v = jsc.getLocalProperty(key);
-        if (v == null) {
-            v = jsc.getConf().get(key, "-1");
-        }
-        return Integer.parseInt(v.trim());
-    }
 
     /**
      * Runs the job and commits the result atomically: on success the destination holds all of G; on any
@@ -67,7 +57,6 @@ public final class ContractJob {
         long start = System.nanoTime();
         ContractRequest req = in.request;
         Configuration hconf = jsc.hadoopConfiguration();
-        SparkConf sconf = jsc.getConf();
 
         int t = req.adjoints.size();
         JacobianOperand[] js = new JacobianOperand[t];
@@ -89,12 +78,7 @@ public final class ContractJob {
         for (int i = 0; i < t; i++) {
             adjCols = Math.max(adjCols, NpyReader.cols(in.adjointHeaders[i], 2));
         }
-        boolean local = jsc.isLocal();
-        int parallelism = jsc.defaultParallelism();
-        long execMem = local ? Runtime.getRuntime().maxMemory() : sconf.getSizeAsBytes("spark.executor.memory", "1g");
-        int cores = local ? parallelism : sconf.getInt("spark.executor.cores", 2);
-        BlockPlanner.Plan plan = BlockPlanner.plan(rows, adjCols, in.result.cols(), broadcastBytes, execMem, cores,
-                parallelism, req.rowsPerTask);
+        BlockPlanner.Plan plan = BlockJobs.plan(jsc, rows, adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask);
         if (log != null) {
             log.accept("contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
             log.accept("contract: " + plan.reason + "; " + plan.blocks.count() + " tasks");
@@ -102,65 +86,23 @@ public final class ContractJob {
 
         ResultOutput output = ResultOutput.forDestination(req.out, in.result.toArray(), req.overwrite,
                 req.forcePartsOutput, hconf);
-        Broadcast<ContractTaskData> bc = null;
-        String group = "adjoint-contract-" + UUID.randomUUID();
-        BlockProgress progress = null;
-        Thread cleanup = new Thread(() -> output.abort(hconf), "adjoint-abort");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        boolean committed = false;
+        ContractTaskData data = new ContractTaskData(js, req.adjoints.toArray(new String[0]), in.adjointHeaders,
+                plan.blocks, output, new HadoopConf(hconf), TestHooks.from(jsc));
+        long launched = System.nanoTime();
+        Broadcast<ContractTaskData> bc = jsc.broadcast(data);
         try {
-            output.prepare(hconf);
-            ContractTaskData data = new ContractTaskData(js, req.adjoints.toArray(new String[0]), in.adjointHeaders,
-                    plan.blocks, output, new HadoopConf(hconf), testHook(jsc, "spark.adjoint.test.failFirstAttempt"),
-                    testHook(jsc, "spark.adjoint.test.failAlways"));
-            bc = jsc.broadcast(data);
-            List<Integer> ids = new ArrayList<>(plan.blocks.count());
-            for (int b = 0; b < plan.blocks.count(); b++) {
-                ids.add(b);
-            }
-            if (log != null) {
-                progress = new BlockProgress(group, "contract", plan.blocks, log);
-                jsc.sc().addSparkListener(progress);
-            }
-            jsc.setJobGroup(group, "adjoint contract → " + req.out, true);
-            long launched = System.nanoTime();
-            List<BlockReport> reports = ids.isEmpty() ? List.of()
-                    : jsc.parallelize(ids, ids.size()).mapPartitions(new ContractTask(bc)).collect();
-            long tasksDone = System.nanoTime();
-            if (reports.size() != plan.blocks.count()) {
-                throw new IllegalStateException("expected " + plan.blocks.count() + " block reports, got " + reports.size());
-            }
-            long computeNanos = 0;
-            for (BlockReport r : reports) {
-                computeNanos += r.nanos;
-            }
-            output.commit(hconf, plan.blocks.count());
-            committed = true;
+            BlockJobs.Result r = BlockJobs.run(jsc, "contract", plan.blocks, List.of(output), new ContractTask(bc), log);
             long end = System.nanoTime();
             double secs = (end - start) / 1e9;
             if (log != null) {
                 log.accept(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s: load J %.2f s, plan and broadcast"
                         + " %.2f s, tasks %.2f s (%.2f s of compute summed over tasks), commit %.2f s", req.out, in.result,
-                        secs, (loaded - start) / 1e9, (launched - loaded) / 1e9, (tasksDone - launched) / 1e9,
-                        computeNanos / 1e9, (end - tasksDone) / 1e9));
+                        secs, (loaded - start) / 1e9, (launched - loaded) / 1e9 + (end - launched - r.tasksNanos
+                        - r.commitNanos) / 1e9, r.tasksNanos / 1e9, r.computeNanos / 1e9, r.commitNanos / 1e9));
             }
-            return new Summary(plan.blocks, plan.reason, kinds, secs, computeNanos / 1e9, output.mode());
+            return new Summary(plan.blocks, plan.reason, kinds, secs, r.computeNanos / 1e9, output.mode());
         } finally {
-            if (!committed) {
-                output.abort(hconf);
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or will run; it only deletes temporaries
-            }
-            jsc.clearJobGroup();
-            if (progress != null) {
-                jsc.sc().removeSparkListener(progress);
-            }
-            if (bc != null) {
-                bc.destroy();
-            }
+            bc.destroy();
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
@@ -45,11 +44,10 @@ final class ContractTask implements FlatMapFunction<Iterator<Integer>, BlockRepo
                 long t0 = System.nanoTime();
                 BlockContraction.compute(sources, headers, Arrays.asList(d.jacobians), r0, r1, scratch, out);
                 long nanos = System.nanoTime() - t0;
-                int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
-                if (b == d.failAlways || (b == d.failFirstAttemptOf && attempt == 0)) {
+                if (d.hooks.shouldFail(b)) {
                     Arrays.fill(out.data, 0, out.getNumElements(), Double.NaN);
                     d.output.sink(d.conf.get(), b).write(r0, out);
-                    throw new IllegalStateException("test hook: block " + b + " fails on attempt " + attempt);
+                    throw TestHooks.failure(b);
                 }
                 d.output.sink(d.conf.get(), b).write(r0, out);
                 done.add(new BlockReport(b, r1 - r0, nanos));

@@ -17,20 +17,16 @@ public final class ContractTaskData implements Serializable {
     final RowBlocks blocks;
     final ResultOutput output;
     final HadoopConf conf;
-    /** Test hook: block whose first attempt fails after writing garbage, or −1. */
-    final int failFirstAttemptOf;
-    /** Test hook: block whose every attempt fails, or −1. */
-    final int failAlways;
+    final TestHooks hooks;
 
     ContractTaskData(JacobianOperand[] jacobians, String[] adjointUris, NpyHeader[] adjointHeaders, RowBlocks blocks,
-            ResultOutput output, HadoopConf conf, int failFirstAttemptOf, int failAlways) {
+            ResultOutput output, HadoopConf conf, TestHooks hooks) {
         this.jacobians = jacobians;
         this.adjointUris = adjointUris;
         this.adjointHeaders = adjointHeaders;
         this.blocks = blocks;
         this.output = output;
         this.conf = conf;
-        this.failFirstAttemptOf = failFirstAttemptOf;
-        this.failAlways = failAlways;
+        this.hooks = hooks;
     }
 }

@@ -56,6 +56,16 @@ public abstract class ResultOutput implements Serializable {
     /** Driver: remove every temporary; never throws. */
     public abstract void abort(Configuration conf);
 
+    /** Driver: remove a committed result again (when a sibling output of the same job failed to commit); never throws. */
+    public void uncommit(Configuration conf) {
+        try {
+            Path p = new Path(destination());
+            p.getFileSystem(conf).delete(p, false);
+        } catch (IOException e) {
+            System.err.println("adjoint: warning: could not remove " + destination() + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Validates the destination and chooses the layout: "local" for the local FileSystem unless
      * {@code forceParts}, else "parts".

@@ -1,0 +1,44 @@
+package io.adjoint.driver;
+
+import java.io.Serializable;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Fault injection for tests, off unless set: {@code spark.adjoint.test.failFirstAttempt=B} makes block B's
+ * first attempt write garbage to its range and fail; {@code spark.adjoint.test.failAlways=B} makes every
+ * attempt fail. Read from the thread's local properties, else the Spark conf.
+ */
+final class TestHooks implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int failFirstAttemptOf;
+    final int failAlways;
+
+    private TestHooks(int failFirstAttemptOf, int failAlways) {
+        this.failFirstAttemptOf = failFirstAttemptOf;
+        this.failAlways = failAlways;
+    }
+
+    static TestHooks from(JavaSparkContext jsc) {
+        return new TestHooks(read(jsc, "spark.adjoint.test.failFirstAttempt"), read(jsc, "spark.adjoint.test.failAlways"));
+    }
+
+    private static int read(JavaSparkContext jsc, String key) {
+        String v = jsc.getLocalProperty(key);
+        if (v == null) {
+            v = jsc.getConf().get(key, "-1");
+        }
+        return Integer.parseInt(v.trim());
+    }
+
+    /** Whether block {@code b} must fail now. */
+    boolean shouldFail(int b) {
+        int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
+        return b == failAlways || (b == failFirstAttemptOf && attempt == 0);
+    }
+
+    static IllegalStateException failure(int b) {
+        int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
+        return new IllegalStateException("test hook: block " + b + " fails on attempt " + attempt);
+    }
+}

@@ -15,11 +15,13 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "adjoint", mixinStandardHelpOptions = true, version = "adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)",
         description = "Exact reverse-mode derivatives of matrix-valued functions on Apache Spark.",
-        subcommands = {ContractCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {JacobianCommand.class, ContractCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'adjoint COMMAND --help' for the options of a command.",
             "Exit codes: 0 success, 1 internal failure, 2 usage or input error."})
 public final class Main implements Runnable {
     public static final int USAGE = 2;
+    /** Held strongly: java.util.logging forgets the level of a logger that has been garbage collected. */
+    private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
     public static final int INTERNAL = 1;
 
     @CommandLine.Spec
@@ -27,7 +29,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: adjoint contract --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: adjoint jacobian --help)");
     }
 
     public static void main(String[] args) {
@@ -37,7 +39,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns its exit code; never calls System.exit. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         // netlib reports its BLAS choice through java.util.logging at INFO; that is noise for users
-        Logger.getLogger("dev.ludovic.netlib").setLevel(Level.WARNING);
+        NETLIB_LOG.setLevel(Level.WARNING);
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

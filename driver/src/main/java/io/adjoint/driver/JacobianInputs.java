@@ -33,17 +33,20 @@ public final class JacobianInputs {
     public final JacobianRequest request;
     public final Graph graph;
     public final Forward forward;
+    /** What executors receive: the forward pass's tape (or, for the benchmark baseline, a densified copy). */
+    public final io.adjoint.core.graph.Tape tape;
     /** wrt names in order, and their node ids in the graph (−1 for an input the expression does not use). */
     public final List<String> wrt;
     public final int[] wrtNodes;
     public final Map<String, Shape2> wrtShapes;
     public final List<String> warnings;
 
-    private JacobianInputs(JacobianRequest request, Graph graph, Forward forward, List<String> wrt, int[] wrtNodes,
-            Map<String, Shape2> wrtShapes, List<String> warnings) {
+    private JacobianInputs(JacobianRequest request, Graph graph, Forward forward, io.adjoint.core.graph.Tape tape,
+            List<String> wrt, int[] wrtNodes, Map<String, Shape2> wrtShapes, List<String> warnings) {
         this.request = request;
         this.graph = graph;
         this.forward = forward;
+        this.tape = tape;
         this.wrt = wrt;
         this.wrtNodes = wrtNodes;
         this.wrtShapes = wrtShapes;
@@ -124,7 +127,14 @@ public final class JacobianInputs {
             }
         }
         Forward f = Forward.run(g, values, fns);
-        return new JacobianInputs(req, g, f, new ArrayList<>(req.wrt), wrtNodes, wrtShapes, warnings);
+        return new JacobianInputs(req, g, f, f.tape, new ArrayList<>(req.wrt), wrtNodes, wrtShapes, warnings);
+    }
+
+    /** The same job with dense explicit local Jacobians on every edge that matters (the naive baseline). */
+    public JacobianInputs withDenseLocalJacobians() {
+        int[] used = java.util.Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
+        return new JacobianInputs(request, graph, forward, forward.tape.densified(used), wrt, wrtNodes, wrtShapes,
+                warnings);
     }
 
     /** An absent folder will be created; an empty one is used; a non-empty one needs --overwrite. */

@@ -95,7 +95,7 @@ public final class JacobianJob {
             in.warnings.forEach(w -> log.accept("jacobian: warning: " + w));
         }
         Shape2 out = in.graph.outputShape();
-        long tapeBytes = serializedBytes(in.forward.tape);
+        long tapeBytes = serializedBytes(in.tape);
         BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
         if (log != null) {
             log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt)
@@ -123,7 +123,7 @@ public final class JacobianJob {
                 outputs.add(ResultOutput.forDestination(new Path(dir, name + ".npy").toString(), shape.toArray(),
                         true, false, hconf));
             }
-            JacobianTask.Data data = new JacobianTask.Data(in.forward.tape, in.wrtNodes, sizes, plan.blocks,
+            JacobianTask.Data data = new JacobianTask.Data(in.tape, in.wrtNodes, sizes, plan.blocks,
                     outputs.toArray(new ResultOutput[0]), new HadoopConf(hconf), TestHooks.from(jsc));
             Broadcast<JacobianTask.Data> bc = jsc.broadcast(data);
             BlockJobs.Result r;
@@ -162,10 +162,10 @@ public final class JacobianJob {
         if (i < 0) {
             throw new IllegalArgumentException(wrt + " was not requested (--wrt " + String.join(",", in.wrt) + ")");
         }
-        BlockPlanner.Plan plan = plan(jsc, in, serializedBytes(in.forward.tape));
+        BlockPlanner.Plan plan = plan(jsc, in, serializedBytes(in.tape));
         int node = in.wrtNodes[i];
         int size = in.wrtShapes.get(wrt).size();
-        JacobianTask.Data data = new JacobianTask.Data(in.forward.tape, new int[] {node}, new int[] {size},
+        JacobianTask.Data data = new JacobianTask.Data(in.tape, new int[] {node}, new int[] {size},
                 plan.blocks, new ResultOutput[0], new HadoopConf(jsc.hadoopConfiguration()), TestHooks.from(jsc));
         Broadcast<JacobianTask.Data> bc = jsc.broadcast(data);
         List<Integer> ids = new ArrayList<>();

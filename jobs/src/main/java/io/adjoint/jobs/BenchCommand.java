@@ -1,6 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.driver.ContractBenchmark;
+import io.adjoint.driver.JacobianBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code adjoint bench}: benchmarks that print the README's tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
-        subcommands = {BenchCommand.Contract.class})
+        subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,6 +61,59 @@ final class BenchCommand implements Runnable {
                 java.io.PrintWriter err = spec.commandLine().getErr();
                 java.io.PrintStream out = System.out;
                 ContractBenchmark.run(jsc, work, Math.max(1, reps), rowsPerTask, out, spark.quiet ? null : err::println);
+            } finally {
+                jsc.stop();
+                if (dir == null) {
+                    try (Stream<Path> s = Files.walk(work)) {
+                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "jacobian", mixinStandardHelpOptions = true,
+            description = {"f(X) = tanh(W2 @ tanh(W1 @ X + b1) + b2), every matrix n×n: the structured jacobian job",
+                "(time to the committed result, task and sweep time, peak heap) against the same job with dense",
+                "explicit local Jacobians. Default master local[2]. The n = 128 result is 2 GiB on disk; run it with",
+                "ADJOINT_DRIVER_MEMORY=900m to see it produced with a driver heap under 1 GiB."})
+    static final class Jacobian implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--sizes", split = ",", defaultValue = "32,64,96,128", description = "Values of n (default ${DEFAULT-VALUE}).")
+        int[] sizes;
+
+        @Option(names = "--dense-max", defaultValue = "64",
+                description = "Largest n for the dense-explicit baseline (default ${DEFAULT-VALUE}; its memory grows as 6·n⁴·8 bytes).")
+        int denseMax;
+
+        @Option(names = "--reps", defaultValue = "3", description = "Repetitions for n < 96 (median reported; default ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder, removed after; needs ~2.2 GiB free for n = 128).")
+        Path dir;
+
+        @Mixin
+        SparkOptions spark;
+
+        @Override
+        public Integer call() throws Exception {
+            if (spark.master == null && System.getProperty("spark.master") == null) {
+                spark.master = "local[2]";
+            }
+            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
+                    System.getProperty("java.io.tmpdir")), "adjoint-bench-");
+            JavaSparkContext jsc = spark.start("adjoint bench jacobian");
+            try {
+                java.io.PrintWriter err = spec.commandLine().getErr();
+                JacobianBenchmark.run(jsc, work, sizes, denseMax, Math.max(1, reps), System.out,
+                        spark.quiet ? null : line -> {
+                            if (line.contains(" wrote ") || line.contains("rows per task")) {
+                                err.println(line);
+                            }
+                        });
             } finally {
                 jsc.stop();
                 if (dir == null) {

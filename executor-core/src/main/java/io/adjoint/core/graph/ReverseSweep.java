@@ -17,7 +17,7 @@ public final class ReverseSweep {
     }
 
     /** Which nodes lie on a path from the output down to one of {@code wrt} (including the wrt nodes). */
-    static boolean[] relevant(Graph g, int[] wrt) {
+    public static boolean[] relevant(Graph g, int[] wrt) {
         int n = g.nodes().size();
         boolean[] reaches = new boolean[n];
         for (int w : wrt) {

@@ -18,6 +18,57 @@ public final class Tape implements Serializable {
         this.jacobians = jacobians;
     }
 
+    /**
+     * The naive baseline: the same tape with the local Jacobian of every edge on a path to {@code wrt}
+     * replaced by its dense (size(v) × size(u)) matrix, contracted by dgemm. For benchmarks and tests.
+     */
+    public Tape densified(int[] wrt) {
+        boolean[] rel = ReverseSweep.relevant(graph, wrt);
+        LocalJacobian[][] d = new LocalJacobian[jacobians.length][];
+        for (Graph.Node n : graph.nodes()) {
+            if (jacobians[n.id] == null) {
+                continue;
+            }
+            d[n.id] = jacobians[n.id].clone();
+            for (int i = 0; i < n.args.length; i++) {
+                if (rel[n.id] && rel[n.args[i]]) {
+                    d[n.id][i] = new DenseLocalJacobian(jacobians[n.id][i].dense());
+                }
+            }
+        }
+        return new Tape(graph, d);
+    }
+
+    /** A local Jacobian held as a dense matrix: Ū += V̄ · J by dgemm. */
+    public static final class DenseLocalJacobian implements LocalJacobian {
+        private static final long serialVersionUID = 1L;
+        private final org.ejml.data.DMatrixRMaj j;
+
+        public DenseLocalJacobian(org.ejml.data.DMatrixRMaj j) {
+            this.j = j;
+        }
+
+        @Override
+        public int outSize() {
+            return j.numRows;
+        }
+
+        @Override
+        public int inSize() {
+            return j.numCols;
+        }
+
+        @Override
+        public void vjpAdd(org.ejml.data.DMatrixRMaj vbar, org.ejml.data.DMatrixRMaj ubar) {
+            io.adjoint.core.linalg.Gemm.mult(1.0, vbar, j, 1.0, ubar);
+        }
+
+        @Override
+        public org.ejml.data.DMatrixRMaj dense() {
+            return j;
+        }
+    }
+
     /** Total bytes the local Jacobians hold (approximate: their dense-equivalent is never formed). */
     public long bytes() {
         // every structured Jacobian holds at most a few matrices of its node's size; a serialized size is

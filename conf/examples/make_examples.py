@@ -1,4 +1,4 @@
-"""Makes the example operands of the README (committed; rerun only to change them).
+"""Makes the example inputs of the README (committed; rerun only to change them).
 
     cd conf/examples && python3 make_examples.py
 
@@ -16,3 +16,8 @@ np.save("A.npy", A)
 np.save("J.npy", J)
 np.save("A2.npy", A2)
 np.save("J2.npy", J2)
+
+# The jacobian example: out = tanh(W @ X + b), W (3, 4), X (4, 5), b (3, 1) broadcast over columns.
+np.save("W.npy", rng.standard_normal((3, 4)))
+np.save("X.npy", rng.standard_normal((4, 5)))
+np.save("b.npy", rng.standard_normal((3, 1)))

@@ -27,6 +27,15 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         // The jacobian tape holds LocalJacobians of user ops too (any Serializable class found through
         // ServiceLoader), so it travels with Java serialization inside Kryo.
         kryo.register(JacobianTask.Data.class, new JavaSerializer());
+        kryo.register(GradcheckJob.Data.class, new JavaSerializer());
+        kryo.register(GradcheckJob.Region.class);
+        kryo.register(GradcheckJob.Probe.class);
+        kryo.register(GradcheckJob.Probe[].class);
+        kryo.register(io.adjoint.core.check.TileStats.class);
+        kryo.register(io.adjoint.core.check.TileStats[].class);
+        kryo.register(io.adjoint.core.check.TileStats.Entry.class);
+        kryo.register(java.util.ArrayList.class);
+        kryo.register(Object[].class);
         kryo.register(org.apache.spark.mllib.linalg.distributed.IndexedRow.class);
         kryo.register(org.apache.spark.mllib.linalg.DenseVector.class);
         kryo.register(double[][].class);

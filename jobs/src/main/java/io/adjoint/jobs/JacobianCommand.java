@@ -61,9 +61,8 @@ final class JacobianCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    @Override
-    public Integer call() throws Exception {
-        JacobianRequest req = new JacobianRequest();
+    /** Parses --expr, --input NAME=PATH, --wrt and the output folder into {@code req}; shared with gradcheck. */
+    static void fill(JacobianRequest req, String expr, List<String> inputs, List<String> wrt, String out, boolean overwrite) {
         req.expr = expr;
         for (String in : inputs) {
             int eq = in.indexOf('=');
@@ -82,6 +81,12 @@ final class JacobianCommand implements Callable<Integer> {
         }
         req.outDir = out;
         req.overwrite = overwrite;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JacobianRequest req = new JacobianRequest();
+        fill(req, expr, inputs, wrt, out, overwrite);
         if (rowsPerTask < 0 || (rowsPerTask == 0 && spec.commandLine().getParseResult().hasMatchedOption("--rows-per-task"))) {
             throw new InvalidInputException("--rows-per-task must be at least 1, got " + rowsPerTask);
         }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "adjoint", mixinStandardHelpOptions = true, version = "adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)",
         description = "Exact reverse-mode derivatives of matrix-valued functions on Apache Spark.",
-        subcommands = {JacobianCommand.class, ContractCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {JacobianCommand.class, GradcheckCommand.class, ContractCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'adjoint COMMAND --help' for the options of a command.",
             "Exit codes: 0 success, 1 internal failure, 2 usage or input error."})
 public final class Main implements Runnable {

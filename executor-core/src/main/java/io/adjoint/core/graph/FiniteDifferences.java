@@ -15,11 +15,20 @@ public final class FiniteDifferences {
 
     /** The (p·q) × size(x) Jacobian of the output with respect to input {@code wrt}, by central differences. */
     public static DMatrixRMaj jacobian(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double h, Functions fns) {
+        return columns(g, inputs, wrt, 0, inputs.get(wrt).getNumElements(), h, fns);
+    }
+
+    /**
+     * Columns [c0, c1) of the central-difference Jacobian: (p·q) × (c1 − c0), two forward passes per column.
+     * Inputs are not modified.
+     */
+    public static DMatrixRMaj columns(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int c0, int c1, double h,
+            Functions fns) {
         DMatrixRMaj x = inputs.get(wrt);
         int outSize = g.outputShape().size();
-        DMatrixRMaj jac = new DMatrixRMaj(outSize, x.getNumElements());
+        DMatrixRMaj jac = new DMatrixRMaj(outSize, c1 - c0);
         Map<String, DMatrixRMaj> in = new HashMap<>(inputs);
-        for (int c = 0; c < x.getNumElements(); c++) {
+        for (int c = c0; c < c1; c++) {
             DMatrixRMaj xp = x.copy();
             xp.data[c] += h;
             in.put(wrt, xp);
@@ -29,9 +38,34 @@ public final class FiniteDifferences {
             in.put(wrt, xm);
             DMatrixRMaj fm = Forward.run(g, in, fns).output();
             for (int r = 0; r < outSize; r++) {
-                jac.set(r, c, (fp.data[r] - fm.data[r]) / (2 * h));
+                jac.set(r, c - c0, (fp.data[r] - fm.data[r]) / (2 * h));
             }
         }
         return jac;
+    }
+
+    /**
+     * The directional derivative J·u ≈ (f(x + h·u) − f(x − h·u)) / (2h) for a direction u over the entries
+     * of input {@code wrt} (flattened row-major): two forward passes. Returns p·q values.
+     */
+    public static double[] directional(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h,
+            Functions fns) {
+        DMatrixRMaj x = inputs.get(wrt);
+        Map<String, DMatrixRMaj> in = new HashMap<>(inputs);
+        DMatrixRMaj xp = x.copy();
+        DMatrixRMaj xm = x.copy();
+        for (int i = 0; i < u.length; i++) {
+            xp.data[i] += h * u[i];
+            xm.data[i] -= h * u[i];
+        }
+        in.put(wrt, xp);
+        DMatrixRMaj fp = Forward.run(g, in, fns).output();
+        in.put(wrt, xm);
+        DMatrixRMaj fm = Forward.run(g, in, fns).output();
+        double[] out = new double[fp.getNumElements()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = (fp.data[r] - fm.data[r]) / (2 * h);
+        }
+        return out;
     }
 }

@@ -38,20 +38,29 @@ public final class ReverseSweep {
      * when the output does not depend on x).
      */
     public static DMatrixRMaj[] sweep(Tape tape, int[] wrt, long r0, long r1) {
-        Graph g = tape.graph;
         int b = Math.toIntExact(r1 - r0);
+        DMatrixRMaj seed = new DMatrixRMaj(b, tape.graph.outputShape().size());
+        for (int i = 0; i < b; i++) {
+            seed.set(i, (int) (r0 + i), 1.0);
+        }
+        return sweepSeeded(tape, wrt, seed);
+    }
+
+    /**
+     * Vector-Jacobian products for an arbitrary block of output adjoints: row b of the result for input x is
+     * seed[b, :] · ∂out/∂x. With seed rows of the identity this is {@link #sweep}; with a random v it gives
+     * vᵀJ for a projection. {@code seed} is B × p·q and is consumed (modified).
+     */
+    public static DMatrixRMaj[] sweepSeeded(Tape tape, int[] wrt, DMatrixRMaj seed) {
+        Graph g = tape.graph;
+        int b = seed.numRows;
         int outId = g.output();
-        int outSize = g.outputShape().size();
         boolean[] rel = relevant(g, wrt);
         boolean[] keep = new boolean[g.nodes().size()];
         for (int w : wrt) {
             keep[w] = true;
         }
         DMatrixRMaj[] adj = new DMatrixRMaj[g.nodes().size()];
-        DMatrixRMaj seed = new DMatrixRMaj(b, outSize);
-        for (int i = 0; i < b; i++) {
-            seed.set(i, (int) (r0 + i), 1.0);
-        }
         adj[outId] = seed;
         for (int v = outId; v >= 0; v--) {
             DMatrixRMaj vbar = adj[v];

@@ -174,4 +174,44 @@ public final class NpyReader {
             done += k;
         }
     }
+
+    /**
+     * Reads columns [c0, c1) of every row of the matricization into {@code out} (rows × (c1 − c0); declared
+     * when null). A C-order file is read with one positional read per row (c1 − c0 elements each); any other
+     * layout is streamed in blocks of rows and sliced, which reads the whole file.
+     */
+    public static DMatrixRMaj readColumns(ByteSource src, NpyHeader h, int rowDims, long c0, long c1, DMatrixRMaj out)
+            throws IOException {
+        long rows = rows(h, rowDims);
+        long cols = cols(h, rowDims);
+        if (c0 < 0 || c1 < c0 || c1 > cols) {
+            throw new IllegalArgumentException("column range [" + c0 + ", " + c1 + ") outside 0.." + cols);
+        }
+        int w = (int) (c1 - c0);
+        if (out == null) {
+            out = new DMatrixRMaj((int) rows, w);
+        } else {
+            out.reshape((int) rows, w);
+        }
+        if (w == 0 || rows == 0) {
+            return out;
+        }
+        int item = h.dtype().itemSize();
+        if (!h.fortranOrder() || isVectorLike(h)) {
+            for (long r = 0; r < rows; r++) {
+                readConverted(src, h.dtype(), h.dataOffset() + (r * cols + c0) * item, w, out.data, (int) (r * w));
+            }
+            return out;
+        }
+        long step = Math.max(1, (8L << 20) / Math.max(1, cols * 8));
+        DMatrixRMaj block = null;
+        for (long r0 = 0; r0 < rows; r0 += step) {
+            long r1 = Math.min(rows, r0 + step);
+            block = readRows(src, h, rowDims, r0, r1, block);
+            for (long r = r0; r < r1; r++) {
+                System.arraycopy(block.data, (int) ((r - r0) * cols + c0), out.data, (int) (r * w), w);
+            }
+        }
+        return out;
+    }
 }

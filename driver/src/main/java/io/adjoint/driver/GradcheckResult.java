@@ -1,0 +1,62 @@
+package io.adjoint.driver;
+
+import io.adjoint.core.check.TileStats;
+import io.adjoint.core.linalg.Shape4;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The outcome for one input: what was compared, the largest errors, the worst entries, the tile grid. */
+public final class GradcheckResult {
+    public final String input;
+    public final Shape4 shape;
+    public String mode;
+    public String modeReason;
+    public long compared;
+    public long failed;
+    public double maxAbs;
+    public double maxRel;
+    public final List<TileStats.Entry> worst = new ArrayList<>();
+    public int tileRows;
+    public int tileCols;
+    /** Largest |analytic − numeric| per tile (row tile, column tile); NaN where not compared. */
+    public double[][] tileMax;
+    /** Probe mode: projections evaluated (including bisection probes) and how many disagreed. */
+    public int probes;
+    public int probesFailed;
+    /** Probe mode: the largest |vᵀJu (analytic) − vᵀJu (numeric)| over the first round of projections. */
+    public double maxProbeError;
+    public final List<String> probeLog = new ArrayList<>();
+    public double seconds;
+    public boolean capped;
+
+    GradcheckResult(String input, Shape4 shape) {
+        this.input = input;
+        this.shape = shape;
+    }
+
+    public boolean passed() {
+        return failed == 0 && probesFailed == 0;
+    }
+
+    /** (i, j, r, s) of a flattened (row, col) entry. */
+    public long[] index(long row, long col) {
+        long q = shape.dim(1);
+        long l = shape.dim(3);
+        return new long[] {row / q, row % q, col / l, col % l};
+    }
+
+    void add(TileStats t, int k) {
+        compared += t.compared;
+        failed += t.failed;
+        maxAbs = Math.max(maxAbs, t.maxAbs);
+        maxRel = Math.max(maxRel, t.maxRel);
+        int tr = (int) (t.r0 / tileRows);
+        int tc = (int) (t.c0 / tileCols);
+        tileMax[tr][tc] = Double.isNaN(tileMax[tr][tc]) ? t.maxAbs : Math.max(tileMax[tr][tc], t.maxAbs);
+        worst.addAll(t.worst);
+        worst.sort((a, b) -> Double.compare(b.absError, a.absError));
+        while (worst.size() > k) {
+            worst.remove(worst.size() - 1);
+        }
+    }
+}

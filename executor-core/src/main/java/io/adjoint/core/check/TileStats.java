@@ -1,0 +1,89 @@
+package io.adjoint.core.check;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The comparison of one tile — result rows [r0, r1) × input columns [c0, c1) of one input's Jacobian —
+ * reduced to a few numbers and the worst entries. This is all that reaches the driver.
+ */
+public final class TileStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** One compared entry (row = i·q + j of the output, col = r·l + s of the input). */
+    public static final class Entry implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final long row;
+        public final long col;
+        public final double analytic;
+        public final double numeric;
+        public final double absError;
+        public final double relError;
+
+        public Entry(long row, long col, double analytic, double numeric) {
+            this.row = row;
+            this.col = col;
+            this.analytic = analytic;
+            this.numeric = numeric;
+            this.absError = Math.abs(analytic - numeric);
+            this.relError = Tolerance.relError(analytic, numeric);
+        }
+    }
+
+    public final long r0;
+    public final long r1;
+    public final long c0;
+    public final long c1;
+    public long compared;
+    public long failed;
+    public double maxAbs;
+    public double maxRel;
+    /** The largest |analytic − numeric| first; at most K. */
+    public final List<Entry> worst = new ArrayList<>();
+
+    public TileStats(long r0, long r1, long c0, long c1) {
+        this.r0 = r0;
+        this.r1 = r1;
+        this.c0 = c0;
+        this.c1 = c1;
+    }
+
+    /** Compares analytic and numeric values of the tile (both (r1−r0) × (c1−c0), row-major), keeping the worst k entries. */
+    public static TileStats compare(long r0, long c0, DMatrixRMaj analytic, DMatrixRMaj numeric, Tolerance tol, int k) {
+        if (analytic.numRows != numeric.numRows || analytic.numCols != numeric.numCols) {
+            throw new IllegalArgumentException("tile shapes differ: " + analytic.numRows + "×" + analytic.numCols + " vs "
+                    + numeric.numRows + "×" + numeric.numCols);
+        }
+        TileStats t = new TileStats(r0, r0 + analytic.numRows, c0, c0 + analytic.numCols);
+        java.util.PriorityQueue<Entry> heap = new java.util.PriorityQueue<>(Comparator.comparingDouble(e -> e.absError));
+        int cols = analytic.numCols;
+        for (int i = 0; i < analytic.getNumElements(); i++) {
+            double a = analytic.data[i];
+            double n = numeric.data[i];
+            double abs = Math.abs(a - n);
+            t.compared++;
+            if (!tol.passes(a, n)) {
+                t.failed++;
+            }
+            if (!(abs <= t.maxAbs)) {
+                t.maxAbs = Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs;
+            }
+            double rel = Tolerance.relError(a, n);
+            if (!(rel <= t.maxRel)) {
+                t.maxRel = Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
+            }
+            if (heap.size() < k || abs > heap.peek().absError || Double.isNaN(abs)) {
+                heap.add(new Entry(r0 + i / cols, c0 + i % cols, a, n));
+                if (heap.size() > k) {
+                    heap.poll();
+                }
+            }
+        }
+        t.worst.addAll(heap);
+        t.worst.sort(Comparator.comparingDouble((Entry e) -> e.absError).reversed());
+        return t;
+    }
+}

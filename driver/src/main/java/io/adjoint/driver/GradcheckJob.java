@@ -227,8 +227,10 @@ public final class GradcheckJob {
                     jr.wrt.add(name);
                     jr.outDir = work.toString();
                     jr.overwrite = true;
+                    long a0 = System.nanoTime();
                     JacobianInputs ji = JacobianInputs.prepare(jr, jsc.hadoopConfiguration(), Functions.standard());
                     JacobianJob.run(jsc, ji, null);
+                    r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
                     analyticUri = new Path(work, name + ".npy").toString();
                     try (HadoopByteSource src = HadoopByteSource.open(analyticUri, jsc.hadoopConfiguration())) {
                         analyticHeader = NpyHeader.read(src);
@@ -247,11 +249,15 @@ public final class GradcheckJob {
                         log.accept("gradcheck: d/d" + name + " " + shape + ": " + r.mode + " (" + r.modeReason + "); tiles "
                                 + r.tileRows + "×" + r.tileCols + ", grid " + nRowTiles + "×" + nColTiles);
                     }
+                    long n0 = System.nanoTime();
                     if ("full".equals(r.mode)) {
                         full(jsc, bc, nRowTiles, nColTiles, r, req.worst);
+                        r.forwardEvals += 2 * shape.cols();
                     } else {
                         probe(jsc, bc, req, nRowTiles, nColTiles, r, log);
+                        r.forwardEvals += 2L * r.probes;
                     }
+                    r.numericSeconds = (System.nanoTime() - n0) / 1e9;
                 } finally {
                     bc.destroy();
                     if (fs.exists(work)) {
@@ -484,6 +490,7 @@ public final class GradcheckJob {
         }).collect();
         for (TileStats t : stats) {
             r.add(t, req.worst);
+            r.forwardEvals += 2 * (t.c1 - t.c0);
         }
         r.probeLog.add(finals.size() + " tile(s) checked in full: " + r.failed + " of " + r.compared + " entries disagree");
         if (log != null) {

@@ -27,6 +27,11 @@ public final class GradcheckResult {
     public double maxProbeError;
     public final List<String> probeLog = new ArrayList<>();
     public double seconds;
+    /** Time of the analytic part (the distributed sweep to a file; 0 for a stored Jacobian or probe mode). */
+    public double analyticSeconds;
+    /** Time of the numeric part and the forward evaluations it made. */
+    public double numericSeconds;
+    public long forwardEvals;
     public boolean capped;
 
     GradcheckResult(String input, Shape4 shape) {

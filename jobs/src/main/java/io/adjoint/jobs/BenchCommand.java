@@ -1,6 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.driver.ContractBenchmark;
+import io.adjoint.driver.GradcheckBenchmark;
 import io.adjoint.driver.JacobianBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code adjoint bench}: benchmarks that print the README's tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
-        subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class})
+        subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class, BenchCommand.Gradcheck.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -114,6 +115,42 @@ final class BenchCommand implements Runnable {
                                 err.println(line);
                             }
                         });
+            } finally {
+                jsc.stop();
+                if (dir == null) {
+                    try (Stream<Path> s = Files.walk(work)) {
+                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "gradcheck", mixinStandardHelpOptions = true,
+            description = {"gradcheck --mode full against --mode probe on f(X) = tanh(W2 @ tanh(W1 @ X + b1) + b2),",
+                "every matrix n×n, and the finite-difference throughput against a plain loop of forward passes.",
+                "Default master local[2]; needs about 2.2 GiB of scratch space for n = 128."})
+    static final class Gradcheck implements Callable<Integer> {
+        @Option(names = "--sizes", split = ",", defaultValue = "64,128", description = "Values of n (default ${DEFAULT-VALUE}).")
+        int[] sizes;
+
+        @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder, removed after).")
+        Path dir;
+
+        @Mixin
+        SparkOptions spark;
+
+        @Override
+        public Integer call() throws Exception {
+            if (spark.master == null && System.getProperty("spark.master") == null) {
+                spark.master = "local[2]";
+            }
+            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
+                    System.getProperty("java.io.tmpdir")), "adjoint-bench-");
+            JavaSparkContext jsc = spark.start("adjoint bench gradcheck");
+            try {
+                GradcheckBenchmark.run(jsc, work, sizes, System.out, null);
             } finally {
                 jsc.stop();
                 if (dir == null) {

@@ -27,11 +27,13 @@ final class BlockJobs {
         final long computeNanos;
         final long tasksNanos;
         final long commitNanos;
+        final int reused;
 
-        Result(long computeNanos, long tasksNanos, long commitNanos) {
+        Result(long computeNanos, long tasksNanos, long commitNanos, int reused) {
             this.computeNanos = computeNanos;
             this.tasksNanos = tasksNanos;
             this.commitNanos = commitNanos;
+            this.reused = reused;
         }
     }
 
@@ -50,6 +52,28 @@ final class BlockJobs {
         return BlockPlanner.plan(rows, adjointCols, resultCols, broadcastBytes, execMem, cores, parallelism, requested);
     }
 
+    /**
+     * The plan to use when some output resumes an interrupted run: that run's block size (the journal's
+     * checksums are per block). Refuses a different explicit --rows-per-task.
+     */
+    static BlockPlanner.Plan resumePlan(BlockPlanner.Plan plan, List<ResultOutput> outputs, int requested) {
+        int b = 0;
+        for (ResultOutput o : outputs) {
+            if (o.resuming()) {
+                b = o.resumedRowsPerBlock();
+            }
+        }
+        if (b == 0 || b == plan.blocks.rowsPerBlock()) {
+            return plan;
+        }
+        if (requested > 0) {
+            throw new io.adjoint.core.InvalidInputException("--resume: the interrupted run used --rows-per-task " + b
+                    + ", not " + requested + "; resume with the same value (or leave it out)");
+        }
+        return new BlockPlanner.Plan(new RowBlocks(plan.blocks.rows(), b), "rows per task B=" + b
+                + " (the interrupted run's)");
+    }
+
     static Result run(JavaSparkContext jsc, String label, RowBlocks blocks, List<ResultOutput> outputs,
             FlatMapFunction<java.util.Iterator<Integer>, BlockReport> task, Consumer<String> log) throws IOException {
         Configuration hconf = jsc.hadoopConfiguration();
@@ -60,7 +84,7 @@ final class BlockJobs {
         boolean committed = false;
         try {
             for (ResultOutput o : outputs) {
-                o.prepare(hconf);
+                o.prepare(hconf, blocks.rowsPerBlock());
             }
             List<Integer> ids = new ArrayList<>(blocks.count());
             for (int b = 0; b < blocks.count(); b++) {
@@ -79,8 +103,14 @@ final class BlockJobs {
                 throw new IllegalStateException("expected " + blocks.count() + " block reports, got " + reports.size());
             }
             long compute = 0;
+            int reused = 0;
             for (BlockReport r : reports) {
                 compute += r.nanos;
+                reused += r.reused ? 1 : 0;
+            }
+            if (log != null && outputs.stream().anyMatch(ResultOutput::resuming)) {
+                log.accept(label + ": resumed: reused " + reused + " of " + blocks.count() + " blocks, recomputed "
+                        + (blocks.count() - reused));
             }
             List<ResultOutput> done = new ArrayList<>();
             try {
@@ -95,7 +125,7 @@ final class BlockJobs {
                 throw e;
             }
             committed = true;
-            return new Result(compute, t1 - t0, System.nanoTime() - t1);
+            return new Result(compute, t1 - t0, System.nanoTime() - t1, reused);
         } finally {
             if (!committed) {
                 outputs.forEach(o -> o.abort(hconf));

@@ -81,11 +81,17 @@ public final class ContractJob {
         BlockPlanner.Plan plan = BlockJobs.plan(jsc, rows, adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask);
         if (log != null) {
             log.accept("contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
-            log.accept("contract: " + plan.reason + "; " + plan.blocks.count() + " tasks");
         }
 
+        List<String> files = new ArrayList<>(req.adjoints);
+        files.addAll(req.jacobians);
+        Fingerprint fp = Fingerprint.of(hconf, "contract", List.of("sparse-below " + req.sparseDensity), files);
         ResultOutput output = ResultOutput.forDestination(req.out, in.result.toArray(), req.overwrite,
-                req.forcePartsOutput, hconf);
+                req.forcePartsOutput, hconf, fp.hash, req.resume, fp.description);
+        plan = BlockJobs.resumePlan(plan, List.of(output), req.rowsPerTask);
+        if (log != null) {
+            log.accept("contract: " + plan.reason + "; " + plan.blocks.count() + " tasks");
+        }
         ContractTaskData data = new ContractTaskData(js, req.adjoints.toArray(new String[0]), in.adjointHeaders,
                 plan.blocks, output, new HadoopConf(hconf), TestHooks.from(jsc));
         long launched = System.nanoTime();

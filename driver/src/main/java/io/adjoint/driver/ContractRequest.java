@@ -20,6 +20,8 @@ public final class ContractRequest {
     public long broadcastBudget;
     /** Density below which a Jacobian is held sparse. */
     public double sparseDensity = JacobianOperand.DEFAULT_SPARSE_DENSITY;
+    /** Continue an interrupted run with the same inputs and arguments, reusing its finished blocks. */
+    public boolean resume;
     /** Write part files and assemble them at commit even on the local FileSystem (tests). */
     public boolean forcePartsOutput;
 }

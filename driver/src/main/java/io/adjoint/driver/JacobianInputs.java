@@ -155,7 +155,10 @@ public final class JacobianInputs {
         if (!st.isDirectory()) {
             throw new InvalidInputException("--out " + dir + ": is a file; give a folder");
         }
-        if (fs.listStatus(p).length > 0 && !overwrite) {
+        long entries = java.util.Arrays.stream(fs.listStatus(p))
+                .filter(e -> !(e.getPath().getName().startsWith(".") && e.getPath().getName().contains(".adjoint-")))
+                .count();
+        if (entries > 0 && !overwrite) {
             throw new InvalidInputException("--out " + dir + ": folder is not empty (pass --overwrite to replace the"
                     + " Jacobians in it)");
         }

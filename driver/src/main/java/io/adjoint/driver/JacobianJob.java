@@ -100,7 +100,6 @@ public final class JacobianJob {
         if (log != null) {
             log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt)
                     + "; " + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
-            log.accept("jacobian: " + plan.reason + "; " + plan.blocks.count() + " tasks");
         }
         Path dir = new Path(req.outDir);
         FileSystem fs = dir.getFileSystem(hconf);
@@ -115,13 +114,29 @@ public final class JacobianJob {
         try {
             List<ResultOutput> outputs = new ArrayList<>();
             int[] sizes = new int[in.wrt.size()];
+            List<String> files = new ArrayList<>(req.inputs.values());
+            List<String> args = new ArrayList<>(List.of("expr " + req.expr, "wrt " + String.join(",", in.wrt)));
+            req.inputs.forEach((k, v) -> args.add(k + "=" + v));
+            Fingerprint fp = Fingerprint.of(hconf, "jacobian", args, files);
             for (int i = 0; i < in.wrt.size(); i++) {
                 String name = in.wrt.get(i);
                 Shape2 x = in.wrtShapes.get(name);
                 sizes[i] = x.size();
                 Shape4 shape = new Shape4(out.rows, out.cols, x.rows, x.cols);
                 outputs.add(ResultOutput.forDestination(new Path(dir, name + ".npy").toString(), shape.toArray(),
-                        true, false, hconf));
+                        true, false, hconf, fp.hash, req.resume, fp.description));
+            }
+            if (outputs.stream().anyMatch(ResultOutput::resuming) && !outputs.stream().allMatch(ResultOutput::resuming)) {
+                // some outputs lost their temporaries: start all over
+                for (int i = 0; i < outputs.size(); i++) {
+                    outputs.get(i).abort(hconf);
+                }
+                throw new io.adjoint.core.InvalidInputException("--resume: the interrupted run's temporaries in "
+                        + req.outDir + " are incomplete; run without --resume to start over");
+            }
+            plan = BlockJobs.resumePlan(plan, outputs, req.rowsPerTask);
+            if (log != null) {
+                log.accept("jacobian: " + plan.reason + "; " + plan.blocks.count() + " tasks");
             }
             JacobianTask.Data data = new JacobianTask.Data(in.tape, in.wrtNodes, sizes, plan.blocks,
                     outputs.toArray(new ResultOutput[0]), new HadoopConf(hconf), TestHooks.from(jsc));

@@ -16,6 +16,8 @@ public final class JacobianRequest {
     /** Output folder: one NAME.npy per --wrt. */
     public String outDir;
     public boolean overwrite;
+    /** Continue an interrupted run with the same inputs and arguments, reusing its finished blocks. */
+    public boolean resume;
     /** Result rows per task; 0 lets the planner choose. */
     public int rowsPerTask;
 }

@@ -82,6 +82,17 @@ final class JacobianTask implements FlatMapFunction<Iterator<Integer>, BlockRepo
             int b = blockIds.next();
             long r0 = d.blocks.start(b);
             long r1 = d.blocks.end(b);
+            if (d.outputs.length > 0 && d.outputs[0].resuming()) {
+                boolean all = true;
+                for (ResultOutput o : d.outputs) {
+                    all &= o.verify(d.conf.get(), b, r0, (int) (r1 - r0));
+                }
+                if (all) {
+                    done.add(new BlockReport(b, r1 - r0, 0, true));
+                    continue;
+                }
+            }
+            d.hooks.pause();
             long t0 = System.nanoTime();
             DMatrixRMaj[] blocks = d.sweep(r0, r1);
             long nanos = System.nanoTime() - t0;
@@ -91,6 +102,9 @@ final class JacobianTask implements FlatMapFunction<Iterator<Integer>, BlockRepo
                     Arrays.fill(blocks[i].data, Double.NaN);
                 }
                 d.outputs[i].sink(d.conf.get(), b).write(r0, blocks[i]);
+                if (!fail) {
+                    d.outputs[i].record(d.conf.get(), b, blocks[i]);
+                }
             }
             if (fail) {
                 throw TestHooks.failure(b);

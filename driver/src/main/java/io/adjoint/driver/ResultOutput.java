@@ -14,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
+import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -44,8 +47,30 @@ public abstract class ResultOutput implements Serializable {
     /** "local" or "parts". */
     public abstract String mode();
 
-    /** Driver: create the temporaries. */
-    public abstract void prepare(Configuration conf) throws IOException;
+    /** Driver: create the temporaries (or, when resuming, check them), recording the block layout. */
+    public abstract void prepare(Configuration conf, int rowsPerBlock) throws IOException;
+
+    /** Whether this output continues an interrupted run ({@code --resume} found its temporaries). */
+    public boolean resuming() {
+        return false;
+    }
+
+    /** The rows per block of the interrupted run being resumed, or 0. */
+    public int resumedRowsPerBlock() {
+        return 0;
+    }
+
+    /**
+     * Executor: whether block {@code block} (rows [r0, r0 + rows)) is already in place from the interrupted
+     * run: its journal entry exists and the checksum of the bytes now in the file matches it.
+     */
+    public boolean verify(Configuration conf, int block, long r0, int rows) throws IOException {
+        return false;
+    }
+
+    /** Executor: records a written block (its checksum) so a resumed run can reuse it. */
+    public void record(Configuration conf, int block, org.ejml.data.DMatrixRMaj data) throws IOException {
+    }
 
     /** Executor: the sink for one block. */
     public abstract BlockSink sink(Configuration conf, int block) throws IOException;
@@ -75,12 +100,56 @@ public abstract class ResultOutput implements Serializable {
      */
     public static ResultOutput forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
             Configuration conf) throws IOException {
+        return forDestination(dest, shape, overwrite, forceParts, conf, UUID.randomUUID().toString(), false, "");
+    }
+
+    /**
+     * Like {@link #forDestination(String, long[], boolean, boolean, Configuration)}, with resumable
+     * temporaries: they are named by {@code fingerprint} (a hash of the job's inputs and arguments). Without
+     * {@code resume}, leftovers of earlier runs for this destination are removed. With it, the leftovers of
+     * a run with the same fingerprint are continued; leftovers of a run with other inputs or arguments are
+     * refused with a message saying so.
+     */
+    public static ResultOutput forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
+            Configuration conf, String fingerprint, boolean resume, String description) throws IOException {
         Path q = checkDestination(dest, overwrite, conf);
         FileSystem fs = q.getFileSystem(conf);
         Path parent = q.getParent();
-        String tmpName = "." + q.getName() + ".adjoint-" + UUID.randomUUID();
-        if ("file".equals(fs.getScheme()) && !forceParts) {
-            return new Local(q.toUri().getPath(), parent.toUri().getPath() + "/" + tmpName + ".tmp", shape);
+        String prefix = "." + q.getName() + ".adjoint-";
+        String tmpName = prefix + fingerprint;
+        boolean local = "file".equals(fs.getScheme()) && !forceParts;
+        if (resume && !local) {
+            throw new InvalidInputException("--resume: only results on a local file system (file://) can be resumed; "
+                    + dest + " is on " + fs.getScheme() + "://");
+        }
+        List<FileStatus> leftovers = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(parent)) {
+            if (st.getPath().getName().startsWith(prefix)) {
+                leftovers.add(st);
+            }
+        }
+        boolean found = resume && fs.exists(new Path(parent, tmpName + ".blocks"));
+        if (resume && !found) {
+            for (FileStatus st : leftovers) {
+                if (st.getPath().getName().endsWith(".blocks")) {
+                    throw new InvalidInputException("--resume: the interrupted run of " + dest + " had other inputs or"
+                            + " arguments (" + Local.describe(new Path(st.getPath(), "manifest"), fs) + "; now: "
+                            + description + "); run without --resume to start over");
+                }
+            }
+        }
+        for (FileStatus st : leftovers) {
+            if (!(found && st.getPath().getName().startsWith(tmpName))) {
+                fs.delete(st.getPath(), true);
+            }
+        }
+        if (local) {
+            Local out = new Local(q.toUri().getPath(), parent.toUri().getPath() + "/" + tmpName + ".tmp",
+                    parent.toUri().getPath() + "/" + tmpName + ".blocks", shape, fingerprint, description);
+            if (found) {
+                out.loadManifest();
+            }
+            return out;
         }
         return new Parts(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
     }
@@ -121,16 +190,60 @@ public abstract class ResultOutput implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String dest;
         private final String tmp;
+        private final String journal;
         private final long[] shape;
         private final long dataOffset;
         private final long cols;
+        private final String fingerprint;
+        private final String description;
+        private boolean resuming;
+        private int resumedRows;
 
-        Local(String dest, String tmp, long[] shape) {
+        Local(String dest, String tmp, String journal, long[] shape, String fingerprint, String description) {
             this.dest = dest;
             this.tmp = tmp;
+            this.journal = journal;
             this.shape = shape.clone();
             this.dataOffset = NpyWriter.header(shape).length;
             this.cols = shape[2] * shape[3];
+            this.fingerprint = fingerprint;
+            this.description = description;
+        }
+
+        static String describe(Path manifest, FileSystem fs) {
+            try (java.io.InputStream in = fs.open(manifest)) {
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    if (line.startsWith("description=")) {
+                        return line.substring("description=".length());
+                    }
+                }
+            } catch (IOException e) {
+                return "unreadable manifest";
+            }
+            return "no description";
+        }
+
+        void loadManifest() throws IOException {
+            java.nio.file.Path m = Paths.get(journal, "manifest");
+            if (!Files.exists(m) || !Files.exists(Paths.get(tmp)) || Files.size(Paths.get(tmp)) != NpyWriter.fileSize(shape)) {
+                return; // nothing usable: start over
+            }
+            for (String line : Files.readAllLines(m)) {
+                if (line.startsWith("rowsPerBlock=")) {
+                    resumedRows = Integer.parseInt(line.substring("rowsPerBlock=".length()));
+                }
+            }
+            resuming = resumedRows > 0;
+        }
+
+        @Override
+        public boolean resuming() {
+            return resuming;
+        }
+
+        @Override
+        public int resumedRowsPerBlock() {
+            return resumedRows;
         }
 
         @Override
@@ -149,7 +262,15 @@ public abstract class ResultOutput implements Serializable {
         }
 
         @Override
-        public void prepare(Configuration conf) throws IOException {
+        public void prepare(Configuration conf, int rowsPerBlock) throws IOException {
+            if (resuming) {
+                return;
+            }
+            Files.deleteIfExists(Paths.get(tmp));
+            deleteTree(Paths.get(journal));
+            Files.createDirectories(Paths.get(journal));
+            Files.writeString(Paths.get(journal, "manifest"), "fingerprint=" + fingerprint + "\nrowsPerBlock=" + rowsPerBlock
+                    + "\ndescription=" + description + "\n");
             byte[] header = NpyWriter.header(shape);
             long size = NpyWriter.fileSize(shape);
             try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.CREATE_NEW,
@@ -167,6 +288,52 @@ public abstract class ResultOutput implements Serializable {
             return new PositionalFileSink(Paths.get(tmp), dataOffset, cols);
         }
 
+        static long crc(double[] data, int n) {
+            CRC32C c = new CRC32C();
+            ByteBuffer bb = ByteBuffer.allocate(Math.min(n, 1 << 16) * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int done = 0; done < n;) {
+                int k = Math.min(n - done, 1 << 16);
+                bb.clear();
+                bb.asDoubleBuffer().put(data, done, k);
+                bb.limit(k * 8);
+                c.update(bb);
+                done += k;
+            }
+            return c.getValue();
+        }
+
+        @Override
+        public void record(Configuration conf, int block, org.ejml.data.DMatrixRMaj data) throws IOException {
+            java.nio.file.Path j = Paths.get(journal);
+            if (!Files.isDirectory(j)) {
+                return; // an aborted job's straggler: nothing to record into
+            }
+            java.nio.file.Path t = j.resolve(".block-" + block + "-" + UUID.randomUUID());
+            Files.writeString(t, Long.toHexString(crc(data.data, data.getNumElements())) + " " + data.numRows + "\n");
+            Files.move(t, j.resolve(String.format(java.util.Locale.ROOT, "block-%08d", block)),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        @Override
+        public boolean verify(Configuration conf, int block, long r0, int rows) throws IOException {
+            java.nio.file.Path e = Paths.get(journal, String.format(java.util.Locale.ROOT, "block-%08d", block));
+            if (!Files.exists(e)) {
+                return false;
+            }
+            String[] f = Files.readString(e).trim().split(" ");
+            if (f.length != 2 || Integer.parseInt(f[1]) != rows) {
+                return false;
+            }
+            int n = Math.toIntExact(rows * cols);
+            double[] d = new double[n];
+            try (io.adjoint.core.npy.FileByteSource src = new io.adjoint.core.npy.FileByteSource(Paths.get(tmp))) {
+                byte[] buf = new byte[n * 8];
+                src.readFully(dataOffset + r0 * cols * 8, buf, 0, buf.length);
+                ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+            }
+            return Long.toHexString(crc(d, n)).equals(f[0]);
+        }
+
         @Override
         public void commit(Configuration conf, int blocks) throws IOException {
             java.nio.file.Path t = Paths.get(tmp);
@@ -175,12 +342,25 @@ public abstract class ResultOutput implements Serializable {
                 throw new IOException("temporary result " + tmp + " has " + Files.size(t) + " bytes, expected " + want);
             }
             Files.move(t, Paths.get(dest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            deleteTree(Paths.get(journal));
+        }
+
+        static void deleteTree(java.nio.file.Path p) throws IOException {
+            if (!Files.exists(p)) {
+                return;
+            }
+            try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(p)) {
+                for (java.nio.file.Path x : (Iterable<java.nio.file.Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(x);
+                }
+            }
         }
 
         @Override
         public void abort(Configuration conf) {
             try {
                 Files.deleteIfExists(Paths.get(tmp));
+                deleteTree(Paths.get(journal));
             } catch (IOException e) {
                 System.err.println("adjoint: warning: could not remove temporary " + tmp + ": " + e.getMessage());
             }
@@ -228,7 +408,7 @@ public abstract class ResultOutput implements Serializable {
         }
 
         @Override
-        public void prepare(Configuration conf) throws IOException {
+        public void prepare(Configuration conf, int rowsPerBlock) throws IOException {
             Path d = new Path(dir);
             if (!fs(d, conf).mkdirs(d)) {
                 throw new IOException("could not create " + dir);

@@ -13,14 +13,29 @@ final class TestHooks implements Serializable {
     private static final long serialVersionUID = 1L;
     final int failFirstAttemptOf;
     final int failAlways;
+    /** Milliseconds each block sleeps before it computes (to give fault tests a running stage), or ≤ 0. */
+    final int pauseMillis;
 
-    private TestHooks(int failFirstAttemptOf, int failAlways) {
+    private TestHooks(int failFirstAttemptOf, int failAlways, int pauseMillis) {
         this.failFirstAttemptOf = failFirstAttemptOf;
         this.failAlways = failAlways;
+        this.pauseMillis = pauseMillis;
     }
 
     static TestHooks from(JavaSparkContext jsc) {
-        return new TestHooks(read(jsc, "spark.adjoint.test.failFirstAttempt"), read(jsc, "spark.adjoint.test.failAlways"));
+        return new TestHooks(read(jsc, "spark.adjoint.test.failFirstAttempt"), read(jsc, "spark.adjoint.test.failAlways"),
+                read(jsc, "spark.adjoint.test.pauseMillisPerBlock"));
+    }
+
+    /** Sleeps {@link #pauseMillis} when set. */
+    void pause() {
+        if (pauseMillis > 0) {
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static int read(JavaSparkContext jsc, String key) {

@@ -60,6 +60,10 @@ final class ContractCommand implements Callable<Integer> {
             description = "Hold a Jacobian sparse when its fraction of non-zeros is below this (default: ${DEFAULT-VALUE}).")
     double sparseBelow;
 
+    @Option(names = "--resume", description = "Continue an interrupted run with the same inputs and arguments: blocks it"
+            + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
+    boolean resume;
+
     @Mixin
     SparkOptions spark;
 
@@ -71,6 +75,7 @@ final class ContractCommand implements Callable<Integer> {
         req.jacobians.addAll(jacobians);
         req.out = out;
         req.overwrite = overwrite;
+        req.resume = resume;
         if (rowsPerTask < 0 || (rowsPerTask == 0 && spec.commandLine().getParseResult().hasMatchedOption("--rows-per-task"))) {
             throw new InvalidInputException("--rows-per-task must be at least 1, got " + rowsPerTask);
         }

@@ -58,6 +58,10 @@ final class JacobianCommand implements Callable<Integer> {
             description = "Output rows (of p·q) per task (default: chosen from sizes, memory and parallelism; logged).")
     int rowsPerTask;
 
+    @Option(names = "--resume", description = "Continue an interrupted run with the same inputs and arguments: blocks it"
+            + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
+    boolean resume;
+
     @Mixin
     SparkOptions spark;
 
@@ -91,6 +95,7 @@ final class JacobianCommand implements Callable<Integer> {
             throw new InvalidInputException("--rows-per-task must be at least 1, got " + rowsPerTask);
         }
         req.rowsPerTask = rowsPerTask;
+        req.resume = resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
         // every check, the input loading and the forward pass happen before Spark starts
         JacobianInputs in = JacobianInputs.prepare(req, new Configuration(), Functions.standard());

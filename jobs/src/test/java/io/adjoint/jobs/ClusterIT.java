@@ -1,0 +1,300 @@
+package io.adjoint.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.core.testing.GraphTesting;
+import io.adjoint.core.testing.TestArrays;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a real Spark standalone cluster on loopback (bin/spark-cluster: one Master, two Workers, separate
+ * JVMs), jobs are submitted with the spark-submit jar through {@code org.apache.spark.deploy.SparkSubmit}:
+ * results equal local[2] bit for bit (same rows per task); a job survives kill -9 of an executor with an
+ * identical result; after kill -9 of the driver nothing is under the final name, and --resume finishes the
+ * job reusing the blocks that were done, with an identical result.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterIT {
+    static final Path ROOT = Paths.get(System.getProperty("user.dir")).getParent();
+    static final Path STATE = ROOT.resolve("jobs/target/cluster-it");
+    static final String JAR = ROOT.resolve("jobs/target/adjoint-jobs-0.1.0.jar").toString();
+
+    @TempDir
+    Path dir;
+    String master;
+    Thread stopper;
+
+    static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), out);
+        return out.strip();
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        stopper = new Thread(() -> {
+            try {
+                run(ROOT.resolve("bin/spark-cluster").toString(), "stop", STATE.toString());
+            } catch (Exception e) {
+                System.err.println("could not stop the cluster: " + e);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(stopper);
+        String out = run(ROOT.resolve("bin/spark-cluster").toString(), "start", STATE.toString());
+        master = out.substring(out.lastIndexOf('\n') + 1).trim();
+        assertTrue(master.startsWith("spark://127.0.0.1:"), out);
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        try {
+            run(ROOT.resolve("bin/spark-cluster").toString(), "stop", STATE.toString());
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        }
+        assertEquals(Set.of(), workerPids().stream().filter(ClusterIT::alive).collect(Collectors.toSet()),
+                "every cluster JVM stopped");
+    }
+
+    /** spark-submit of the jar to the cluster; the driver runs in the returned process (client mode). */
+    Process submit(List<String> extraConf, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        cmd.add("-Xmx1g");
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Dio.netty")
+                    || a.startsWith("--sun-misc") || a.startsWith("--enable-native")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"));
+        cmd.addAll(List.of("-cp", STATE.resolve("spark-home/jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
+                "--master", master, "--properties-file", ROOT.resolve("conf/spark-defaults.conf").toString(),
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+                "--conf", "spark.executor.memory=512m"));
+        for (String c : extraConf) {
+            cmd.addAll(List.of("--conf", c));
+        }
+        // the test ops (cube, wrong_*) live in executor-core's test classes: ship them to the executors too
+        cmd.addAll(List.of("--jars", ROOT.resolve("executor-core/target/adjoint-executor-core-0.1.0-tests.jar").toString(),
+                "--class", Main.class.getName(), JAR));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SPARK_HOME", STATE.resolve("spark-home").toString());
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return pb.start();
+    }
+
+    static String finish(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        return out;
+    }
+
+    List<String> mlpInputs(int n, long seed) throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(seed, "W1:" + n + "x" + n, "W2:" + n + "x" + n,
+                "X:" + n + "x" + n, "b1:" + n + "x1", "b2:" + n + "x1");
+        List<String> args = new ArrayList<>();
+        for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
+            Path p = dir.resolve(e.getKey() + ".npy");
+            NpyWriter.write(p, new long[] {e.getValue().numRows, e.getValue().numCols}, e.getValue().data);
+            args.addAll(List.of("--input", e.getKey() + "=" + p));
+        }
+        return args;
+    }
+
+    static final String MLP = "tanh(W2 @ tanh(W1 @ X + b1) + b2)";
+
+    List<String> jacobianArgs(List<String> inputs, Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("jacobian", "--expr", MLP, "--wrt", "X,W1", "--out", out.toString(),
+                "--rows-per-task", "32"));
+        a.addAll(inputs);
+        a.addAll(List.of(extra));
+        return a;
+    }
+
+    void assertSameFiles(Path a, Path b) throws IOException {
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), a + " vs " + b);
+    }
+
+    @Test
+    void contractJacobianAndGradcheckEqualLocalResults() throws Exception {
+        Random rng = new Random(3);
+        TestArrays.writeRandom(dir.resolve("A.npy"), rng, 20, 7, 6, 5);
+        TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 5, 4, 9);
+        String[] contract = {"contract", "--adjoint", dir.resolve("A.npy").toString(), "--jacobian",
+            dir.resolve("J.npy").toString(), "--rows-per-task", "16", "--out"};
+        String out = finish(submit(List.of(), concat(contract, dir.resolve("G-cluster.npy").toString())));
+        assertTrue(Files.exists(dir.resolve("G-cluster.npy")), out);
+        assertEquals(0, CliRunner.run(concat(concat(contract, dir.resolve("G-local.npy").toString()), "--master",
+                "local[2]", "--quiet")).code);
+        assertSameFiles(dir.resolve("G-cluster.npy"), dir.resolve("G-local.npy"));
+
+        List<String> inputs = mlpInputs(12, 4);
+        out = finish(submit(List.of(), jacobianArgs(inputs, dir.resolve("jc")).toArray(new String[0])));
+        assertTrue(out.contains("jacobian: wrote"), out);
+        List<String> local = jacobianArgs(inputs, dir.resolve("jl"), "--master", "local[2]", "--quiet");
+        assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
+        assertSameFiles(dir.resolve("jc/X.npy"), dir.resolve("jl/X.npy"));
+        assertSameFiles(dir.resolve("jc/W1.npy"), dir.resolve("jl/W1.npy"));
+
+        List<String> gc = new ArrayList<>(List.of("gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X",
+                "--mode", "probe", "--quiet", "--report"));
+        Process p = submit(List.of(), concat(concat(gc.toArray(new String[0]), dir.resolve("rc").toString()),
+                inputs.toArray(new String[0])));
+        String clusterOut = finish(p);
+        assertEquals(1, p.exitValue(), clusterOut);
+        List<String> gcl = new ArrayList<>(gc);
+        gcl.add(dir.resolve("rl").toString());
+        gcl.addAll(inputs);
+        gcl.addAll(List.of("--master", "local[2]"));
+        CliRunner r = CliRunner.run(gcl.toArray(new String[0]));
+        assertEquals(1, r.code);
+        String verdict = clusterOut.lines().filter(l -> l.startsWith("FAIL")).findFirst().orElse("none: " + clusterOut);
+        assertEquals(r.out.strip(), verdict, "the same verdict line");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    List<Long> workerPids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            Path f = STATE.resolve("worker-" + i + ".pid");
+            if (Files.exists(f)) {
+                pids.add(Long.parseLong(Files.readString(f).trim()));
+            }
+        }
+        return pids;
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Executor JVMs: children of our Workers running CoarseGrainedExecutorBackend. */
+    List<ProcessHandle> executors() throws IOException {
+        List<ProcessHandle> out = new ArrayList<>();
+        for (long w : workerPids()) {
+            ProcessHandle.of(w).ifPresent(h -> h.children().filter(c -> c.info().arguments().map(
+                    a -> String.join(" ", a).contains("CoarseGrainedExecutorBackend")).orElse(false)).forEach(out::add));
+        }
+        return out;
+    }
+
+    /** Reads the driver's output until a progress line shows at least {@code pct}%; returns what was read. */
+    static String waitForProgress(Process p, int pct, StringBuilder sink) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        java.util.regex.Pattern pat = java.util.regex.Pattern.compile("blocks \\((\\d+)%\\)");
+        while ((line = r.readLine()) != null) {
+            sink.append(line).append('\n');
+            java.util.regex.Matcher m = pat.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) >= pct) {
+                // keep draining in the background so the driver never blocks on a full pipe
+                Thread t = new Thread(() -> {
+                    try {
+                        String l;
+                        while ((l = r.readLine()) != null) {
+                            synchronized (sink) {
+                                sink.append(l).append('\n');
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                return sink.toString();
+            }
+        }
+        return sink.toString();
+    }
+
+    @Test
+    void survivesKillOfAnExecutorWithAnIdenticalResult() throws Exception {
+        List<String> inputs = mlpInputs(16, 5);
+        List<String> local = jacobianArgs(inputs, dir.resolve("clean"), "--master", "local[2]", "--quiet");
+        assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
+        Process p = submit(List.of("spark.adjoint.test.pauseMillisPerBlock=400"),
+                jacobianArgs(inputs, dir.resolve("killed")).toArray(new String[0]));
+        StringBuilder log = new StringBuilder();
+        waitForProgress(p, 10, log);
+        List<ProcessHandle> ex = executors();
+        assertEquals(2, ex.size(), "two executors running: " + log);
+        Runtime.getRuntime().exec(new String[] {"kill", "-9", Long.toString(ex.get(0).pid())}).waitFor();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), log.toString());
+        assertSameFiles(dir.resolve("killed/X.npy"), dir.resolve("clean/X.npy"));
+        assertSameFiles(dir.resolve("killed/W1.npy"), dir.resolve("clean/W1.npy"));
+    }
+
+    @Test
+    void afterKillOfTheDriverResumeReusesFinishedBlocks() throws Exception {
+        List<String> inputs = mlpInputs(16, 6);
+        List<String> local = jacobianArgs(inputs, dir.resolve("clean"), "--master", "local[2]", "--quiet");
+        assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
+        Path out = dir.resolve("resumed");
+        Process p = submit(List.of("spark.adjoint.test.pauseMillisPerBlock=300"),
+                jacobianArgs(inputs, out).toArray(new String[0]));
+        StringBuilder log = new StringBuilder();
+        waitForProgress(p, 30, log);
+        p.destroyForcibly(); // SIGKILL: no shutdown hooks run
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(Files.exists(out.resolve("X.npy")), "nothing under the final name");
+        assertFalse(Files.exists(out.resolve("W1.npy")), "nothing under the final name");
+        try (var s = Files.list(out)) {
+            assertTrue(s.anyMatch(f -> f.getFileName().toString().endsWith(".blocks")), "the journal is left to resume from");
+        }
+        // a resume with other arguments is refused
+        List<String> other = new ArrayList<>(jacobianArgs(inputs, out, "--resume", "--master", "local[2]"));
+        other.set(other.indexOf("X,W1"), "X");
+        CliRunner refused = CliRunner.run(other.toArray(new String[0]));
+        assertEquals(2, refused.code, refused.err);
+        assertTrue(refused.err.contains("--resume: the interrupted run of"), refused.err);
+        assertTrue(refused.err.contains("had other inputs or arguments"), refused.err);
+        // the same arguments with --resume finish the job, on the cluster
+        String resumed = finish(submit(List.of(), jacobianArgs(inputs, out, "--resume").toArray(new String[0])));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("reused (\\d+) of (\\d+) blocks").matcher(resumed);
+        assertTrue(m.find(), resumed);
+        assertTrue(Integer.parseInt(m.group(1)) > 0, resumed);
+        assertTrue(Integer.parseInt(m.group(1)) < Integer.parseInt(m.group(2)), resumed);
+        assertSameFiles(out.resolve("X.npy"), dir.resolve("clean/X.npy"));
+        assertSameFiles(out.resolve("W1.npy"), dir.resolve("clean/W1.npy"));
+        try (var s = Files.list(out)) {
+            assertEquals(List.of("W1.npy", "X.npy"), s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()));
+        }
+    }
+}

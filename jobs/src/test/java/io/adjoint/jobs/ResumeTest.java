@@ -1,0 +1,86 @@
+package io.adjoint.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adjoint.core.testing.TestArrays;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * --resume on embedded Spark: a contract driver killed with SIGKILL mid-job leaves nothing under the final
+ * name; one finished block is then damaged on disk; the resumed run reuses the intact blocks, recomputes the
+ * missing and the damaged one, and writes a file identical to a clean run's.
+ */
+class ResumeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void resumeReusesIntactBlocksAndRecomputesMissingAndDamagedOnes() throws Exception {
+        Random rng = new Random(31);
+        TestArrays.writeRandom(dir.resolve("A.npy"), rng, 40, 10, 6, 6);
+        TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 6, 8, 8);
+        String[] args = {"contract", "--master", "local[2]", "--adjoint", dir.resolve("A.npy").toString(), "--jacobian",
+            dir.resolve("J.npy").toString(), "--rows-per-task", "10", "--out"};
+        assertEquals(0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
+
+        Path out = dir.resolve("G.npy");
+        Process p = LargeResultTest.forkCli("1g", ClusterIT.concat(args, out.toString(), "--conf",
+                "spark.adjoint.test.pauseMillisPerBlock=200"));
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        while ((line = r.readLine()) != null) {
+            Matcher m = pct.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) >= 30) {
+                break;
+            }
+        }
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(Files.exists(out), "nothing under the final name");
+        List<Path> left;
+        try (var s = Files.list(dir)) {
+            left = s.filter(f -> f.getFileName().toString().startsWith(".G.npy.adjoint-")).collect(Collectors.toList());
+        }
+        Path tmp = left.stream().filter(f -> f.toString().endsWith(".tmp")).findFirst().orElseThrow();
+        Path journal = left.stream().filter(f -> f.toString().endsWith(".blocks")).findFirst().orElseThrow();
+        List<String> done;
+        try (var s = Files.list(journal)) {
+            done = s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("block-")).sorted()
+                    .collect(Collectors.toList());
+        }
+        assertTrue(done.size() >= 2 && done.size() < 40, "some blocks finished: " + done);
+        // damage the first finished block in the temporary file (rows of 64 doubles, 10 rows per block)
+        int damaged = Integer.parseInt(done.get(0).substring("block-".length()));
+        try (RandomAccessFile f = new RandomAccessFile(tmp.toFile(), "rw")) {
+            f.seek(f.length() - 400L * 64 * 8 + damaged * 10L * 64 * 8 + 24);
+            f.writeLong(0x7ff8dead0000beefL);
+        }
+        CliRunner resumed = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
+        assertEquals(0, resumed.code, resumed.err);
+        Matcher m = Pattern.compile("reused (\\d+) of 40 blocks, recomputed (\\d+)").matcher(resumed.err);
+        assertTrue(m.find(), resumed.err);
+        assertEquals(done.size() - 1, Integer.parseInt(m.group(1)), "every intact finished block reused, the damaged one not");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("clean.npy")), Files.readAllBytes(out));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("A.npy", "G.npy", "J.npy", "clean.npy"),
+                    s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()), "no temporaries left");
+        }
+    }
+}

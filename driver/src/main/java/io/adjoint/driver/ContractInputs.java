@@ -1,5 +1,6 @@
 package io.adjoint.driver;
 
+import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.contract.ContractionShapes;
 import io.adjoint.core.linalg.Shape4;
@@ -93,7 +94,7 @@ public final class ContractInputs {
     }
 
     private static NpyHeader header(String option, String uri, Configuration conf) throws IOException {
-        try (HadoopByteSource src = HadoopByteSource.open(uri, conf)) {
+        try (ByteSource src = HadoopByteSource.open(uri, conf)) {
             return NpyHeader.read(src);
         } catch (FileNotFoundException e) {
             throw new InvalidInputException(option + " " + uri + ": no such file");

@@ -1,5 +1,6 @@
 package io.adjoint.driver;
 
+import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.linalg.JacobianOperand;
 import io.adjoint.core.npy.NpyReader;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class ContractJob {
         long broadcastBytes = 0;
         for (int i = 0; i < t; i++) {
             DMatrixRMaj m;
-            try (HadoopByteSource src = HadoopByteSource.open(req.jacobians.get(i), hconf)) {
+            try (ByteSource src = HadoopByteSource.open(req.jacobians.get(i), hconf)) {
                 m = NpyReader.readAll(src, in.jacobianHeaders[i], 2);
             }
             js[i] = JacobianOperand.of(m, req.sparseDensity);

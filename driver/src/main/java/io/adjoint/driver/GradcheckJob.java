@@ -1,5 +1,6 @@
 package io.adjoint.driver;
 
+import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.check.TileStats;
 import io.adjoint.core.check.Tolerance;
@@ -101,13 +102,14 @@ public final class GradcheckJob {
             if (wrtNode < 0) {
                 return new DMatrixRMaj((int) rows, (int) (c1 - c0));
             }
-            return FiniteDifferences.columns(graph, inputs, wrt, (int) c0, (int) c1, eps, Functions.standard());
+            return io.adjoint.core.graph.BatchedDifferences.columns(graph, inputs, wrt, (int) c0, (int) c1, eps,
+                    Functions.standard(), batch(graph));
         }
 
         /** Analytic rows [r0, r1), all columns: from the stored/temporary file, or the sweep. */
         DMatrixRMaj analyticRows(long r0, long r1) throws IOException {
             if (analyticUri != null) {
-                try (HadoopByteSource src = HadoopByteSource.open(analyticUri, conf.get())) {
+                try (ByteSource src = HadoopByteSource.open(analyticUri, conf.get())) {
                     return NpyReader.readRows(src, analyticHeader, 2, r0, r1, null);
                 }
             }
@@ -116,6 +118,15 @@ public final class GradcheckJob {
             }
             return ReverseSweep.sweep(tape, new int[] {wrtNode}, r0, r1)[0];
         }
+    }
+
+    /** Perturbed copies per batched forward pass: about 64 MiB of node values per pass, 2 to 128 copies. */
+    static int batch(Graph g) {
+        long total = 0;
+        for (Graph.Node n : g.nodes()) {
+            total += n.shape.size();
+        }
+        return (int) Math.max(2, Math.min(128, (8L << 20) / Math.max(1, total)));
     }
 
     /** A rectangle of tiles [tr0, tr1) × [tc0, tc1). */
@@ -216,7 +227,7 @@ public final class GradcheckJob {
                 String analyticUri = req.stored.get(name);
                 NpyHeader analyticHeader = null;
                 if (analyticUri != null) {
-                    try (HadoopByteSource src = HadoopByteSource.open(analyticUri, jsc.hadoopConfiguration())) {
+                    try (ByteSource src = HadoopByteSource.open(analyticUri, jsc.hadoopConfiguration())) {
                         analyticHeader = NpyHeader.read(src);
                     }
                 } else if ("full".equals(r.mode)) {
@@ -232,7 +243,7 @@ public final class GradcheckJob {
                     JacobianJob.run(jsc, ji, null);
                     r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
                     analyticUri = new Path(work, name + ".npy").toString();
-                    try (HadoopByteSource src = HadoopByteSource.open(analyticUri, jsc.hadoopConfiguration())) {
+                    try (ByteSource src = HadoopByteSource.open(analyticUri, jsc.hadoopConfiguration())) {
                         analyticHeader = NpyHeader.read(src);
                     }
                 }
@@ -245,9 +256,12 @@ public final class GradcheckJob {
                         req.seed * 1_000_003L + i, new HadoopConf(jsc.hadoopConfiguration()));
                 Broadcast<Data> bc = jsc.broadcast(data);
                 try {
+                    r.numericMethod = io.adjoint.core.graph.BatchedDifferences.batches(in.graph, name)
+                            ? "central differences, " + batch(in.graph) + " perturbed copies per batched forward pass"
+                            : "central differences, one forward pass per perturbed copy (the graph mixes columns)";
                     if (log != null) {
                         log.accept("gradcheck: d/d" + name + " " + shape + ": " + r.mode + " (" + r.modeReason + "); tiles "
-                                + r.tileRows + "×" + r.tileCols + ", grid " + nRowTiles + "×" + nColTiles);
+                                + r.tileRows + "×" + r.tileCols + ", grid " + nRowTiles + "×" + nColTiles + "; " + r.numericMethod);
                     }
                     long n0 = System.nanoTime();
                     if ("full".equals(r.mode)) {
@@ -287,7 +301,7 @@ public final class GradcheckJob {
             long c1 = d.colEnd(tc);
             DMatrixRMaj numeric = d.numericColumns(c0, c1);
             DMatrixRMaj analytic;
-            try (HadoopByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
+            try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
                 analytic = NpyReader.readColumns(src, d.analyticHeader, 2, c0, c1, null);
             }
             List<TileStats> out = new ArrayList<>();
@@ -345,7 +359,7 @@ public final class GradcheckJob {
                     double[] u = gaussian(s ^ 0x5DEECE66DL, (int) d.cols, c0, c1);
                     double analytic = 0;
                     if (d.analyticUri != null) {
-                        try (HadoopByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
+                        try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
                             long step = Math.max(1, (4L << 20) / Math.max(1, d.cols));
                             for (long a = r0; a < r1; a += step) {
                                 long b = Math.min(r1, a + step);
@@ -502,7 +516,7 @@ public final class GradcheckJob {
     public static void checkStored(String name, String uri, Shape4 want, org.apache.hadoop.conf.Configuration conf)
             throws IOException {
         NpyHeader h;
-        try (HadoopByteSource src = HadoopByteSource.open(uri, conf)) {
+        try (ByteSource src = HadoopByteSource.open(uri, conf)) {
             h = NpyHeader.read(src);
         } catch (java.io.FileNotFoundException e) {
             throw new InvalidInputException("--jacobian " + name + "=" + uri + ": no such file");

@@ -123,6 +123,7 @@ public final class GradcheckReport {
             j.append("      \"jacobian_shape\": ").append(java.util.Arrays.toString(r.shape.toArray())).append(",\n");
             j.append("      \"mode\": ").append(json(r.mode)).append(",\n");
             j.append("      \"mode_reason\": ").append(json(r.modeReason)).append(",\n");
+            j.append("      \"numeric\": ").append(json(r.numericMethod)).append(",\n");
             j.append("      \"verdict\": ").append(json(r.passed() ? "PASS" : "FAIL")).append(",\n");
             j.append("      \"entries_compared\": ").append(r.compared).append(",\n");
             j.append("      \"entries_failed\": ").append(r.failed).append(",\n");
@@ -160,7 +161,8 @@ public final class GradcheckReport {
                     r.shape, r.mode, r.compared, r.failed, r.probes, r.probesFailed, sci(r.maxAbs), sci(r.maxRel), r.seconds));
         }
         for (GradcheckResult r : results) {
-            md.append("\n## ∂out/∂").append(r.input).append("\n\n").append(r.modeReason).append(".\n");
+            md.append("\n## ∂out/∂").append(r.input).append("\n\n").append(r.modeReason).append("; ")
+                    .append(r.numericMethod).append(".\n");
             for (String l : r.probeLog) {
                 md.append("- ").append(l).append('\n');
             }

@@ -11,6 +11,8 @@ public final class GradcheckResult {
     public final Shape4 shape;
     public String mode;
     public String modeReason;
+    /** How the numeric columns are evaluated (batched or one pass per copy). */
+    public String numericMethod = "";
     public long compared;
     public long failed;
     public double maxAbs;

@@ -1,5 +1,6 @@
 package io.adjoint.driver;
 
+import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.expr.Expr;
 import io.adjoint.core.expr.Parser;
@@ -122,7 +123,7 @@ public final class JacobianInputs {
         }
         Map<String, DMatrixRMaj> values = new LinkedHashMap<>();
         for (String name : g.inputs().keySet()) {
-            try (HadoopByteSource src = HadoopByteSource.open(req.inputs.get(name), conf)) {
+            try (ByteSource src = HadoopByteSource.open(req.inputs.get(name), conf)) {
                 values.put(name, NpyReader.readAll(src, headers.get(name), 1));
             }
         }
@@ -165,7 +166,7 @@ public final class JacobianInputs {
     }
 
     private static NpyHeader header(String name, String uri, Configuration conf) throws IOException {
-        try (HadoopByteSource src = HadoopByteSource.open(uri, conf)) {
+        try (ByteSource src = HadoopByteSource.open(uri, conf)) {
             return NpyHeader.read(src);
         } catch (FileNotFoundException e) {
             throw new InvalidInputException("--input " + name + "=" + uri + ": no such file");

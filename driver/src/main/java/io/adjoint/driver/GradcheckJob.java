@@ -214,6 +214,16 @@ public final class GradcheckJob {
                     r.modeReason = "auto: " + entries + " entries > " + req.autoFullMaxEntries
                             + ", so random projections, refined where they disagree";
                 }
+                if (entries == 0) {
+                    r.mode = "none";
+                    r.modeReason = "the Jacobian " + shape + " has no entries";
+                    r.tileRows = 1;
+                    r.tileCols = 1;
+                    r.tileMax = new double[][] {{Double.NaN}};
+                    r.seconds = (System.nanoTime() - t0) / 1e9;
+                    results.add(r);
+                    continue;
+                }
                 int nr = (int) Math.min(shape.rows(), req.grid);
                 int nc = (int) Math.min(shape.cols(), req.grid);
                 r.tileRows = (int) ((shape.rows() + nr - 1) / Math.max(1, nr));

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code adjoint bench}: benchmarks that print the README's tables. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Benchmarks that print the README's tables (not tests).",
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
         subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class, BenchCommand.Gradcheck.class})
 final class BenchCommand implements Runnable {

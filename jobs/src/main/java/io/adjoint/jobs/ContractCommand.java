@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code adjoint contract}: G = Σ_t tensordot(A_t, J_t, axes=2) on Spark. */
 @Command(name = "contract", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Contract stored adjoints with stored Jacobians: G = Σ tensordot(A, J, 2).",
         description = {
             "Contract stored adjoints with stored Jacobians over their shared axes and sum over pairs:",
             "  G[i,j,r,s] = Σ_t Σ_{a,b} A_t[i,j,a,b] · J_t[a,b,r,s]   (numpy.tensordot(A_t, J_t, axes=2))",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code adjoint gradcheck}: analytic derivatives against central differences, at cluster scale. */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Check a Jacobian (ours or a stored one) against central differences.",
         description = {
             "Compare the Jacobian of an expression — from our reverse sweep, or a stored one (--jacobian) — with",
             "central differences (f(x + h·e) − f(x − h·e)) / 2h. An entry passes when",

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code adjoint jacobian}: the full Jacobian of a matrix expression by distributed reverse mode. */
 @Command(name = "jacobian", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Full Jacobian of a matrix expression, by distributed reverse mode.",
         description = {
             "Full Jacobian of a matrix expression with respect to one or more inputs, by reverse mode on Spark:",
             "  DIR/NAME.npy[i,j,r,s] = ∂out[i,j] / ∂NAME[r,s],  shape (p, q, k, l), float64, C order",

@@ -41,6 +41,7 @@ public final class Main implements Runnable {
         // netlib reports its BLAS choice through java.util.logging at INFO; that is noise for users
         NETLIB_LOG.setLevel(Level.WARNING);
         CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(120);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -76,18 +76,30 @@ public final class ReverseSweep {
                         continue;
                     }
                     if (adj[u] == null) {
-                        adj[u] = new DMatrixRMaj(b, g.node(u).shape.size());
+                        adj[u] = io.adjoint.core.linalg.Scratch.zeros(b, g.node(u).shape.size());
                     }
                     js[i].vjpAdd(vbar, adj[u]);
                 }
             }
             if (!keep[v]) {
+                if (v != outId) {
+                    io.adjoint.core.linalg.Scratch.release(adj[v]);
+                }
                 adj[v] = null;
             }
         }
         DMatrixRMaj[] out = new DMatrixRMaj[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
-            out[i] = adj[wrt[i]] != null ? adj[wrt[i]] : new DMatrixRMaj(b, g.node(wrt[i]).shape.size());
+            // results leave the sweep: a pooled array is copied out so the caller owns an exact-size matrix
+            DMatrixRMaj a = adj[wrt[i]];
+            if (a == null) {
+                out[i] = new DMatrixRMaj(b, g.node(wrt[i]).shape.size());
+            } else if (a.data.length != a.getNumElements()) {
+                out[i] = a.copy();
+                io.adjoint.core.linalg.Scratch.release(a);
+            } else {
+                out[i] = a;
+            }
         }
         return out;
     }

@@ -42,7 +42,7 @@ public final class Batched {
             throw new IllegalArgumentException("M is " + k + "×" + mat.numCols + ", V̄_b is " + n + "×" + m);
         }
         int bm = b * m;
-        DMatrixRMaj z = new DMatrixRMaj(n, bm);
+        DMatrixRMaj z = Scratch.zeros(n, bm);
         double[] vd = vbar.data;
         double[] zd = z.data;
         for (int r = 0; r < b; r++) {
@@ -50,7 +50,7 @@ public final class Batched {
                 System.arraycopy(vd, r * n * m + i * m, zd, i * bm + r * m, m);
             }
         }
-        DMatrixRMaj w = new DMatrixRMaj(k, bm);
+        DMatrixRMaj w = Scratch.zeros(k, bm);
         Gemm.mult(1.0, mat, z, 0.0, w);
         double[] wd = w.data;
         double[] ud = ubar.data;
@@ -63,6 +63,8 @@ public final class Batched {
                 }
             }
         }
+        Scratch.release(z);
+        Scratch.release(w);
     }
 
     private static void check(DMatrixRMaj x, int rows, int cols, String what) {

@@ -34,9 +34,10 @@ public final class Inverse implements LocalJacobian {
     @Override
     public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
         int n = yt.numRows;
-        DMatrixRMaj t = new DMatrixRMaj(vbar.numRows, n * n);
+        DMatrixRMaj t = io.adjoint.core.linalg.Scratch.zeros(vbar.numRows, n * n);
         Batched.rightMultiplyAdd(vbar, n, n, yt, 1.0, t);
         Batched.leftMultiplyAdd(yt, t, n, n, -1.0, ubar);
+        io.adjoint.core.linalg.Scratch.release(t);
     }
 
     @Override

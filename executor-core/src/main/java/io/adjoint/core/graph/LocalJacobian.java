@@ -24,4 +24,21 @@ public interface LocalJacobian extends Serializable {
 
     /** The dense outSize × inSize local Jacobian, built from the op's closed form (for tests and the explicit path). */
     DMatrixRMaj dense();
+
+    /**
+     * When V̄ is a {@link Selection} (row b = val[b]·e_{col[b]}), Ū = V̄·J is also one when J maps each output
+     * entry to at most one input entry (elementwise ops, broadcasting, transposes). Returns that selection, or
+     * null when this Jacobian mixes entries (the default).
+     */
+    default Selection mapSelection(Selection vbar) {
+        return null;
+    }
+
+    /**
+     * Ū[b, :] += val[b] · J[col[b], :] for a selection V̄ — B rows of the local Jacobian, scaled. The default
+     * expands V̄ and calls {@link #vjpAdd}; ops override it with an O(B·inSize) row read.
+     */
+    default void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        vjpAdd(vbar.toDense(), ubar);
+    }
 }

@@ -39,11 +39,7 @@ public final class ReverseSweep {
      */
     public static DMatrixRMaj[] sweep(Tape tape, int[] wrt, long r0, long r1) {
         int b = Math.toIntExact(r1 - r0);
-        DMatrixRMaj seed = new DMatrixRMaj(b, tape.graph.outputShape().size());
-        for (int i = 0; i < b; i++) {
-            seed.set(i, (int) (r0 + i), 1.0);
-        }
-        return sweepSeeded(tape, wrt, seed);
+        return run(tape, wrt, Selection.identityRows(r0, b, tape.graph.outputShape().size()), b);
     }
 
     /**
@@ -52,18 +48,41 @@ public final class ReverseSweep {
      * vᵀJ for a projection. {@code seed} is B × p·q and is consumed (modified).
      */
     public static DMatrixRMaj[] sweepSeeded(Tape tape, int[] wrt, DMatrixRMaj seed) {
+        return run(tape, wrt, seed, seed.numRows);
+    }
+
+    /** The adjoint of u as a dense block (turning a selection into one, or declaring zeros). */
+    private static DMatrixRMaj dense(Object[] adj, int u, int b, int size) {
+        Object a = adj[u];
+        if (a instanceof DMatrixRMaj) {
+            return (DMatrixRMaj) a;
+        }
+        DMatrixRMaj d = io.adjoint.core.linalg.Scratch.zeros(b, size);
+        if (a != null) {
+            ((Selection) a).addTo(d);
+        }
+        adj[u] = d;
+        return d;
+    }
+
+    /**
+     * The walker. An adjoint is either a dense B × size block or a {@link Selection} (one non-zero per row:
+     * the identity seed and what elementwise ops, broadcasting and transposes make of it); a selection meets
+     * a mixing op through {@link LocalJacobian#vjpAddSelection}, and a second contribution to a selection
+     * makes it dense.
+     */
+    private static DMatrixRMaj[] run(Tape tape, int[] wrt, Object seed, int b) {
         Graph g = tape.graph;
-        int b = seed.numRows;
         int outId = g.output();
         boolean[] rel = relevant(g, wrt);
         boolean[] keep = new boolean[g.nodes().size()];
         for (int w : wrt) {
             keep[w] = true;
         }
-        DMatrixRMaj[] adj = new DMatrixRMaj[g.nodes().size()];
+        Object[] adj = new Object[g.nodes().size()];
         adj[outId] = seed;
         for (int v = outId; v >= 0; v--) {
-            DMatrixRMaj vbar = adj[v];
+            Object vbar = adj[v];
             if (vbar == null || !rel[v]) {
                 continue;
             }
@@ -75,30 +94,48 @@ public final class ReverseSweep {
                     if (!rel[u]) {
                         continue;
                     }
-                    if (adj[u] == null) {
-                        adj[u] = io.adjoint.core.linalg.Scratch.zeros(b, g.node(u).shape.size());
+                    int usize = g.node(u).shape.size();
+                    if (vbar instanceof Selection) {
+                        Selection sel = (Selection) vbar;
+                        Selection mapped = js[i].mapSelection(sel);
+                        if (mapped != null) {
+                            if (adj[u] == null) {
+                                adj[u] = mapped;
+                            } else {
+                                mapped.addTo(dense(adj, u, b, usize));
+                            }
+                        } else {
+                            js[i].vjpAddSelection(sel, dense(adj, u, b, usize));
+                        }
+                    } else {
+                        js[i].vjpAdd((DMatrixRMaj) vbar, dense(adj, u, b, usize));
                     }
-                    js[i].vjpAdd(vbar, adj[u]);
                 }
             }
             if (!keep[v]) {
-                if (v != outId) {
-                    io.adjoint.core.linalg.Scratch.release(adj[v]);
+                if (v != outId && vbar instanceof DMatrixRMaj) {
+                    io.adjoint.core.linalg.Scratch.release((DMatrixRMaj) vbar);
                 }
                 adj[v] = null;
             }
         }
         DMatrixRMaj[] out = new DMatrixRMaj[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
-            // results leave the sweep: a pooled array is copied out so the caller owns an exact-size matrix
-            DMatrixRMaj a = adj[wrt[i]];
+            // results leave the sweep as exact-size matrices the caller owns
+            Object a = adj[wrt[i]];
+            int size = g.node(wrt[i]).shape.size();
             if (a == null) {
-                out[i] = new DMatrixRMaj(b, g.node(wrt[i]).shape.size());
-            } else if (a.data.length != a.getNumElements()) {
-                out[i] = a.copy();
-                io.adjoint.core.linalg.Scratch.release(a);
+                out[i] = new DMatrixRMaj(b, size);
+            } else if (a instanceof Selection) {
+                out[i] = ((Selection) a).toDense();
             } else {
-                out[i] = a;
+                DMatrixRMaj d = (DMatrixRMaj) a;
+                if (d.data.length != d.getNumElements()) {
+                    out[i] = d.copy();
+                    io.adjoint.core.linalg.Scratch.release(d);
+                } else {
+                    out[i] = d;
+                }
             }
         }
         return out;

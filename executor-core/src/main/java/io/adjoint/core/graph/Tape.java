@@ -67,6 +67,18 @@ public final class Tape implements Serializable {
         public org.ejml.data.DMatrixRMaj dense() {
             return j;
         }
+
+        @Override
+        public void vjpAddSelection(Selection vbar, org.ejml.data.DMatrixRMaj ubar) {
+            int in = j.numCols;
+            for (int b = 0; b < vbar.col.length; b++) {
+                int o = vbar.col[b] * in;
+                double v = vbar.val[b];
+                for (int c = 0; c < in; c++) {
+                    ubar.data[b * in + c] += v * j.data[o + c];
+                }
+            }
+        }
     }
 
     /** Total bytes the local Jacobians hold (approximate: their dense-equivalent is never formed). */

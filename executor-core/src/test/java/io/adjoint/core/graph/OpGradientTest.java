@@ -153,6 +153,20 @@ class OpGradientTest {
             DMatrixRMaj want = start.copy();
             Gemm.mult(1.0, ybar, dense, 1.0, want);
             assertNull(GraphTesting.compare(got, want, 1e-12, 1e-12), expr + " d/d" + arg.name + " VJP vs dense");
+            // a selection block (one non-zero per row, columns repeating, any values): both of its paths
+            Selection sel = new Selection(new int[] {root.shape.size() - 1, 0, root.shape.size() / 2, 0},
+                    new double[] {1.5, -2.0, 0.25, 3.0}, root.shape.size());
+            DMatrixRMaj wantSel = start.copy();
+            Gemm.mult(1.0, sel.toDense(), dense, 1.0, wantSel);
+            DMatrixRMaj gotSel = start.copy();
+            lj.vjpAddSelection(sel, gotSel);
+            assertNull(GraphTesting.compare(gotSel, wantSel, 1e-12, 1e-12), expr + " d/d" + arg.name + " selection VJP");
+            Selection mapped = lj.mapSelection(sel);
+            if (mapped != null) {
+                DMatrixRMaj viaMap = start.copy();
+                mapped.addTo(viaMap);
+                assertNull(GraphTesting.compare(viaMap, wantSel, 1e-12, 1e-12), expr + " d/d" + arg.name + " mapped selection");
+            }
             // and the sweep over all rows gives the dense Jacobian
             assertNull(GraphTesting.compare(GraphTesting.sweepAll(f, arg.name, 3), dense, 1e-12, 1e-12), expr + " sweep");
         }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import org.ejml.data.DMatrixRMaj;
 
@@ -92,5 +93,19 @@ public final class Elementwise implements LocalJacobian {
             }
         }
         return d;
+    }
+
+    @Override
+    public Selection mapSelection(Selection vbar) {
+        int[] c = new int[vbar.col.length];
+        double[] v = new double[c.length];
+        for (int b = 0; b < c.length; b++) {
+            int o = vbar.col[b];
+            int i = o / out.cols;
+            int j = o % out.cols;
+            c[b] = (in.rows == 1 ? 0 : i) * in.cols + (in.cols == 1 ? 0 : j);
+            v[b] = vbar.val[b] * (g == null ? s : g[o]);
+        }
+        return new Selection(c, v, in.size());
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.linalg.Batched;
 import org.ejml.data.DMatrixRMaj;
 
@@ -47,5 +48,23 @@ public final class Inverse implements LocalJacobian {
         DMatrixRMaj k = Batched.kron(y, yt);
         org.ejml.dense.row.CommonOps_DDRM.scale(-1.0, k);
         return k;
+    }
+
+    /** Row i·n + j of −(Y ⊗ Yᵀ): −Y[i, k]·Y[l, j] at column k·n + l. */
+    @Override
+    public void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        int n = yt.numRows;
+        int nn = n * n;
+        for (int b = 0; b < vbar.col.length; b++) {
+            int i = vbar.col[b] / n;
+            int j = vbar.col[b] % n;
+            double v = vbar.val[b];
+            for (int k = 0; k < n; k++) {
+                double yik = yt.data[k * n + i];
+                for (int l = 0; l < n; l++) {
+                    ubar.data[b * nn + k * n + l] -= v * yik * yt.data[j * n + l];
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.linalg.Batched;
 import org.ejml.data.DMatrixRMaj;
 
@@ -41,5 +42,23 @@ public final class MatmulLeft implements LocalJacobian {
     @Override
     public DMatrixRMaj dense() {
         return Batched.kron(org.ejml.dense.row.CommonOps_DDRM.identity(n), xt);
+    }
+
+    /** Row i·m + j of I_n ⊗ Xᵀ: Xᵀ[j, l] at column i·k + l. */
+    @Override
+    public void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        int m = xt.numRows;
+        int k = xt.numCols;
+        int is = n * k;
+        for (int b = 0; b < vbar.col.length; b++) {
+            int i = vbar.col[b] / m;
+            int j = vbar.col[b] % m;
+            double v = vbar.val[b];
+            int uo = b * is + i * k;
+            int xo = j * k;
+            for (int l = 0; l < k; l++) {
+                ubar.data[uo + l] += v * xt.data[xo + l];
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.linalg.Batched;
 import org.ejml.data.DMatrixRMaj;
 
@@ -43,5 +44,21 @@ public final class MatmulRight implements LocalJacobian {
         DMatrixRMaj a = new DMatrixRMaj(at.numCols, at.numRows);
         org.ejml.dense.row.CommonOps_DDRM.transpose(at, a);
         return Batched.kron(a, org.ejml.dense.row.CommonOps_DDRM.identity(m));
+    }
+
+    /** Row i·m + j of A ⊗ I_m: A[i, l] at column l·m + j. */
+    @Override
+    public void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        int k = at.numRows;
+        int n = at.numCols;
+        int is = k * m;
+        for (int b = 0; b < vbar.col.length; b++) {
+            int i = vbar.col[b] / m;
+            int j = vbar.col[b] % m;
+            double v = vbar.val[b];
+            for (int l = 0; l < k; l++) {
+                ubar.data[b * is + l * m + j] += v * at.data[l * n + i];
+            }
+        }
     }
 }

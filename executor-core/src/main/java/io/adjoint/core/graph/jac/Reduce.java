@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import org.ejml.data.DMatrixRMaj;
 
@@ -63,5 +64,21 @@ public final class Reduce implements LocalJacobian {
             }
         }
         return d;
+    }
+
+    @Override
+    public void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        int is = in.size();
+        for (int b = 0; b < vbar.col.length; b++) {
+            int o = vbar.col[b];
+            double v = s * vbar.val[b];
+            for (int i = 0; i < in.rows; i++) {
+                for (int j = 0; j < in.cols; j++) {
+                    if (oidx(i, j) == o) {
+                        ubar.data[b * is + i * in.cols + j] += v;
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -86,5 +87,27 @@ public final class Softmax implements LocalJacobian {
             }
         }
         return d;
+    }
+
+    /** Row i·m + j: Y_ij(δ − Y_ik) along the row (axis 1) or Y_ij(δ − Y_kj) along the column (axis 0). */
+    @Override
+    public void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        int n = y.numRows;
+        int m = y.numCols;
+        int nm = n * m;
+        for (int b = 0; b < vbar.col.length; b++) {
+            int i = vbar.col[b] / m;
+            int j = vbar.col[b] % m;
+            double v = vbar.val[b] * y.data[i * m + j];
+            if (axis == 1) {
+                for (int k = 0; k < m; k++) {
+                    ubar.data[b * nm + i * m + k] += v * ((j == k ? 1 : 0) - y.data[i * m + k]);
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    ubar.data[b * nm + k * m + j] += v * ((i == k ? 1 : 0) - y.data[k * m + j]);
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import org.ejml.data.DMatrixRMaj;
 
@@ -48,5 +49,16 @@ public final class Trace implements LocalJacobian {
             out.set(0, i * in.cols + i, 1.0);
         }
         return out;
+    }
+
+    @Override
+    public void vjpAddSelection(Selection vbar, DMatrixRMaj ubar) {
+        int d = Math.min(in.rows, in.cols);
+        int is = in.size();
+        for (int b = 0; b < vbar.col.length; b++) {
+            for (int i = 0; i < d; i++) {
+                ubar.data[b * is + i * in.cols + i] += vbar.val[b];
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.jac;
 
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import org.ejml.data.DMatrixRMaj;
 
@@ -57,5 +58,18 @@ public final class Transpose implements LocalJacobian {
             }
         }
         return d;
+    }
+
+    @Override
+    public Selection mapSelection(Selection vbar) {
+        int n = in.rows;
+        int m = in.cols;
+        int[] c = new int[vbar.col.length];
+        for (int b = 0; b < c.length; b++) {
+            int j = vbar.col[b] / n;
+            int i = vbar.col[b] % n;
+            c[b] = i * m + j;
+        }
+        return new Selection(c, vbar.val.clone(), in.size());
     }
 }

@@ -60,6 +60,7 @@ class JacobianJobTest extends SparkTestBase {
         "sum(softmax(W @ X, 1)) | 1 | W:2x3 X:3x4 | W,X",
         "relu(N) @ A.T - 0.5 | 7 | N:3x7 A:4x7 | A,N",
         "inv(S) @ X | 100 | S:3x3 X:3x2 | S",
+        "c + r * X - s / (1 + square(X)) | 5 | c:4x1 r:1x3 X:4x3 s:1x1 | X,c,r,s",
     })
     void distributedEqualsSingleJvmAndFiniteDifferences(String expr, int rows, String specs, String wrt)
             throws IOException {

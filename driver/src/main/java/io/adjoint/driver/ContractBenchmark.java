@@ -185,7 +185,7 @@ public final class ContractBenchmark {
                 tPeer[r] = tp;
                 tPeerFile[r] = tpFile;
             } else if (r == -1) {
-                checkPeerAgrees(product.blocks().toJavaRDD().collect(), gp, cols);
+                checkPeerAgrees(product.blocks().toJavaRDD().collect(), gp, rows, cols);
             }
             last = s;
         }
@@ -247,9 +247,9 @@ public final class ContractBenchmark {
     }
 
     /** The peer must compute the same product, or the comparison is meaningless. */
-    private static void checkPeerAgrees(List<Tuple2<Tuple2<Object, Object>, Matrix>> blocks, Path gp, int cols)
-            throws IOException {
-        double[] g = read(gp, blocks.size() * 1024 / Math.max(1, cols / 1024), cols);
+    private static void checkPeerAgrees(List<Tuple2<Tuple2<Object, Object>, Matrix>> blocks, Path gp, int rows,
+            int cols) throws IOException {
+        double[] g = read(gp, rows, cols);
         double maxErr = 0;
         double scale = 0;
         for (Tuple2<Tuple2<Object, Object>, Matrix> t : blocks) {

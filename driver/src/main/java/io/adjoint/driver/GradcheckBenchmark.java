@@ -2,7 +2,6 @@ package io.adjoint.driver;
 
 import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.core.npy.NpyWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,18 +42,8 @@ public final class GradcheckBenchmark {
                 g.job.wrt.add("X");
                 g.job.overwrite = true;
             }
-            for (String name : new String[] {"W1", "W2", "X", "b1", "b2"}) {
-                double[] v = new double[n * n];
-                double scale = name.startsWith("W") ? 1.0 / Math.sqrt(n) : 1.0;
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = scale * rng.nextGaussian();
-                }
-                Path p = d.resolve(name + ".npy");
-                NpyWriter.write(p, new long[] {n, n}, v);
-                full.job.inputs.put(name, p.toString());
-                probe.job.inputs.put(name, p.toString());
-                values.put(name, DMatrixRMaj.wrap(n, n, v));
-            }
+            JacobianBenchmark.writeInputs(d, n, rng, full.job.inputs, values);
+            probe.job.inputs.putAll(full.job.inputs);
             full.mode = "full";
             full.job.outDir = d.resolve("full").toString();
             probe.mode = "probe";

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,16 +55,7 @@ public final class JacobianBenchmark {
             Random rng = new Random(n);
             JacobianRequest req = new JacobianRequest();
             req.expr = EXPR;
-            for (String name : new String[] {"W1", "W2", "X", "b1", "b2"}) {
-                double[] v = new double[n * n];
-                double scale = name.startsWith("W") ? 1.0 / Math.sqrt(n) : 1.0;
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = scale * rng.nextGaussian();
-                }
-                Path p = d.resolve(name + ".npy");
-                NpyWriter.write(p, new long[] {n, n}, v);
-                req.inputs.put(name, p.toString());
-            }
+            writeInputs(d, n, rng, req.inputs, null);
             req.wrt.add("X");
             req.outDir = d.resolve("structured").toString();
             req.overwrite = true;
@@ -98,6 +90,27 @@ public final class JacobianBenchmark {
                     ContractInputs.human(8L * n * n * n * n), s.seconds, s.tasksSeconds, s.computeSeconds,
                     BlockPlanner.mib(s.peakHeap), dense, denseHeap, speedup));
             deleteTree(d);
+        }
+    }
+
+    /**
+     * Writes the benchmark's n×n inputs W1, W2, X, b1, b2 (W scaled by 1/√n) to {@code dir}, recording
+     * name → path in {@code paths} and, when {@code values} is not null, name → matrix.
+     */
+    static void writeInputs(Path dir, int n, Random rng, Map<String, String> paths, Map<String, DMatrixRMaj> values)
+            throws IOException {
+        for (String name : new String[] {"W1", "W2", "X", "b1", "b2"}) {
+            double[] v = new double[n * n];
+            double scale = name.startsWith("W") ? 1.0 / Math.sqrt(n) : 1.0;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = scale * rng.nextGaussian();
+            }
+            Path p = dir.resolve(name + ".npy");
+            NpyWriter.write(p, new long[] {n, n}, v);
+            paths.put(name, p.toString());
+            if (values != null) {
+                values.put(name, DMatrixRMaj.wrap(n, n, v));
+            }
         }
     }
 

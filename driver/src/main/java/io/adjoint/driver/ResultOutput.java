@@ -180,11 +180,9 @@ public abstract class ResultOutput implements Serializable {
         return q;
     }
 
-    /** The destination of a local result, for tests. */
+    /** The final path of the result. */
     public abstract String destination();
 
-    /** The temporary path (file or folder), for tests. */
-    public abstract String temporary();
 
     static final class Local extends ResultOutput {
         private static final long serialVersionUID = 1L;
@@ -256,10 +254,6 @@ public abstract class ResultOutput implements Serializable {
             return dest;
         }
 
-        @Override
-        public String temporary() {
-            return tmp;
-        }
 
         @Override
         public void prepare(Configuration conf, int rowsPerBlock) throws IOException {
@@ -389,10 +383,6 @@ public abstract class ResultOutput implements Serializable {
             return dest;
         }
 
-        @Override
-        public String temporary() {
-            return dir;
-        }
 
         /** The FileSystem of {@code p}; for the local one its raw form, so no {@code .crc} side files appear. */
         static FileSystem fs(Path p, Configuration conf) throws IOException {

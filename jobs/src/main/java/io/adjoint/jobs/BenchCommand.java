@@ -29,6 +29,35 @@ final class BenchCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (try: adjoint bench contract)");
     }
 
+    /** What a benchmark does with its Spark context and scratch folder. */
+    interface Body {
+        void run(JavaSparkContext jsc, Path work) throws Exception;
+    }
+
+    /**
+     * The frame every benchmark shares: master local[2] unless one is given, a scratch folder (--dir, or a
+     * temporary one removed afterwards), the Spark context stopped however the benchmark ends.
+     */
+    static int framed(SparkOptions spark, Path dir, String app, Body body) throws Exception {
+        if (spark.master == null && System.getProperty("spark.master") == null) {
+            spark.master = "local[2]";
+        }
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
+                System.getProperty("java.io.tmpdir")), "adjoint-bench-");
+        JavaSparkContext jsc = spark.start(app);
+        try {
+            body.run(jsc, work);
+        } finally {
+            jsc.stop();
+            if (dir == null) {
+                try (Stream<Path> s = Files.walk(work)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        return 0;
+    }
+
     @Command(name = "contract", mixinStandardHelpOptions = true,
             description = {"Kernel GFLOP/s at (p·q, n·m, k·l) = (1024,1024,1024) and (4096,1024,1024) next to plain",
                 "BLAS dgemm; then the whole contract job against MLlib BlockMatrix.multiply on the same operands.",
@@ -51,27 +80,11 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (spark.master == null && System.getProperty("spark.master") == null) {
-                spark.master = "local[2]";
-            }
-            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
-                    System.getProperty("java.io.tmpdir")), "adjoint-bench-");
             // The peer, MLlib's BlockMatrix, shuffles Breeze matrices that are not registered with Kryo.
             spark.conf.add(0, "spark.kryo.registrationRequired=false");
-            JavaSparkContext jsc = spark.start("adjoint bench contract");
-            try {
-                java.io.PrintWriter err = spec.commandLine().getErr();
-                java.io.PrintStream out = System.out;
-                ContractBenchmark.run(jsc, work, Math.max(1, reps), rowsPerTask, out, spark.quiet ? null : err::println);
-            } finally {
-                jsc.stop();
-                if (dir == null) {
-                    try (Stream<Path> s = Files.walk(work)) {
-                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
-            }
-            return 0;
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            return framed(spark, dir, "adjoint bench contract", (jsc, work) -> ContractBenchmark.run(jsc, work,
+                    Math.max(1, reps), rowsPerTask, System.out, spark.quiet ? null : err::println));
         }
     }
 
@@ -102,29 +115,13 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (spark.master == null && System.getProperty("spark.master") == null) {
-                spark.master = "local[2]";
-            }
-            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
-                    System.getProperty("java.io.tmpdir")), "adjoint-bench-");
-            JavaSparkContext jsc = spark.start("adjoint bench jacobian");
-            try {
-                java.io.PrintWriter err = spec.commandLine().getErr();
-                JacobianBenchmark.run(jsc, work, sizes, denseMax, Math.max(1, reps), System.out,
-                        spark.quiet ? null : line -> {
-                            if (line.contains(" wrote ") || line.contains("rows per task")) {
-                                err.println(line);
-                            }
-                        });
-            } finally {
-                jsc.stop();
-                if (dir == null) {
-                    try (Stream<Path> s = Files.walk(work)) {
-                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
-            }
-            return 0;
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            return framed(spark, dir, "adjoint bench jacobian", (jsc, work) -> JacobianBenchmark.run(jsc, work, sizes,
+                    denseMax, Math.max(1, reps), System.out, spark.quiet ? null : line -> {
+                        if (line.contains(" wrote ") || line.contains("rows per task")) {
+                            err.println(line);
+                        }
+                    }));
         }
     }
 
@@ -144,23 +141,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (spark.master == null && System.getProperty("spark.master") == null) {
-                spark.master = "local[2]";
-            }
-            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
-                    System.getProperty("java.io.tmpdir")), "adjoint-bench-");
-            JavaSparkContext jsc = spark.start("adjoint bench gradcheck");
-            try {
-                GradcheckBenchmark.run(jsc, work, sizes, System.out, null);
-            } finally {
-                jsc.stop();
-                if (dir == null) {
-                    try (Stream<Path> s = Files.walk(work)) {
-                        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
-            }
-            return 0;
+            return framed(spark, dir, "adjoint bench gradcheck",
+                    (jsc, work) -> GradcheckBenchmark.run(jsc, work, sizes, System.out, null));
         }
     }
 }

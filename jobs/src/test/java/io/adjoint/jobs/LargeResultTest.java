@@ -90,7 +90,7 @@ class LargeResultTest {
     @Test
     void aFullGradcheckOfAJacobianLargerThanTheDriverHeap() throws Exception {
         Random rng = new Random(5);
-        double[] w = TestArrays.writeRandom(dir.resolve("W.npy"), rng, 32, 64);
+        TestArrays.writeRandom(dir.resolve("W.npy"), rng, 32, 64);
         TestArrays.writeRandom(dir.resolve("X.npy"), rng, 64, 256);
         Path report = dir.resolve("report");
         Process proc = forkCli("512m", "gradcheck", "--master", "local[2]", "--quiet", "--mode", "full", "--expr", "W @ X",
@@ -104,6 +104,5 @@ class LargeResultTest {
         assertTrue(json.contains("\"jacobian_shape\": [32, 256, 64, 256]"), json);
         assertEquals(List.of("error-heatmap.png", "report.json", "report.md"), CliRunner.listing(report),
                 "no temporary Jacobian left behind");
-        assertTrue(w.length == 2048);
     }
 }

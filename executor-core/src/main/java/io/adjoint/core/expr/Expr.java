@@ -1,7 +1,6 @@
 package io.adjoint.core.expr;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,33 +25,30 @@ public final class Expr {
     public final double number;
     /** Arguments of a call, matrices first, then number literals (split by the function's matrix arity). */
     public final List<Expr> args;
-    /** Unused by the parser; kept empty. */
-    final double[] literals;
     /** Source text of this sub-expression (rebuilt for trees made in Java). */
     public final String text;
     /** 1-based column where it starts in the source, or 0 for trees made in Java. */
     public final int column;
 
-    private Expr(Kind kind, String name, double number, List<Expr> args, double[] literals, String text, int column) {
+    private Expr(Kind kind, String name, double number, List<Expr> args, String text, int column) {
         this.kind = kind;
         this.name = name;
         this.number = number;
         this.args = args;
-        this.literals = literals;
         this.text = text;
         this.column = column;
     }
 
     static Expr input(String name, String text, int column) {
-        return new Expr(Kind.INPUT, name, 0, List.of(), new double[0], text, column);
+        return new Expr(Kind.INPUT, name, 0, List.of(), text, column);
     }
 
     static Expr number(double v, String text, int column) {
-        return new Expr(Kind.NUMBER, null, v, List.of(), new double[0], text, column);
+        return new Expr(Kind.NUMBER, null, v, List.of(), text, column);
     }
 
-    static Expr call(String fn, List<Expr> args, double[] literals, String text, int column) {
-        return new Expr(Kind.CALL, fn, 0, List.copyOf(args), literals.clone(), text, column);
+    static Expr call(String fn, List<Expr> args, String text, int column) {
+        return new Expr(Kind.CALL, fn, 0, List.copyOf(args), text, column);
     }
 
     // ---- Java builder API ----
@@ -75,7 +71,7 @@ public final class Expr {
         for (Expr a : all) {
             parts.add(a.text);
         }
-        return call(fn, all, new double[0], fn + "(" + String.join(", ", parts) + ")", 0);
+        return call(fn, all, fn + "(" + String.join(", ", parts) + ")", 0);
     }
 
     public Expr call(String fn, double... literals) {
@@ -83,7 +79,7 @@ public final class Expr {
     }
 
     private Expr binary(String fn, String op, Expr other) {
-        return call(fn, List.of(this, other), new double[0], "(" + text + " " + op + " " + other.text + ")", 0);
+        return call(fn, List.of(this, other), "(" + text + " " + op + " " + other.text + ")", 0);
     }
 
     public Expr plus(Expr o) {
@@ -107,24 +103,19 @@ public final class Expr {
     }
 
     public Expr neg() {
-        return call("negative", List.of(this), new double[0], "-" + text, 0);
+        return call("negative", List.of(this), "-" + text, 0);
     }
 
     public Expr t() {
-        return call("transpose", List.of(this), new double[0], text + ".T", 0);
+        return call("transpose", List.of(this), text + ".T", 0);
     }
 
     static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
-    /** "at column N" when known. */
-    String where() {
-        return column > 0 ? " at column " + column : "";
-    }
-
     @Override
     public String toString() {
-        return text + (literals.length > 0 ? " " + Arrays.toString(literals) : "");
+        return text;
     }
 }

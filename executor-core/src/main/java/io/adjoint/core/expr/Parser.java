@@ -98,7 +98,7 @@ public final class Parser {
     }
 
     private Expr op(String fn, Expr a, Expr b, int start) {
-        return Expr.call(fn, List.of(a, b), new double[0], src.substring(start, pos).trim(), start + 1);
+        return Expr.call(fn, List.of(a, b), src.substring(start, pos).trim(), start + 1);
     }
 
     private Expr unary() {
@@ -111,7 +111,7 @@ public final class Parser {
             if (inner.kind == Expr.Kind.NUMBER) {
                 return Expr.number(-inner.number, text, start + 1);
             }
-            return Expr.call("negative", List.of(inner), new double[0], text, start + 1);
+            return Expr.call("negative", List.of(inner), text, start + 1);
         }
         if (peek('+')) {
             pos++;
@@ -130,7 +130,7 @@ public final class Parser {
                 if (pos + 1 < src.length() && src.charAt(pos + 1) == 'T'
                         && (pos + 2 >= src.length() || !Character.isJavaIdentifierPart(src.charAt(pos + 2)))) {
                     pos += 2;
-                    e = Expr.call("transpose", List.of(e), new double[0], src.substring(start, pos).trim(), start + 1);
+                    e = Expr.call("transpose", List.of(e), src.substring(start, pos).trim(), start + 1);
                     continue;
                 }
                 throw error("after '.', only T (transpose) is supported");
@@ -182,7 +182,7 @@ public final class Parser {
                     }
                 }
                 pos++;
-                return Expr.call(name, args, new double[0], src.substring(start, pos), start + 1);
+                return Expr.call(name, args, src.substring(start, pos), start + 1);
             }
             return Expr.input(name, name, start + 1);
         }

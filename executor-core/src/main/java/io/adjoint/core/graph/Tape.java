@@ -80,20 +80,4 @@ public final class Tape implements Serializable {
             }
         }
     }
-
-    /** Total bytes the local Jacobians hold (approximate: their dense-equivalent is never formed). */
-    public long bytes() {
-        // every structured Jacobian holds at most a few matrices of its node's size; a serialized size is
-        // the honest figure, measured by the caller when it matters
-        long b = 0;
-        for (Graph.Node n : graph.nodes()) {
-            if (n.kind == Graph.Kind.APPLY) {
-                b += 8L * n.shape.size() * 2;
-                for (int a : n.args) {
-                    b += 8L * graph.node(a).shape.size();
-                }
-            }
-        }
-        return b;
-    }
 }

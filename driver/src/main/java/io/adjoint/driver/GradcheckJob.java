@@ -266,7 +266,7 @@ public final class GradcheckJob {
                         req.seed * 1_000_003L + i, new HadoopConf(jsc.hadoopConfiguration()));
                 Broadcast<Data> bc = jsc.broadcast(data);
                 try {
-                    r.numericMethod = io.adjoint.core.graph.BatchedDifferences.batches(in.graph, name)
+                    r.numericMethod = io.adjoint.core.graph.BatchedDifferences.batches(in.graph, name, Functions.standard())
                             ? "central differences, " + batch(in.graph) + " perturbed copies per batched forward pass"
                             : "central differences, one forward pass per perturbed copy (the graph mixes columns)";
                     if (log != null) {

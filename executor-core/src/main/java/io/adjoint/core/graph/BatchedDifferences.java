@@ -1,6 +1,5 @@
 package io.adjoint.core.graph;
 
-import io.adjoint.core.graph.ops.Functions;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
@@ -14,61 +13,46 @@ import org.ejml.data.DMatrixRMaj;
  * columns), {@code A @ X'} with A not depending on X (one GEMM for all copies), column sums and means
  * ({@code sum(·, 0)}, {@code mean(·, 0)}) and column softmax ({@code softmax(·, 0)}). Anything else — a
  * transpose, a row reduction, inv, trace, X on the left of @, a user op — falls back to one forward pass per
- * copy ({@link FiniteDifferences#columns}). Nodes that do not depend on X are evaluated once.
+ * copy ({@link FiniteDifferences#columns}). Each op declares which it is ({@link Function#columnSeparable});
+ * nodes that do not depend on X are evaluated once.
  */
 public final class BatchedDifferences {
     private BatchedDifferences() {
     }
 
-    /** Which nodes depend on input {@code wrt} (node id), and whether every one of them is column-separable. */
-    static boolean separable(Graph g, int wrt, boolean[] tainted) {
+    /**
+     * Which nodes depend on input {@code wrt} (node id), and whether every one of them declares itself
+     * {@linkplain Function#columnSeparable column-separable} for the arguments that vary.
+     */
+    static boolean separable(Graph g, int wrt, boolean[] tainted, FunctionLookup fns) {
         tainted[wrt] = true;
         for (Graph.Node n : g.nodes()) {
             if (n.kind != Graph.Kind.APPLY) {
                 continue;
             }
             boolean any = false;
-            for (int a : n.args) {
-                any |= tainted[a];
+            boolean[] varying = new boolean[n.args.length];
+            Shape2[] shapes = new Shape2[n.args.length];
+            for (int a = 0; a < n.args.length; a++) {
+                varying[a] = tainted[n.args[a]];
+                shapes[a] = g.node(n.args[a]).shape;
+                any |= varying[a];
             }
             if (!any) {
                 continue;
             }
             tainted[n.id] = true;
-            if (!columnSeparable(g, n, tainted)) {
+            if (!fns.get(n.name).columnSeparable(shapes, varying, n.literals)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean columnSeparable(Graph g, Graph.Node n, boolean[] tainted) {
-        switch (n.name) {
-            case "tanh": case "sigmoid": case "relu": case "exp": case "log": case "sin": case "cos": case "sqrt":
-            case "square": case "abs": case "negative": case "pow":
-                return true;
-            case "add": case "subtract": case "multiply": case "divide": {
-                for (int a : n.args) {
-                    Shape2 s = g.node(a).shape;
-                    if (tainted[a] ? s.cols != n.shape.cols : !(s.cols == 1 || s.cols == n.shape.cols)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            case "matmul":
-                return !tainted[n.args[0]];
-            case "sum": case "mean": case "softmax":
-                return n.literals.length == 1 && n.literals[0] == 0;
-            default:
-                return false;
-        }
-    }
-
     /** Whether {@link #columns} will batch for this graph and input. */
-    public static boolean batches(Graph g, String wrt) {
+    public static boolean batches(Graph g, String wrt, FunctionLookup fns) {
         Integer id = g.inputs().get(wrt);
-        return id != null && separable(g, id, new boolean[g.nodes().size()]);
+        return id != null && separable(g, id, new boolean[g.nodes().size()], fns);
     }
 
     /**
@@ -76,10 +60,10 @@ public final class BatchedDifferences {
      * {@link FiniteDifferences#columns} up to rounding, evaluated {@code batch} copies at a time.
      */
     public static DMatrixRMaj columns(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int c0, int c1, double h,
-            Functions fns, int batch) {
+            FunctionLookup fns, int batch) {
         Integer xId = g.inputs().get(wrt);
         boolean[] tainted = new boolean[g.nodes().size()];
-        if (xId == null || !separable(g, xId, tainted)) {
+        if (xId == null || !separable(g, xId, tainted, fns)) {
             return FiniteDifferences.columns(g, inputs, wrt, c0, c1, h, fns);
         }
         int outSize = g.outputShape().size();
@@ -122,13 +106,12 @@ public final class BatchedDifferences {
                     continue;
                 }
                 DMatrixRMaj[] args = new DMatrixRMaj[n.args.length];
+                boolean[] varying = new boolean[n.args.length];
                 for (int a = 0; a < args.length; a++) {
-                    DMatrixRMaj v = vals[n.args[a]];
-                    Shape2 s = g.node(n.args[a]).shape;
-                    args[a] = !tainted[n.args[a]] && s.cols == n.shape.cols && s.cols > 1 && !"matmul".equals(n.name)
-                            ? tile(v, copies) : v;
+                    args[a] = vals[n.args[a]];
+                    varying[a] = tainted[n.args[a]];
                 }
-                vals[n.id] = fns.get(n.name).apply(args, n.literals).value;
+                vals[n.id] = fns.get(n.name).applyToColumnCopies(args, varying, copies, n.literals);
             }
             DMatrixRMaj out = vals[g.output()];
             int p = g.outputShape().rows;
@@ -146,7 +129,7 @@ public final class BatchedDifferences {
         return jac;
     }
 
-    private static DMatrixRMaj value(Graph.Node n, DMatrixRMaj[] vals, Map<String, DMatrixRMaj> inputs, Functions fns) {
+    private static DMatrixRMaj value(Graph.Node n, DMatrixRMaj[] vals, Map<String, DMatrixRMaj> inputs, FunctionLookup fns) {
         switch (n.kind) {
             case INPUT:
                 return inputs.get(n.name);
@@ -160,17 +143,5 @@ public final class BatchedDifferences {
                 return fns.get(n.name).apply(args, n.literals).value;
             }
         }
-    }
-
-    /** [V V … V], {@code copies} times side by side. */
-    private static DMatrixRMaj tile(DMatrixRMaj v, int copies) {
-        int m = v.numCols;
-        DMatrixRMaj t = new DMatrixRMaj(v.numRows, m * copies);
-        for (int i = 0; i < v.numRows; i++) {
-            for (int b = 0; b < copies; b++) {
-                System.arraycopy(v.data, i * m, t.data, i * m * copies + b * m, m);
-            }
-        }
-        return t;
     }
 }

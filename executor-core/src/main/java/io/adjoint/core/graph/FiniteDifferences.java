@@ -1,6 +1,5 @@
 package io.adjoint.core.graph;
 
-import io.adjoint.core.graph.ops.Functions;
 import java.util.HashMap;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
@@ -14,7 +13,7 @@ public final class FiniteDifferences {
     }
 
     /** The (p·q) × size(x) Jacobian of the output with respect to input {@code wrt}, by central differences. */
-    public static DMatrixRMaj jacobian(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double h, Functions fns) {
+    public static DMatrixRMaj jacobian(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double h, FunctionLookup fns) {
         return columns(g, inputs, wrt, 0, inputs.get(wrt).getNumElements(), h, fns);
     }
 
@@ -23,7 +22,7 @@ public final class FiniteDifferences {
      * Inputs are not modified.
      */
     public static DMatrixRMaj columns(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int c0, int c1, double h,
-            Functions fns) {
+            FunctionLookup fns) {
         DMatrixRMaj x = inputs.get(wrt);
         int outSize = g.outputShape().size();
         DMatrixRMaj jac = new DMatrixRMaj(outSize, c1 - c0);
@@ -49,7 +48,7 @@ public final class FiniteDifferences {
      * of input {@code wrt} (flattened row-major): two forward passes. Returns p·q values.
      */
     public static double[] directional(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h,
-            Functions fns) {
+            FunctionLookup fns) {
         DMatrixRMaj x = inputs.get(wrt);
         Map<String, DMatrixRMaj> in = new HashMap<>(inputs);
         DMatrixRMaj xp = x.copy();

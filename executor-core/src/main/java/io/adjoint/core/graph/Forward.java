@@ -1,7 +1,6 @@
 package io.adjoint.core.graph;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.core.graph.ops.Functions;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
@@ -25,7 +24,7 @@ public final class Forward {
      *
      * @throws InvalidInputException when an op cannot be evaluated on these values (a singular matrix in inv)
      */
-    public static Forward run(Graph g, Map<String, DMatrixRMaj> inputs, Functions fns) {
+    public static Forward run(Graph g, Map<String, DMatrixRMaj> inputs, FunctionLookup fns) {
         int n = g.nodes().size();
         DMatrixRMaj[] vals = new DMatrixRMaj[n];
         LocalJacobian[][] jac = new LocalJacobian[n][];

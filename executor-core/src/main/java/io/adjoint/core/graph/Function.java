@@ -1,5 +1,7 @@
 package io.adjoint.core.graph;
 
+import org.ejml.data.DMatrixRMaj;
+
 /**
  * A matrix op callable by name in an expression: forward and local Jacobians in one place.
  *
@@ -26,5 +28,24 @@ public interface Function {
     Shape2 outputShape(Shape2[] args, double[] literals);
 
     /** Forward value and one local Jacobian per matrix argument. Arguments are not modified. */
-    Evaluated apply(org.ejml.data.DMatrixRMaj[] args, double[] literals);
+    Evaluated apply(DMatrixRMaj[] args, double[] literals);
+
+    /**
+     * Whether this op acts on columns independently, so that batched finite differences may evaluate it once on
+     * B perturbed copies laid side by side, [X₁ X₂ … X_B]: with {@code varying[a]} marking the arguments that
+     * depend on the perturbed input, f([X₁ … X_B], fixed…) = [f(X₁, fixed…) … f(X_B, fixed…)] through
+     * {@link #applyToColumnCopies}. The default, false, is always safe (one forward pass per copy).
+     */
+    default boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {
+        return false;
+    }
+
+    /**
+     * The forward value on {@code copies} column-concatenated copies of the varying arguments (fixed arguments as
+     * they are), for an op that is {@link #columnSeparable}. The default applies the op as is, which is right
+     * for ops with no fixed argument that lines up with the copies' columns.
+     */
+    default DMatrixRMaj applyToColumnCopies(DMatrixRMaj[] args, boolean[] varying, int copies, double[] literals) {
+        return apply(args, literals).value;
+    }
 }

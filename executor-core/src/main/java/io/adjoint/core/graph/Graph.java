@@ -2,7 +2,6 @@ package io.adjoint.core.graph;
 
 import io.adjoint.core.expr.Expr;
 import io.adjoint.core.expr.ExpressionException;
-import io.adjoint.core.graph.ops.Functions;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,7 +91,7 @@ public final class Graph implements Serializable {
      * @throws ExpressionException for an undefined input, an unknown function, a literal where a matrix is
      *     needed (or the reverse), or shapes that do not fit (message shows the sub-expression and shapes)
      */
-    public static Graph compile(Expr e, Map<String, Shape2> inputShapes, Functions fns) {
+    public static Graph compile(Expr e, Map<String, Shape2> inputShapes, FunctionLookup fns) {
         Builder b = new Builder(inputShapes, fns);
         int out = b.add(e);
         return new Graph(b.nodes, out, b.inputIds, e.text);
@@ -102,10 +101,10 @@ public final class Graph implements Serializable {
         final List<Node> nodes = new ArrayList<>();
         final Map<String, Integer> inputIds = new LinkedHashMap<>();
         final Map<String, Shape2> shapes;
-        final Functions fns;
+        final FunctionLookup fns;
         final Map<String, Integer> constants = new HashMap<>();
 
-        Builder(Map<String, Shape2> shapes, Functions fns) {
+        Builder(Map<String, Shape2> shapes, FunctionLookup fns) {
             this.shapes = shapes;
             this.fns = fns;
         }

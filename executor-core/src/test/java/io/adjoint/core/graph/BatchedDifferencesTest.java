@@ -27,7 +27,7 @@ class BatchedDifferencesTest {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(expr.hashCode(), specs.trim().split(" "));
         Graph g = GraphTesting.compile(expr.trim(), in);
         Functions fns = Functions.standard();
-        assertEquals(batches, BatchedDifferences.batches(g, wrt));
+        assertEquals(batches, BatchedDifferences.batches(g, wrt, io.adjoint.core.graph.ops.Functions.standard()));
         int cols = in.get(wrt).getNumElements();
         DMatrixRMaj one = FiniteDifferences.columns(g, in, wrt, 1, cols, 1e-6, fns);
         for (int batch : new int[] {2, 6, 64}) {

@@ -4,7 +4,7 @@ import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.graph.jac.Elementwise;
+import io.adjoint.core.graph.ops.Elementwise;
 import org.ejml.data.DMatrixRMaj;
 
 /**

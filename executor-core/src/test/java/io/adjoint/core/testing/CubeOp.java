@@ -3,7 +3,7 @@ package io.adjoint.core.testing;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.graph.jac.Elementwise;
+import io.adjoint.core.graph.ops.Elementwise;
 import org.ejml.data.DMatrixRMaj;
 
 /** A user-defined op, found through META-INF/services: cube(A) = A³ elementwise, derivative 3A². */

@@ -3,7 +3,6 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.graph.jac.Elementwise;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -102,5 +101,50 @@ public final class BroadcastBinary implements Function {
         }
         double sB = op == '-' ? -1.0 : 1.0;
         return new Evaluated(y, new Elementwise(out, sa, ga, 1.0), new Elementwise(out, sb, gb, sB));
+    }
+
+    /**
+     * Column-separable when each varying operand has the output's columns and each fixed one has 1 column
+     * (broadcast to every copy) or the output's columns (then tiled across the copies).
+     */
+    @Override
+    public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {
+        int cols = outputShape(args, literals).cols;
+        for (int a = 0; a < args.length; a++) {
+            if (varying[a] ? args[a].cols != cols : !(args[a].cols == 1 || args[a].cols == cols)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Tiles each fixed operand that has the copies' column count (more than one) across the copies. */
+    @Override
+    public DMatrixRMaj applyToColumnCopies(DMatrixRMaj[] args, boolean[] varying, int copies, double[] literals) {
+        int cols = -1;
+        for (int a = 0; a < args.length; a++) {
+            if (varying[a]) {
+                cols = args[a].numCols / copies;
+            }
+        }
+        DMatrixRMaj[] tiled = args.clone();
+        for (int a = 0; a < args.length; a++) {
+            if (!varying[a] && args[a].numCols == cols && cols > 1) {
+                tiled[a] = tile(args[a], copies);
+            }
+        }
+        return apply(tiled, literals).value;
+    }
+
+    /** [V V … V], {@code copies} times side by side. */
+    private static DMatrixRMaj tile(DMatrixRMaj v, int copies) {
+        int m = v.numCols;
+        DMatrixRMaj t = new DMatrixRMaj(v.numRows, m * copies);
+        for (int i = 0; i < v.numRows; i++) {
+            for (int b = 0; b < copies; b++) {
+                System.arraycopy(v.data, i * m, t.data, i * m * copies + b * m, m);
+            }
+        }
+        return t;
     }
 }

@@ -1,6 +1,7 @@
 package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.graph.Function;
+import io.adjoint.core.graph.FunctionLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.TreeMap;
  * The functions an expression can call: the built-ins, plus every {@link Function} found with
  * {@link ServiceLoader} on the classpath (a built-in name cannot be replaced).
  */
-public final class Functions {
+public final class Functions implements FunctionLookup {
     private final Map<String, Function> byName = new TreeMap<>();
 
     private Functions() {
@@ -23,7 +24,8 @@ public final class Functions {
         l.addAll(List.of(UnaryElementwise.all()));
         l.add(new Pow());
         l.addAll(List.of(BroadcastBinary.all()));
-        l.addAll(List.of(Structural.all()));
+        l.addAll(List.of(new Matmul(), new Transpose(), new Sum("sum", false), new Sum("mean", true), new Trace(),
+                new Inverse(), new Softmax()));
         return l;
     }
 
@@ -45,11 +47,13 @@ public final class Functions {
         return load(cl != null ? cl : Functions.class.getClassLoader());
     }
 
+    @Override
     public Function get(String name) {
         return byName.get(name);
     }
 
     /** Names callable as {@code name(...)} in an expression, sorted; operator-only names included. */
+    @Override
     public List<String> names() {
         return new ArrayList<>(byName.keySet());
     }

@@ -3,7 +3,6 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.graph.jac.Elementwise;
 import org.ejml.data.DMatrixRMaj;
 
 /** pow(A, c): y_ij = x_ij^c for a number literal c (negative and fractional allowed); d_ij = c·x_ij^(c−1). */
@@ -42,5 +41,11 @@ public final class Pow implements Function {
             d[i] = c == 0 ? 0 : c * Math.pow(x.data[i], c - 1);
         }
         return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
+    }
+
+    /** Elementwise: column-separable. */
+    @Override
+    public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {
+        return true;
     }
 }

@@ -3,7 +3,6 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.graph.jac.Elementwise;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
@@ -77,5 +76,11 @@ public final class UnaryElementwise implements Function {
             d[i] = dfdx.applyAsDouble(xi, yi);
         }
         return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
+    }
+
+    /** Elementwise: column-separable. */
+    @Override
+    public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {
+        return true;
     }
 }

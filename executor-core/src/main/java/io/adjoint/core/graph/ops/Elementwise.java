@@ -1,4 +1,4 @@
-package io.adjoint.core.graph.jac;
+package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;

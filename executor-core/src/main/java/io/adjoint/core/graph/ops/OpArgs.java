@@ -1,0 +1,25 @@
+package io.adjoint.core.graph.ops;
+
+import io.adjoint.core.graph.Shape2;
+import org.ejml.data.DMatrixRMaj;
+
+/** Argument checks and formatting the built-in ops share. */
+final class OpArgs {
+    private OpArgs() {}
+
+    static Shape2 shape(DMatrixRMaj x) {
+        return new Shape2(x.numRows, x.numCols);
+    }
+
+    /** Refuses number arguments to an op that takes none, quoting its signature. */
+    static void noLiterals(String name, String sig, double[] lit) {
+        if (lit.length != 0) {
+            throw new IllegalArgumentException(name + " takes no number arguments: " + sig);
+        }
+    }
+
+    /** A literal as written: {@code 2} for 2.0, {@code 0.5} otherwise. */
+    static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}

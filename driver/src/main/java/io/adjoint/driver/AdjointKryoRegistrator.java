@@ -2,12 +2,29 @@ package io.adjoint.driver;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import io.adjoint.core.check.TileStats;
 import io.adjoint.core.linalg.DenseJacobian;
 import io.adjoint.core.linalg.JacobianOperand;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.linalg.SparseJacobian;
 import io.adjoint.core.npy.NpyDtype;
 import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.driver.block.BlockReport;
+import io.adjoint.driver.block.TestHooks;
+import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.Fingerprint;
+import io.adjoint.driver.commit.InPlaceResult;
+import io.adjoint.driver.commit.PartFilesResult;
+import io.adjoint.driver.commit.ResumeJournal;
+import io.adjoint.driver.contract.ContractWork;
+import io.adjoint.driver.gradcheck.CheckData;
+import io.adjoint.driver.gradcheck.ProbeCheck;
+import io.adjoint.driver.jacobian.SweepWork;
+import io.adjoint.driver.plan.RowBlocks;
+import io.adjoint.driver.storage.HadoopConf;
+import java.util.ArrayList;
+import org.apache.spark.mllib.linalg.DenseVector;
+import org.apache.spark.mllib.linalg.distributed.IndexedRow;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.DMatrixSparseCSC;
@@ -19,28 +36,33 @@ import org.ejml.data.DMatrixSparseCSC;
 public final class AdjointKryoRegistrator implements KryoRegistrator {
     @Override
     public void registerClasses(Kryo kryo) {
-        kryo.register(ContractTaskData.class);
+        kryo.register(ContractWork.class);
         kryo.register(BlockReport.class);
         kryo.register(BlockReport[].class);
         kryo.register(RowBlocks.class);
         kryo.register(TestHooks.class);
-        // The jacobian tape holds LocalJacobians of user ops too (any Serializable class found through
-        // ServiceLoader), so it travels with Java serialization inside Kryo.
-        kryo.register(JacobianTask.Data.class, new JavaSerializer());
-        kryo.register(GradcheckJob.Data.class, new JavaSerializer());
-        kryo.register(GradcheckJob.Region.class);
-        kryo.register(GradcheckJob.Probe.class);
-        kryo.register(GradcheckJob.Probe[].class);
-        kryo.register(io.adjoint.core.check.TileStats.class);
-        kryo.register(io.adjoint.core.check.TileStats[].class);
-        kryo.register(io.adjoint.core.check.TileStats.Entry.class);
-        kryo.register(java.util.ArrayList.class);
+        // The jacobian tape and the gradcheck data hold LocalJacobians of user ops too (any Serializable class
+        // found through ServiceLoader), so they travel with Java serialization inside Kryo.
+        kryo.register(SweepWork.class, new JavaSerializer());
+        kryo.register(CheckData.class, new JavaSerializer());
+        kryo.register(ProbeCheck.Region.class);
+        kryo.register(ProbeCheck.Probe.class);
+        kryo.register(ProbeCheck.Probe[].class);
+        kryo.register(TileStats.class);
+        kryo.register(TileStats[].class);
+        kryo.register(TileStats.Entry.class);
+        kryo.register(ArrayList.class);
         kryo.register(Object[].class);
-        kryo.register(org.apache.spark.mllib.linalg.distributed.IndexedRow.class);
-        kryo.register(org.apache.spark.mllib.linalg.DenseVector.class);
+        kryo.register(IndexedRow.class);
+        kryo.register(DenseVector.class);
         kryo.register(double[][].class);
-        kryo.register(ResultOutput.Local.class);
-        kryo.register(ResultOutput.Parts.class);
+        kryo.register(CommitProtocol[].class);
+        kryo.register(CommitProtocol.Layout.class);
+        kryo.register(InPlaceResult.class);
+        kryo.register(PartFilesResult.class);
+        kryo.register(ResumeJournal.class);
+        // a record: Kryo 4's field serializer cannot set a record's final fields, Java serialization can
+        kryo.register(Fingerprint.class, new JavaSerializer());
         kryo.register(HadoopConf.class, new JavaSerializer());
         kryo.register(JacobianOperand[].class);
         kryo.register(DenseJacobian.class);

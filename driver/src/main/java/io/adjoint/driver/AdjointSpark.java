@@ -1,6 +1,8 @@
 package io.adjoint.driver;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import scala.Tuple2;
 
 /**
  * The Spark settings every Adjoint job runs with, applied only where the user (spark-submit,
@@ -22,5 +24,19 @@ public final class AdjointSpark {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         return conf;
+    }
+
+    /**
+     * The Hadoop configuration a Spark context built from {@code conf} would have, without starting it: Hadoop's
+     * defaults plus every {@code spark.hadoop.*} entry. Lets inputs be validated before Spark starts.
+     */
+    public static Configuration hadoopConfiguration(SparkConf conf) {
+        Configuration h = new Configuration();
+        for (Tuple2<String, String> kv : conf.getAll()) {
+            if (kv._1().startsWith("spark.hadoop.")) {
+                h.set(kv._1().substring("spark.hadoop.".length()), kv._2());
+            }
+        }
+        return h;
     }
 }

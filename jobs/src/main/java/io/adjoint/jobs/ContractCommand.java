@@ -1,13 +1,11 @@
 package io.adjoint.jobs;
 
-import io.adjoint.core.InvalidInputException;
-import io.adjoint.driver.ContractInputs;
-import io.adjoint.driver.ContractJob;
-import io.adjoint.driver.ContractRequest;
+import io.adjoint.driver.contract.ContractInputs;
+import io.adjoint.driver.contract.ContractJob;
+import io.adjoint.driver.contract.ContractRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +48,7 @@ final class ContractCommand implements Callable<Integer> {
 
     @Option(names = "--rows-per-task", paramLabel = "B",
             description = "Result rows per task (default: chosen from sizes, memory and parallelism; logged).")
-    int rowsPerTask;
+    Integer rowsPerTask;
 
     @Option(names = "--broadcast-budget", paramLabel = "SIZE",
             description = "Most memory the Jacobians may take as float64 (e.g. 512m, 4g). Default: "
@@ -77,30 +75,22 @@ final class ContractCommand implements Callable<Integer> {
         req.out = out;
         req.overwrite = overwrite;
         req.resume = resume;
-        if (rowsPerTask < 0 || (rowsPerTask == 0 && spec.commandLine().getParseResult().hasMatchedOption("--rows-per-task"))) {
-            throw new InvalidInputException("--rows-per-task must be at least 1, got " + rowsPerTask);
-        }
         req.rowsPerTask = rowsPerTask;
-        if (!(sparseBelow >= 0 && sparseBelow <= 1)) {
-            throw new InvalidInputException("--sparse-below must be between 0 and 1, got " + sparseBelow);
-        }
         req.sparseDensity = sparseBelow;
         String budget = broadcastBudget;
-        if (budget == null) {
-            budget = System.getProperty("spark.adjoint.broadcastBudget");
+        String budgetOption = "--broadcast-budget";
+        if (budget == null && spark.sparkConf("adjoint contract").contains("spark.adjoint.broadcastBudget")) {
+            budget = spark.sparkConf("adjoint contract").get("spark.adjoint.broadcastBudget");
+            budgetOption = "spark.adjoint.broadcastBudget";
         }
         if (budget != null) {
-            req.broadcastBudget = Sizes.parse("--broadcast-budget", budget);
+            req.broadcastBudget = Sizes.parse(budgetOption, budget);
         }
-        // Everything checkable from headers is checked before Spark starts: bad input costs milliseconds.
-        ContractInputs.prepare(req, new Configuration());
+        // everything checkable from headers is checked before Spark starts: bad input costs milliseconds
+        ContractInputs in = ContractInputs.prepare(req, spark.hadoopConf("adjoint contract"));
         JavaSparkContext jsc = spark.start("adjoint contract");
         try {
-            if (budget == null && jsc.getConf().contains("spark.adjoint.broadcastBudget")) {
-                req.broadcastBudget = Sizes.parse("spark.adjoint.broadcastBudget", jsc.getConf().get("spark.adjoint.broadcastBudget"));
-            }
-            ContractInputs in = ContractInputs.prepare(req, jsc.hadoopConfiguration());
-            ContractJob.run(jsc, in, spark.quiet ? null : err::println);
+            ContractJob.run(jsc, in, spark.log(err));
         } finally {
             jsc.stop();
         }

@@ -1,21 +1,13 @@
 package io.adjoint.jobs;
 
-import io.adjoint.core.InvalidInputException;
-import io.adjoint.core.check.Tolerance;
-import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.core.linalg.Shape4;
-import io.adjoint.driver.GradcheckJob;
-import io.adjoint.driver.GradcheckReport;
-import io.adjoint.driver.GradcheckRequest;
-import io.adjoint.driver.GradcheckResult;
-import io.adjoint.driver.JacobianInputs;
+import io.adjoint.driver.gradcheck.CheckMode;
+import io.adjoint.driver.gradcheck.GradcheckInputs;
+import io.adjoint.driver.gradcheck.GradcheckJob;
+import io.adjoint.driver.gradcheck.GradcheckRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,64 +82,29 @@ final class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GradcheckRequest req = new GradcheckRequest();
-        JacobianCommand.fill(req.job, expr, inputs, wrt, report, overwrite);
-        if (!List.of("full", "probe", "auto").contains(mode)) {
-            throw new InvalidInputException("--mode " + mode + ": expected full, probe or auto");
-        }
-        req.mode = mode;
-        if (!(eps > 0) || !(rtol >= 0) || !(atol >= 0)) {
-            throw new InvalidInputException("--eps must be > 0 and --rtol, --atol ≥ 0 (got eps " + eps + ", rtol " + rtol
-                    + ", atol " + atol + ")");
-        }
-        if (probes < 1) {
-            throw new InvalidInputException("--probes must be at least 1, got " + probes);
-        }
+        req.job.expr(expr);
+        req.job.inputs.putAll(NamedPaths.parse("--input", inputs, "PATH.npy"));
+        wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.job.wrt::add);
+        req.reportDir = report;
+        req.overwrite = overwrite;
+        req.mode = CheckMode.parse(mode);
         req.eps = eps;
         req.rtol = rtol;
         req.atol = atol;
         req.probes = probes;
         req.seed = seed;
-        for (String s : stored) {
-            int eq = s.indexOf('=');
-            if (eq <= 0 || eq == s.length() - 1) {
-                throw new InvalidInputException("--jacobian " + s + ": expected NAME=J.npy");
-            }
-            String name = s.substring(0, eq).trim();
-            if (!req.job.wrt.contains(name)) {
-                throw new InvalidInputException("--jacobian " + name + "=…: " + name + " is not in --wrt "
-                        + String.join(",", req.job.wrt));
-            }
-            req.stored.put(name, s.substring(eq + 1).trim());
-        }
-        Configuration hconf = new Configuration();
-        JacobianInputs in = JacobianInputs.prepare(req.job, hconf, Functions.standard());
-        Shape2 out = in.graph.outputShape();
-        for (var e : req.stored.entrySet()) {
-            Shape2 x = in.wrtShapes.get(e.getKey());
-            GradcheckJob.checkStored(e.getKey(), e.getValue(), new Shape4(out.rows, out.cols, x.rows, x.cols), hconf);
-        }
+        req.stored.putAll(NamedPaths.parse("--jacobian", stored, "J.npy"));
+        // every check, the input loading and the forward pass happen before Spark starts
+        GradcheckInputs in = GradcheckInputs.prepare(req, spark.hadoopConf("adjoint gradcheck"), Functions.standard());
         java.io.PrintWriter err = spec.commandLine().getErr();
-        in.warnings.forEach(w -> err.println("adjoint gradcheck: warning: " + w));
-        Path dir = new Path(report);
-        FileSystem fs = dir.getFileSystem(hconf);
-        boolean created = !fs.exists(dir);
-        if (created && !fs.mkdirs(dir)) {
-            throw new java.io.IOException("could not create " + report);
-        }
-        boolean ok = false;
-        long t0 = System.nanoTime();
+        in.job.warnings.forEach(w -> err.println("adjoint gradcheck: warning: " + w));
         JavaSparkContext jsc = spark.start("adjoint gradcheck");
         try {
-            List<GradcheckResult> results = GradcheckJob.run(jsc, req, in, spark.quiet ? null : err::println);
-            GradcheckReport.write(report, req, results, (System.nanoTime() - t0) / 1e9, jsc.hadoopConfiguration());
-            ok = true;
-            spec.commandLine().getOut().println(GradcheckReport.verdict(results));
-            return results.stream().allMatch(GradcheckResult::passed) ? 0 : 1;
+            GradcheckJob.Outcome o = GradcheckJob.runWithReport(jsc, in, spark.log(err));
+            spec.commandLine().getOut().println(o.verdict());
+            return o.passed() ? 0 : 1;
         } finally {
             jsc.stop();
-            if (!ok && created) {
-                fs.delete(dir, true);
-            }
         }
     }
 }

@@ -1,14 +1,12 @@
 package io.adjoint.jobs;
 
-import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.driver.JacobianInputs;
-import io.adjoint.driver.JacobianJob;
-import io.adjoint.driver.JacobianRequest;
+import io.adjoint.driver.jacobian.JacobianInputs;
+import io.adjoint.driver.jacobian.JacobianJob;
+import io.adjoint.driver.jacobian.JacobianRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +55,7 @@ final class JacobianCommand implements Callable<Integer> {
 
     @Option(names = "--rows-per-task", paramLabel = "B",
             description = "Output rows (of p·q) per task (default: chosen from sizes, memory and parallelism; logged).")
-    int rowsPerTask;
+    Integer rowsPerTask;
 
     @Option(names = "--resume", description = "Continue an interrupted run with the same inputs and arguments: blocks it"
             + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
@@ -66,46 +64,23 @@ final class JacobianCommand implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    /** Parses --expr, --input NAME=PATH, --wrt and the output folder into {@code req}; shared with gradcheck. */
-    static void fill(JacobianRequest req, String expr, List<String> inputs, List<String> wrt, String out, boolean overwrite) {
-        req.expr = expr;
-        for (String in : inputs) {
-            int eq = in.indexOf('=');
-            if (eq <= 0 || eq == in.length() - 1) {
-                throw new InvalidInputException("--input " + in + ": expected NAME=PATH.npy");
-            }
-            String name = in.substring(0, eq).trim();
-            if (req.inputs.put(name, in.substring(eq + 1).trim()) != null) {
-                throw new InvalidInputException("--input " + name + ": given twice");
-            }
-        }
-        for (String w : wrt) {
-            if (!w.isBlank() && !req.wrt.contains(w.trim())) {
-                req.wrt.add(w.trim());
-            }
-        }
-        req.outDir = out;
-        req.overwrite = overwrite;
-    }
-
     @Override
     public Integer call() throws Exception {
-        JacobianRequest req = new JacobianRequest();
-        fill(req, expr, inputs, wrt, out, overwrite);
-        if (rowsPerTask < 0 || (rowsPerTask == 0 && spec.commandLine().getParseResult().hasMatchedOption("--rows-per-task"))) {
-            throw new InvalidInputException("--rows-per-task must be at least 1, got " + rowsPerTask);
-        }
+        JacobianRequest req = new JacobianRequest().expr(expr).out(out);
+        req.inputs.putAll(NamedPaths.parse("--input", inputs, "PATH.npy"));
+        wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.wrt::add);
+        req.overwrite = overwrite;
         req.rowsPerTask = rowsPerTask;
         req.resume = resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
         // every check, the input loading and the forward pass happen before Spark starts
-        JacobianInputs in = JacobianInputs.prepare(req, new Configuration(), Functions.standard());
+        JacobianInputs in = JacobianInputs.prepare(req, spark.hadoopConf("adjoint jacobian"), Functions.standard());
         if (spark.quiet) {
             in.warnings.forEach(w -> err.println("adjoint jacobian: warning: " + w));
         }
         JavaSparkContext jsc = spark.start("adjoint jacobian");
         try {
-            JacobianJob.run(jsc, in, spark.quiet ? null : err::println);
+            JacobianJob.run(jsc, in, spark.log(err));
         } finally {
             jsc.stop();
         }

@@ -1,6 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.jobs.bench.BenchCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.logging.Level;

@@ -4,26 +4,35 @@ import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.AdjointSpark;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Option;
 
 /** Options every Spark-running command shares. */
-final class SparkOptions {
+public final class SparkOptions {
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master. Default: the one spark-submit gives, else local[*] (embedded Spark, "
                     + "loopback only, no web UI).")
-    String master;
+    public String master;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE",
             description = "Extra Spark setting, repeatable (e.g. --conf spark.ui.enabled=true).")
-    List<String> conf = new ArrayList<>();
+    public List<String> conf = new ArrayList<>();
 
     @Option(names = "--quiet", description = "No plan or progress lines on stderr; errors still go there.")
-    boolean quiet;
+    public boolean quiet;
 
-    /** Builds the Spark context; the caller stops it. */
-    JavaSparkContext start(String appName) {
+    private SparkConf built;
+
+    /**
+     * The Spark settings of this run (spark-submit's, spark-defaults', --conf, --master), without starting Spark;
+     * the same object {@link #start} uses.
+     */
+    public SparkConf sparkConf(String appName) {
+        if (built != null) {
+            return built;
+        }
         SparkConf sc = new SparkConf().setAppName(appName).set("spark.ui.showConsoleProgress", "false");
         for (String kv : conf) {
             int eq = kv.indexOf('=');
@@ -37,6 +46,22 @@ final class SparkOptions {
         } else if (!sc.contains("spark.master")) {
             sc.setMaster("local[*]");
         }
-        return new JavaSparkContext(AdjointSpark.configure(sc));
+        built = AdjointSpark.configure(sc);
+        return built;
+    }
+
+    /** The Hadoop configuration the Spark context will have: for validating inputs before it starts. */
+    public Configuration hadoopConf(String appName) {
+        return AdjointSpark.hadoopConfiguration(sparkConf(appName));
+    }
+
+    /** Builds the Spark context; the caller stops it. */
+    public JavaSparkContext start(String appName) {
+        return new JavaSparkContext(sparkConf(appName));
+    }
+
+    /** Where plan and progress lines go: stderr, or nowhere with --quiet. */
+    public java.util.function.Consumer<String> log(java.io.PrintWriter err) {
+        return quiet ? null : err::println;
     }
 }

@@ -25,19 +25,17 @@ public final class ContractionShapes {
     }
 
     /**
-     * Returns (p, q, k, l) for the pairs, or throws naming the pair, the files and their shapes.
+     * Returns (p, q, k, l) for the pairs, or throws naming the pair, the files and their shapes. The lists pair by
+     * index and must have the same, non-zero length.
      *
      * @param adjointNames names of the A_t, for messages
      * @param jacobianNames names of the J_t, for messages
      */
     public static Shape4 resultShape(List<String> adjointNames, List<Shape4> adjoints,
             List<String> jacobianNames, List<Shape4> jacobians) {
-        if (adjoints.size() != jacobians.size()) {
-            throw new InvalidInputException("got " + adjoints.size() + " --adjoint and " + jacobians.size()
-                    + " --jacobian: they pair by order, so give as many of each");
-        }
-        if (adjoints.isEmpty()) {
-            throw new InvalidInputException("no --adjoint/--jacobian pair given");
+        if (adjoints.size() != jacobians.size() || adjoints.isEmpty()) {
+            throw new IllegalArgumentException("need as many adjoints as Jacobians, at least one: got "
+                    + adjoints.size() + " and " + jacobians.size());
         }
         Shape4 result = null;
         for (int t = 0; t < adjoints.size(); t++) {

@@ -128,7 +128,7 @@ public final class Graph implements Serializable {
                         }
                         throw new ExpressionException("undefined input '" + e.name + "'" + at(e) + " (inputs given: "
                                 + (shapes.isEmpty() ? "none" : String.join(", ", new TreeSet<>(shapes.keySet())))
-                                + "; add --input " + e.name + "=FILE.npy)");
+                                + ")", e.name);
                     }
                     int nid = nodes.size();
                     nodes.add(new Node(nid, Kind.INPUT, e.name, 0, new int[0], new double[0], s, e.name));

@@ -91,7 +91,8 @@ class ParserTest {
         assertTrue(e.getMessage().startsWith("unknown function 'tanhh' at column 1; known: abs, add, cos, cube,"),
                 e.getMessage());
         e = fails("W @ Y", "W:2x3", "X:3x2");
-        assertEquals("undefined input 'Y' at column 5 (inputs given: W, X; add --input Y=FILE.npy)", e.getMessage());
+        assertEquals("undefined input 'Y' at column 5 (inputs given: W, X)", e.getMessage());
+        assertEquals("Y", e.undefinedInput());
         e = fails("tanh(W @ X) + 1", "W:2x3", "X:2x2");
         assertEquals("in 'W @ X' at column 6: shape mismatch: (2, 3) @ (2, 2): inner dimensions 3 and 2 differ",
                 e.getMessage());

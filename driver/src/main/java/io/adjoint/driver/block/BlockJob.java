@@ -1,0 +1,159 @@
+package io.adjoint.driver.block;
+
+import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.plan.RowBlocks;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The skeleton every block job shares, after the job has planned and created its outputs: resume plan → log the
+ * plan → broadcast → one Spark task per row block ({@link BlockTask}) → check every block reported → commit each
+ * output → timings. A shutdown hook and every failure path abort the outputs (only this job's temporaries are
+ * removed; a result committed before a sibling failed is removed again).
+ *
+ * <p>Cost on the driver: the broadcast once, the block indices, and one small {@link BlockReport} per block.
+ * Executors: whatever the job's {@link BlockWork} computes, one pass over the blocks; no shuffle.
+ */
+public final class BlockJob {
+    private BlockJob() {}
+
+    /** Timings and layout of a finished run. */
+    public record Run(RowBlocks blocks, String planReason, long computeNanos, long tasksNanos, long commitNanos,
+            int reused) {}
+
+    /**
+     * Runs {@code label}'s blocks and commits {@code outputs}.
+     *
+     * @param plan the planner's choice, replaced by the interrupted run's block size when resuming
+     * @param requested the user's rows per task (null: planner's choice), to refuse a resume with another value
+     * @param work builds the broadcast from the final row blocks
+     * @param log plan and progress lines, or null for silence
+     */
+    public static <W extends BlockWork> Run run(JavaSparkContext jsc, String label, BlockPlanner.Plan plan,
+            Integer requested, List<CommitProtocol> outputs, Function<RowBlocks, W> work, Consumer<String> log)
+            throws IOException {
+        Configuration hconf = jsc.hadoopConfiguration();
+        boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
+        if (anyResuming && !outputs.stream().allMatch(CommitProtocol::resuming)) {
+            outputs.forEach(o -> o.abortJob(hconf));
+            throw new InvalidInputException("--resume: the interrupted run's temporaries of "
+                    + String.join(", ", outputs.stream().map(CommitProtocol::destination).toList())
+                    + " are incomplete; run without --resume to start over");
+        }
+        plan = resumePlan(plan, outputs, requested);
+        if (log != null) {
+            log.accept(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks");
+        }
+        Broadcast<W> bc = jsc.broadcast(work.apply(plan.blocks()));
+        try {
+            return runBlocks(jsc, label, plan, outputs, new BlockTask<>(bc), log);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    /**
+     * The plan to use when the outputs resume an interrupted run: that run's block size (the journal's checksums
+     * are per block). Refuses a different explicit rows per task.
+     */
+    static BlockPlanner.Plan resumePlan(BlockPlanner.Plan plan, List<CommitProtocol> outputs, Integer requested) {
+        int b = 0;
+        for (CommitProtocol o : outputs) {
+            if (o.resuming()) {
+                b = o.resumedRowsPerBlock();
+            }
+        }
+        if (b == 0 || b == plan.blocks().rowsPerBlock()) {
+            return plan;
+        }
+        if (requested != null) {
+            throw new InvalidInputException("--resume: the interrupted run used --rows-per-task " + b + ", not "
+                    + requested + "; resume with the same value (or leave it out)");
+        }
+        return new BlockPlanner.Plan(new RowBlocks(plan.blocks().rows(), b), "rows per task B=" + b
+                + " (the interrupted run's)");
+    }
+
+    private static Run runBlocks(JavaSparkContext jsc, String label, BlockPlanner.Plan plan,
+            List<CommitProtocol> outputs, BlockTask<?> task, Consumer<String> log) throws IOException {
+        Configuration hconf = jsc.hadoopConfiguration();
+        RowBlocks blocks = plan.blocks();
+        String group = "adjoint-" + label + "-" + UUID.randomUUID();
+        Thread cleanup = new Thread(() -> outputs.forEach(o -> o.abortJob(hconf)), "adjoint-abort");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        BlockProgress progress = null;
+        boolean committed = false;
+        try {
+            for (CommitProtocol o : outputs) {
+                o.setupJob(hconf, blocks.rowsPerBlock());
+            }
+            List<Integer> ids = new ArrayList<>(blocks.count());
+            for (int b = 0; b < blocks.count(); b++) {
+                ids.add(b);
+            }
+            if (log != null) {
+                progress = new BlockProgress(group, label, blocks, log);
+                jsc.sc().addSparkListener(progress);
+            }
+            jsc.setJobGroup(group, "adjoint " + label, true);
+            long t0 = System.nanoTime();
+            List<BlockReport> reports =
+                    ids.isEmpty() ? List.of() : jsc.parallelize(ids, ids.size()).mapPartitions(task).collect();
+            long t1 = System.nanoTime();
+            if (reports.size() != blocks.count()) {
+                throw new IllegalStateException("expected " + blocks.count() + " block reports, got " + reports.size());
+            }
+            long compute = 0;
+            int reused = 0;
+            for (BlockReport r : reports) {
+                compute += r.nanos;
+                reused += r.reused ? 1 : 0;
+            }
+            if (log != null && outputs.stream().anyMatch(CommitProtocol::resuming)) {
+                log.accept(label + ": resumed: reused " + reused + " of " + blocks.count() + " blocks, recomputed "
+                        + (blocks.count() - reused));
+            }
+            commitAll(outputs, hconf, blocks.count());
+            committed = true;
+            return new Run(blocks, plan.reason(), compute, t1 - t0, System.nanoTime() - t1, reused);
+        } finally {
+            if (!committed) {
+                outputs.forEach(o -> o.abortJob(hconf));
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will run; it only deletes temporaries
+            }
+            jsc.clearJobGroup();
+            if (progress != null) {
+                jsc.sc().removeSparkListener(progress);
+            }
+        }
+    }
+
+    /** Commits every output, or none: one that fails to commit uncommits those committed before it. */
+    private static void commitAll(List<CommitProtocol> outputs, Configuration hconf, int blocks) throws IOException {
+        List<CommitProtocol> done = new ArrayList<>();
+        try {
+            for (CommitProtocol o : outputs) {
+                o.commitJob(hconf, blocks);
+                done.add(o);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (CommitProtocol o : done) {
+                o.uncommitJob(hconf);
+            }
+            throw e;
+        }
+    }
+}

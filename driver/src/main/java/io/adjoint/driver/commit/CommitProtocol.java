@@ -1,0 +1,160 @@
+package io.adjoint.driver.commit;
+
+import io.adjoint.core.InvalidInputException;
+import io.adjoint.core.contract.BlockSink;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The commit protocol of one distributed {@code .npy} result: how blocks of rows written by tasks become one
+ * file under its final name, atomically, and what a failure removes.
+ *
+ * <p>Lifecycle (the driver calls the job methods, tasks the block methods):
+ * <ol>
+ *   <li>{@link #forDestination} (driver): checks the destination, chooses the layout, and removes leftovers of
+ *   earlier runs of this destination — or, with {@code resume}, keeps those of a run with the same
+ *   {@link Fingerprint}.</li>
+ *   <li>{@link #setupJob} (driver): creates the temporaries beside the destination, all named
+ *   {@code .NAME.adjoint-<fingerprint>…}.</li>
+ *   <li>{@link #isIntact} (task, resuming only): whether the interrupted run's block is in place and matches
+ *   its journal entry; then the task skips it.</li>
+ *   <li>{@link #sink} then {@link #commitBlock} (task): write the block's rows, then record it (the
+ *   {@link ResumeJournal}). Retries and speculative attempts write the same bytes to the same place.</li>
+ *   <li>{@link #commitJob} (driver): checks the size and renames the temporary to the destination.</li>
+ *   <li>{@link #abortJob} (driver, on any failure, and from a shutdown hook): deletes the temporaries this
+ *   job created — never the destination, never anything else. {@link #uncommitJob} removes a result this
+ *   job committed when a sibling result of the same job failed to commit.</li>
+ * </ol>
+ * Layouts: {@link InPlaceResult} (local file system: tasks write into their byte range of one pre-sized
+ * temporary file; no result bytes pass through the driver) and {@link PartFilesResult} (HDFS, S3A: one part
+ * file per block, concatenated at commit).
+ */
+public abstract class CommitProtocol implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The two layouts. */
+    public enum Layout {
+        IN_PLACE,
+        PART_FILES
+    }
+
+    /** Which layout this is. */
+    public abstract Layout layout();
+
+    /** The final path of the result. */
+    public abstract String destination();
+
+    /** Driver: create the temporaries (or, when resuming, keep them), recording the block layout. */
+    public abstract void setupJob(Configuration conf, int rowsPerBlock) throws IOException;
+
+    /** Whether this output continues an interrupted run ({@code resume} found its temporaries). */
+    public boolean resuming() {
+        return false;
+    }
+
+    /** The rows per block of the interrupted run being resumed, or 0. */
+    public int resumedRowsPerBlock() {
+        return 0;
+    }
+
+    /**
+     * Task: whether block {@code block} (rows [r0, r0 + rows)) is already in place from the interrupted run: its
+     * journal entry exists and the checksum of the bytes now in the file matches it.
+     */
+    public boolean isIntact(Configuration conf, int block, long r0, int rows) throws IOException {
+        return false;
+    }
+
+    /** Task: the sink for one block's rows. */
+    public abstract BlockSink sink(Configuration conf, int block) throws IOException;
+
+    /** Task: records a written block (its checksum) so a resumed run can reuse it. */
+    public void commitBlock(Configuration conf, int block, DMatrixRMaj data) throws IOException {}
+
+    /** Driver: move the finished result to the destination. */
+    public abstract void commitJob(Configuration conf, int blocks) throws IOException;
+
+    /** Driver: remove every temporary this job created; never throws. */
+    public abstract void abortJob(Configuration conf);
+
+    /** Driver: remove the result this job committed (a sibling output failed to commit); never throws. */
+    public void uncommitJob(Configuration conf) {
+        try {
+            Path p = new Path(destination());
+            p.getFileSystem(conf).delete(p, false);
+        } catch (IOException e) {
+            System.err.println("adjoint: warning: could not remove " + destination() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The protocol for a result at {@code dest} with fresh temporaries (not resumable): in place on the local
+     * file system unless {@code forceParts}, else part files.
+     *
+     * @throws InvalidInputException when the folder is missing, the destination is a folder, or it exists
+     *     without {@code overwrite}
+     */
+    public static CommitProtocol forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
+            Configuration conf) throws IOException {
+        return forDestination(dest, shape, overwrite, forceParts, conf, Fingerprint.unique(), false);
+    }
+
+    /**
+     * Like {@link #forDestination(String, long[], boolean, boolean, Configuration)}, with temporaries named by
+     * {@code fingerprint}. Without {@code resume}, leftovers of earlier runs for this destination are removed.
+     * With it, the leftovers of a run with the same fingerprint are continued; leftovers of a run with other
+     * inputs or arguments are refused with a message naming both runs.
+     */
+    public static CommitProtocol forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
+            Configuration conf, Fingerprint fingerprint, boolean resume) throws IOException {
+        Path q = Destinations.checkFile(dest, overwrite, conf);
+        FileSystem fs = q.getFileSystem(conf);
+        Path parent = q.getParent();
+        String prefix = "." + q.getName() + ".adjoint-";
+        String tmpName = prefix + fingerprint.hash();
+        boolean local = "file".equals(fs.getScheme()) && !forceParts;
+        if (resume && !local) {
+            throw new InvalidInputException("--resume: only results on a local file system (file://) can be resumed; "
+                    + dest + " is on " + fs.getScheme() + "://");
+        }
+        List<FileStatus> leftovers = new ArrayList<>();
+        for (FileStatus st : fs.listStatus(parent)) {
+            if (st.getPath().getName().startsWith(prefix)) {
+                leftovers.add(st);
+            }
+        }
+        Path journal = new Path(parent, tmpName + ResumeJournal.SUFFIX);
+        boolean found = resume && fs.exists(journal);
+        if (resume && !found) {
+            for (FileStatus st : leftovers) {
+                if (st.getPath().getName().endsWith(ResumeJournal.SUFFIX)) {
+                    throw new InvalidInputException("--resume: the interrupted run of " + dest + " had other inputs or"
+                            + " arguments (" + ResumeJournal.describe(st.getPath(), fs) + "; now: "
+                            + fingerprint.description() + "); run without --resume to start over");
+                }
+            }
+        }
+        for (FileStatus st : leftovers) {
+            if (!(found && st.getPath().getName().startsWith(tmpName))) {
+                fs.delete(st.getPath(), true);
+            }
+        }
+        if (local) {
+            InPlaceResult out = new InPlaceResult(q.toUri().getPath(), parent.toUri().getPath() + "/" + tmpName + ".tmp",
+                    new ResumeJournal(parent.toUri().getPath() + "/" + tmpName + ResumeJournal.SUFFIX, fingerprint),
+                    shape);
+            if (found) {
+                out.loadJournal();
+            }
+            return out;
+        }
+        return new PartFilesResult(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
+    }
+}

@@ -1,0 +1,139 @@
+package io.adjoint.driver.commit;
+
+import io.adjoint.core.contract.BlockSink;
+import io.adjoint.core.contract.PositionalFileSink;
+import io.adjoint.core.npy.FileByteSource;
+import io.adjoint.core.npy.NpyWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.apache.hadoop.conf.Configuration;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The in-place layout, for the local file system: {@link #setupJob} creates the temporary {@code .npy} with its
+ * header at full size (a sparse file) and the {@link ResumeJournal}; each task writes its rows into their byte
+ * range (C order makes a block of rows one contiguous range) and records the block's checksum; {@link #commitJob}
+ * checks the size and renames the temporary to the destination in one atomic move. {@link #abortJob} deletes the
+ * temporary and the journal. No result bytes pass through the driver.
+ */
+public final class InPlaceResult extends CommitProtocol {
+    private static final long serialVersionUID = 1L;
+    private final String dest;
+    private final String tmp;
+    private final ResumeJournal journal;
+    private final long[] shape;
+    private final long dataOffset;
+    private final long cols;
+    private boolean resuming;
+    private int resumedRows;
+
+    InPlaceResult(String dest, String tmp, ResumeJournal journal, long[] shape) {
+        this.dest = dest;
+        this.tmp = tmp;
+        this.journal = journal;
+        this.shape = shape.clone();
+        this.dataOffset = NpyWriter.header(shape).length;
+        this.cols = shape[2] * shape[3];
+    }
+
+    /** Continues the interrupted run when its journal and a full-size temporary are there; else starts over. */
+    void loadJournal() throws IOException {
+        java.nio.file.Path t = Paths.get(tmp);
+        if (!Files.exists(t) || Files.size(t) != NpyWriter.fileSize(shape)) {
+            return;
+        }
+        resumedRows = journal.rowsPerBlock();
+        resuming = resumedRows > 0;
+    }
+
+    @Override
+    public boolean resuming() {
+        return resuming;
+    }
+
+    @Override
+    public int resumedRowsPerBlock() {
+        return resumedRows;
+    }
+
+    @Override
+    public Layout layout() {
+        return Layout.IN_PLACE;
+    }
+
+    @Override
+    public String destination() {
+        return dest;
+    }
+
+    @Override
+    public void setupJob(Configuration conf, int rowsPerBlock) throws IOException {
+        if (resuming) {
+            return;
+        }
+        Files.deleteIfExists(Paths.get(tmp));
+        journal.create(rowsPerBlock);
+        byte[] header = NpyWriter.header(shape);
+        long size = NpyWriter.fileSize(shape);
+        try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(header), 0);
+            if (size > header.length) {
+                // a sparse file of the full size: tasks fill their ranges
+                ch.write(ByteBuffer.allocate(1), size - 1);
+            }
+        }
+    }
+
+    @Override
+    public BlockSink sink(Configuration conf, int block) {
+        return new PositionalFileSink(Paths.get(tmp), dataOffset, cols);
+    }
+
+    @Override
+    public void commitBlock(Configuration conf, int block, DMatrixRMaj data) throws IOException {
+        journal.record(block, data.data, data.getNumElements(), data.numRows);
+    }
+
+    @Override
+    public boolean isIntact(Configuration conf, int block, long r0, int rows) throws IOException {
+        String want = journal.recorded(block, rows);
+        if (want == null) {
+            return false;
+        }
+        int n = Math.toIntExact(rows * cols);
+        double[] d = new double[n];
+        try (FileByteSource src = new FileByteSource(Paths.get(tmp))) {
+            byte[] buf = new byte[n * 8];
+            src.readFully(dataOffset + r0 * cols * 8, buf, 0, buf.length);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+        }
+        return Long.toHexString(ResumeJournal.crc(d, n)).equals(want);
+    }
+
+    @Override
+    public void commitJob(Configuration conf, int blocks) throws IOException {
+        java.nio.file.Path t = Paths.get(tmp);
+        long want = NpyWriter.fileSize(shape);
+        if (Files.size(t) != want) {
+            throw new IOException("temporary result " + tmp + " has " + Files.size(t) + " bytes, expected " + want);
+        }
+        Files.move(t, Paths.get(dest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        journal.delete();
+    }
+
+    @Override
+    public void abortJob(Configuration conf) {
+        try {
+            Files.deleteIfExists(Paths.get(tmp));
+            journal.delete();
+        } catch (IOException e) {
+            System.err.println("adjoint: warning: could not remove temporary " + tmp + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.adjoint.driver.commit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * The journal that makes an in-place result resumable: a folder {@code .NAME.npy.adjoint-<fingerprint>.blocks/}
+ * beside the destination holding a {@code manifest} (fingerprint, rows per block, a readable description of the
+ * run) and one entry {@code block-%08d} per finished block ("CRC32C-hex rows"), each written under a temporary
+ * name and renamed, so an entry is either complete or absent. A block is reused by a resumed run only when its
+ * entry parses and the CRC32C of the bytes now in the temporary result matches it; anything else (missing,
+ * damaged, other row count) means "recompute".
+ */
+public final class ResumeJournal implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String SUFFIX = ".blocks";
+    private static final String MANIFEST = "manifest";
+
+    private final String dir;
+    private final Fingerprint fingerprint;
+
+    ResumeJournal(String dir, Fingerprint fingerprint) {
+        this.dir = dir;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Starts an empty journal (removing any earlier one at this place) for blocks of {@code rowsPerBlock}. */
+    void create(int rowsPerBlock) throws IOException {
+        FileTrees.delete(Paths.get(dir));
+        Files.createDirectories(Paths.get(dir));
+        Files.writeString(Paths.get(dir, MANIFEST), "fingerprint=" + fingerprint.hash() + "\nrowsPerBlock="
+                + rowsPerBlock + "\ndescription=" + fingerprint.description() + "\n");
+    }
+
+    /** The rows per block the manifest records, or 0 when there is no readable manifest. */
+    int rowsPerBlock() throws IOException {
+        Path m = Paths.get(dir, MANIFEST);
+        if (!Files.exists(m)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(m)) {
+            if (line.startsWith("rowsPerBlock=")) {
+                try {
+                    return Math.max(0, Integer.parseInt(line.substring("rowsPerBlock=".length()).trim()));
+                } catch (NumberFormatException damaged) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The description in the manifest of the journal folder {@code journal}, for messages. */
+    static String describe(org.apache.hadoop.fs.Path journal, FileSystem fs) {
+        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(journal, MANIFEST))) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("description=")) {
+                    return line.substring("description=".length());
+                }
+            }
+        } catch (IOException e) {
+            return "unreadable manifest";
+        }
+        return "no description";
+    }
+
+    /** Records that {@code block} holds {@code data}; a no-op when the journal is gone (an aborted job's straggler). */
+    void record(int block, double[] data, int n, int rows) throws IOException {
+        Path j = Paths.get(dir);
+        if (!Files.isDirectory(j)) {
+            return;
+        }
+        Path t = j.resolve(".block-" + block + "-" + UUID.randomUUID());
+        Files.writeString(t, Long.toHexString(crc(data, n)) + " " + rows + "\n");
+        Files.move(t, entry(block), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The checksum recorded for {@code block} if its entry is complete and for {@code rows} rows, else null
+     * (missing or damaged: the block is recomputed).
+     */
+    String recorded(int block, int rows) throws IOException {
+        Path e = entry(block);
+        if (!Files.exists(e)) {
+            return null;
+        }
+        String[] f = Files.readString(e).trim().split(" ");
+        try {
+            return f.length == 2 && Integer.parseInt(f[1]) == rows ? f[0] : null;
+        } catch (NumberFormatException damaged) {
+            return null;
+        }
+    }
+
+    /** Deletes the journal. */
+    void delete() throws IOException {
+        FileTrees.delete(Paths.get(dir));
+    }
+
+    private Path entry(int block) {
+        return Paths.get(dir, String.format(Locale.ROOT, "block-%08d", block));
+    }
+
+    /** CRC32C of the first {@code n} doubles of {@code data} as little-endian bytes (the bytes in the file). */
+    static long crc(double[] data, int n) {
+        CRC32C c = new CRC32C();
+        ByteBuffer bb = ByteBuffer.allocate(Math.min(n, 1 << 16) * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int done = 0; done < n; ) {
+            int k = Math.min(n - done, 1 << 16);
+            bb.clear();
+            bb.asDoubleBuffer().put(data, done, k);
+            bb.limit(k * 8);
+            c.update(bb);
+            done += k;
+        }
+        return c.getValue();
+    }
+}

@@ -1,0 +1,88 @@
+package io.adjoint.driver.gradcheck;
+
+import io.adjoint.core.check.Tolerance;
+import io.adjoint.core.graph.BatchedDifferences;
+import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.Tape;
+import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.core.npy.ByteSource;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyReader;
+import io.adjoint.driver.storage.HadoopByteSource;
+import io.adjoint.driver.storage.HadoopConf;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.HashMap;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * What every gradcheck task of one input needs, broadcast once (Java-serialized inside Kryo: it may hold user ops'
+ * local Jacobians): the graph and tape, the input values, where the analytic Jacobian is (a stored or temporary
+ * file, or none: then the reverse sweep), the tolerances and the tile grid.
+ */
+public final class CheckData implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Graph graph;
+    final Tape tape;
+    final HashMap<String, DMatrixRMaj> inputs;
+    final String wrt;
+    /** The input's graph node, −1 when the expression does not use it (every derivative is 0). */
+    final int wrtNode;
+    final String analyticUri;
+    final NpyHeader analyticHeader;
+    final double eps;
+    final Tolerance tol;
+    final TileGrid grid;
+    final int worst;
+    final long seed;
+    final HadoopConf conf;
+
+    CheckData(Graph graph, Tape tape, HashMap<String, DMatrixRMaj> inputs, String wrt, int wrtNode, String analyticUri,
+            NpyHeader analyticHeader, double eps, Tolerance tol, TileGrid grid, int worst, long seed, HadoopConf conf) {
+        this.graph = graph;
+        this.tape = tape;
+        this.inputs = inputs;
+        this.wrt = wrt;
+        this.wrtNode = wrtNode;
+        this.analyticUri = analyticUri;
+        this.analyticHeader = analyticHeader;
+        this.eps = eps;
+        this.tol = tol;
+        this.grid = grid;
+        this.worst = worst;
+        this.seed = seed;
+        this.conf = conf;
+    }
+
+    /** Numeric columns [c0, c1) for all rows: central differences, batched where the graph allows. */
+    DMatrixRMaj numericColumns(long c0, long c1) {
+        if (wrtNode < 0) {
+            return new DMatrixRMaj((int) grid.rows(), (int) (c1 - c0));
+        }
+        return BatchedDifferences.columns(graph, inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(),
+                batch(graph));
+    }
+
+    /** Analytic rows [r0, r1), all columns: from the stored or temporary file, or the sweep. */
+    DMatrixRMaj analyticRows(long r0, long r1) throws IOException {
+        if (analyticUri != null) {
+            try (ByteSource src = HadoopByteSource.open(analyticUri, conf.get())) {
+                return NpyReader.readRows(src, analyticHeader, 2, r0, r1, null);
+            }
+        }
+        if (wrtNode < 0) {
+            return new DMatrixRMaj((int) (r1 - r0), (int) grid.cols());
+        }
+        return ReverseSweep.sweep(tape, new int[] {wrtNode}, r0, r1)[0];
+    }
+
+    /** Perturbed copies per batched forward pass: about 64 MiB of node values per pass, 2 to 128 copies. */
+    static int batch(Graph g) {
+        long total = 0;
+        for (Graph.Node n : g.nodes()) {
+            total += n.shape.size();
+        }
+        return (int) Math.max(2, Math.min(128, (8L << 20) / Math.max(1, total)));
+    }
+}

@@ -1,0 +1,143 @@
+package io.adjoint.driver.gradcheck;
+
+import io.adjoint.core.check.Tolerance;
+import io.adjoint.core.graph.BatchedDifferences;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.core.linalg.Shape4;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.jacobian.JacobianInputs;
+import io.adjoint.driver.jacobian.JacobianJob;
+import io.adjoint.driver.report.GradcheckReport;
+import io.adjoint.driver.storage.HadoopConf;
+import io.adjoint.driver.storage.StoredArrays;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Gradient checks at cluster scale: analytic derivatives (our reverse sweep, or a stored Jacobian) against central
+ * differences, per input: choose the mode ({@link GradcheckInputs#modeFor}), lay the tile grid, get the analytic
+ * side (full mode without a stored Jacobian: the distributed sweep writes it to a temporary file under the report
+ * folder, from the inputs already prepared), broadcast, then {@link FullCheck} or {@link ProbeCheck}. Costs are in
+ * those classes' Javadoc; the driver holds only per-tile statistics and projections.
+ */
+public final class GradcheckJob {
+    private GradcheckJob() {}
+
+    /** The check's outcome: one result per input and the one-line verdict. */
+    public record Outcome(List<GradcheckResult> results, String verdict) {
+        public boolean passed() {
+            return results.stream().allMatch(GradcheckResult::passed);
+        }
+    }
+
+    /**
+     * Runs the check and writes the report ({@code report.json}, {@code report.md}, heatmaps) into the report
+     * folder, created when absent and removed again when the check fails to complete.
+     */
+    public static Outcome runWithReport(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)
+            throws IOException {
+        long t0 = System.nanoTime();
+        Destinations.Folder dir = Destinations.Folder.open(in.request.reportDir, jsc.hadoopConfiguration());
+        boolean ok = false;
+        try {
+            List<GradcheckResult> results = run(jsc, in, log);
+            GradcheckReport.write(in.request.reportDir, in.request, results, (System.nanoTime() - t0) / 1e9,
+                    jsc.hadoopConfiguration());
+            ok = true;
+            return new Outcome(results, GradcheckReport.verdict(results));
+        } finally {
+            if (!ok) {
+                dir.discard();
+            }
+        }
+    }
+
+    /** Runs the check for every requested input; writes nothing but temporaries, which it removes. */
+    public static List<GradcheckResult> run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)
+            throws IOException {
+        GradcheckRequest req = in.request;
+        List<GradcheckResult> results = new ArrayList<>();
+        Path work = new Path(req.reportDir, ".gradcheck-work");
+        FileSystem fs = work.getFileSystem(jsc.hadoopConfiguration());
+        try {
+            for (int i = 0; i < in.job.wrt.size(); i++) {
+                results.add(checkOne(jsc, in, i, work, log));
+                fs.delete(work, true);
+            }
+        } finally {
+            fs.delete(work, true);
+        }
+        return results;
+    }
+
+    private static GradcheckResult checkOne(JavaSparkContext jsc, GradcheckInputs in, int i, Path work,
+            Consumer<String> log) throws IOException {
+        long t0 = System.nanoTime();
+        GradcheckRequest req = in.request;
+        JacobianInputs job = in.job;
+        String name = job.wrt.get(i);
+        Shape2 out = job.graph.outputShape();
+        Shape2 x = job.wrtShapes.get(name);
+        Shape4 shape = new Shape4(out.rows, out.cols, x.rows, x.cols);
+        GradcheckResult r = new GradcheckResult(name, shape);
+        GradcheckInputs.Choice choice = in.modeFor(shape);
+        r.mode = choice.mode();
+        r.modeReason = choice.reason();
+        if (r.mode == CheckMode.NONE) {
+            r.tileMax = new double[][] {{Double.NaN}};
+            r.seconds = (System.nanoTime() - t0) / 1e9;
+            return r;
+        }
+        r.grid = TileGrid.of(shape, req.grid);
+        r.tileMax = new double[r.grid.rowTiles()][r.grid.colTiles()];
+        for (double[] row : r.tileMax) {
+            Arrays.fill(row, Double.NaN);
+        }
+        String analyticUri = req.stored.get(name);
+        NpyHeader analyticHeader = in.storedHeaders.get(name);
+        if (analyticUri == null && r.mode == CheckMode.FULL) {
+            long a0 = System.nanoTime();
+            JacobianJob.run(jsc, job.forOne(name, work.toString()), null);
+            r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
+            analyticUri = new Path(work, name + ".npy").toString();
+            analyticHeader = StoredArrays.header("", analyticUri, jsc.hadoopConfiguration());
+        }
+        CheckData data = new CheckData(job.graph, job.tape, new HashMap<>(job.inputValues()), name, job.wrtNodes[i],
+                analyticUri, analyticHeader, req.eps, new Tolerance(req.atol, req.rtol), r.grid, req.worst,
+                req.seed * 1_000_003L + i, new HadoopConf(jsc.hadoopConfiguration()));
+        Broadcast<CheckData> bc = jsc.broadcast(data);
+        try {
+            r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())
+                    ? "central differences, " + CheckData.batch(job.graph) + " perturbed copies per batched forward pass"
+                    : "central differences, one forward pass per perturbed copy (the graph mixes columns)";
+            if (log != null) {
+                log.accept("gradcheck: d/d" + name + " " + shape + ": " + r.mode.label() + " (" + r.modeReason
+                        + "); tiles " + r.grid.tileRows() + "×" + r.grid.tileCols() + ", grid " + r.grid.rowTiles() + "×"
+                        + r.grid.colTiles() + "; " + r.numericMethod);
+            }
+            long n0 = System.nanoTime();
+            if (r.mode == CheckMode.FULL) {
+                FullCheck.run(jsc, bc, r, req.worst);
+                r.forwardEvals += 2 * shape.cols();
+            } else {
+                ProbeCheck.run(jsc, bc, req, r, log);
+                r.forwardEvals += 2L * r.probes;
+            }
+            r.numericSeconds = (System.nanoTime() - n0) / 1e9;
+        } finally {
+            bc.destroy();
+        }
+        r.seconds = (System.nanoTime() - t0) / 1e9;
+        return r;
+    }
+}

@@ -1,0 +1,79 @@
+package io.adjoint.driver.gradcheck;
+
+import io.adjoint.core.check.TileStats;
+import io.adjoint.core.linalg.Shape4;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The outcome for one input: what was compared, the largest errors, the worst entries, the tile grid. */
+public final class GradcheckResult {
+    public final String input;
+    public final Shape4 shape;
+    public CheckMode mode;
+    public String modeReason;
+    /** How the numeric columns are evaluated (batched or one pass per copy). */
+    public String numericMethod = "";
+    public long compared;
+    public long failed;
+    public double maxAbs;
+    public double maxRel;
+    public final List<TileStats.Entry> worst = new ArrayList<>();
+    /** The tiles compared and reported on; null when the Jacobian has no entries. */
+    public TileGrid grid;
+    /** Largest |analytic − numeric| per tile (row tile, column tile); NaN where not compared. */
+    public double[][] tileMax;
+    /** Probe mode: projections evaluated (including bisection probes) and how many disagreed. */
+    public int probes;
+    public int probesFailed;
+    /** Probe mode: the largest |vᵀJu (analytic) − vᵀJu (numeric)| over the first round of projections. */
+    public double maxProbeError;
+    public final List<String> probeLog = new ArrayList<>();
+    public double seconds;
+    /** Time of the analytic part (the distributed sweep to a file; 0 for a stored Jacobian or probe mode). */
+    public double analyticSeconds;
+    /** Time of the numeric part and the forward evaluations it made. */
+    public double numericSeconds;
+    public long forwardEvals;
+    public boolean capped;
+
+    public GradcheckResult(String input, Shape4 shape) {
+        this.input = input;
+        this.shape = shape;
+    }
+
+    /** Rows per tile (1 for an empty Jacobian). */
+    public int tileRows() {
+        return grid == null ? 1 : grid.tileRows();
+    }
+
+    /** Columns per tile (1 for an empty Jacobian). */
+    public int tileCols() {
+        return grid == null ? 1 : grid.tileCols();
+    }
+
+    public boolean passed() {
+        return failed == 0 && probesFailed == 0;
+    }
+
+    /** (i, j, r, s) of a flattened (row, col) entry. */
+    public long[] index(long row, long col) {
+        long q = shape.dim(1);
+        long l = shape.dim(3);
+        return new long[] {row / q, row % q, col / l, col % l};
+    }
+
+    void add(TileStats t, int k) {
+        compared += t.compared;
+        failed += t.failed;
+        maxAbs = Math.max(maxAbs, t.maxAbs);
+        maxRel = Math.max(maxRel, t.maxRel);
+        int tr = (int) (t.r0 / grid.tileRows());
+        int tc = (int) (t.c0 / grid.tileCols());
+        tileMax[tr][tc] = Double.isNaN(tileMax[tr][tc]) ? t.maxAbs : Math.max(tileMax[tr][tc], t.maxAbs);
+        worst.addAll(t.worst);
+        worst.sort((a, b) -> Double.compare(b.absError, a.absError));
+        while (worst.size() > k) {
+            worst.remove(worst.size() - 1);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.adjoint.driver.jacobian;
+
+import io.adjoint.core.InvalidInputException;
+import io.adjoint.core.expr.Expr;
+import io.adjoint.core.expr.ExpressionException;
+import io.adjoint.core.expr.Parser;
+import io.adjoint.core.graph.Forward;
+import io.adjoint.core.graph.FunctionLookup;
+import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.Tape;
+import io.adjoint.core.npy.ByteSource;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyReader;
+import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.storage.HadoopByteSource;
+import io.adjoint.driver.storage.StoredArrays;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The validated inputs of a {@code jacobian} job, checked on the driver before Spark starts — names, the
+ * expression (syntax, functions, shapes), every input, wrt, rows per task, and the output folder when there is
+ * one — then loaded, with the forward pass run once: the tape that executors receive. The one place these
+ * checks live; the CLI only maps options to a {@link JacobianRequest}.
+ */
+public final class JacobianInputs {
+    /** What a name must look like before it becomes part of a file name. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public final JacobianRequest request;
+    public final Graph graph;
+    public final Forward forward;
+    /** What executors receive: the forward pass's tape (or, for the benchmark baseline, a densified copy). */
+    public final Tape tape;
+    /** wrt names in order, and their node ids in the graph (−1 for an input the expression does not use). */
+    public final List<String> wrt;
+    public final int[] wrtNodes;
+    public final Map<String, Shape2> wrtShapes;
+    public final List<String> warnings;
+
+    private JacobianInputs(JacobianRequest request, Graph graph, Forward forward, Tape tape, List<String> wrt,
+            int[] wrtNodes, Map<String, Shape2> wrtShapes, List<String> warnings) {
+        this.request = request;
+        this.graph = graph;
+        this.forward = forward;
+        this.tape = tape;
+        this.wrt = wrt;
+        this.wrtNodes = wrtNodes;
+        this.wrtShapes = wrtShapes;
+        this.warnings = warnings;
+    }
+
+    /**
+     * Validates everything, loads the inputs and runs the forward pass. The output folder is checked when the
+     * request names one.
+     *
+     * @throws InvalidInputException naming the argument or file and what is wrong
+     */
+    public static JacobianInputs prepare(JacobianRequest req, Configuration conf, FunctionLookup fns)
+            throws IOException {
+        String text = req.exprText();
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException("--expr is required");
+        }
+        if (req.wrt.isEmpty()) {
+            throw new InvalidInputException("--wrt is required: name the input(s) to differentiate, e.g. --wrt X");
+        }
+        List<String> names = new ArrayList<>(req.inputs.keySet());
+        for (String n : req.values.keySet()) {
+            if (req.inputs.containsKey(n)) {
+                throw new InvalidInputException("--input " + n + ": given twice (as a file and as a matrix)");
+            }
+            names.add(n);
+        }
+        for (String n : names) {
+            if (!NAME.matcher(n).matches()) {
+                throw new InvalidInputException("--input " + n + "=…: '" + n + "' is not a valid name"
+                        + " (letters, digits and _, not starting with a digit)");
+            }
+        }
+        for (String w : req.wrt) {
+            if (!names.contains(w)) {
+                throw new InvalidInputException("--wrt " + w + ": not an input (inputs: "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+            }
+        }
+        BlockPlanner.checkRequested(req.rowsPerTask);
+        if (req.outDir != null) {
+            Destinations.checkFolder("--out", req.outDir, req.overwrite, "the Jacobians", conf);
+        }
+        Expr e = req.expression != null ? req.expression : Parser.parse(text);
+        Map<String, NpyHeader> headers = new LinkedHashMap<>();
+        Map<String, Shape2> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> in : req.inputs.entrySet()) {
+            NpyHeader h = StoredArrays.header("--input " + in.getKey() + "=", in.getValue(), conf);
+            String label = "--input " + in.getKey() + "=" + in.getValue() + ": ";
+            if (h.rank() != 2) {
+                throw new InvalidInputException(label + "expressions work on 2-D matrices, got " + h.rank()
+                        + "-D shape " + h.shapeString() + " (reshape it, e.g. np.save(path, a.reshape(a.shape[0], -1)))");
+            }
+            if (h.dim(0) > Integer.MAX_VALUE || h.dim(1) > Integer.MAX_VALUE || h.elementCount() > Integer.MAX_VALUE - 8) {
+                throw new InvalidInputException(label + h.shapeString() + " is too large for one in-memory matrix");
+            }
+            headers.put(in.getKey(), h);
+            shapes.put(in.getKey(), new Shape2((int) h.dim(0), (int) h.dim(1)));
+        }
+        req.values.forEach((n, m) -> shapes.put(n, new Shape2(m.numRows, m.numCols)));
+        Graph g = compile(e, shapes, fns);
+        List<String> warnings = new ArrayList<>();
+        for (String name : names) {
+            if (!g.inputs().containsKey(name)) {
+                warnings.add("input " + name + " is not used by the expression"
+                        + (req.wrt.contains(name) ? "; its Jacobian is all zeros" : ""));
+            }
+        }
+        long pq = g.outputShape().size();
+        int[] wrtNodes = new int[req.wrt.size()];
+        Map<String, Shape2> wrtShapes = new LinkedHashMap<>();
+        for (int i = 0; i < wrtNodes.length; i++) {
+            String w = req.wrt.get(i);
+            Integer id = g.inputs().get(w);
+            wrtNodes[i] = id == null ? -1 : id;
+            wrtShapes.put(w, shapes.get(w));
+            long cols = shapes.get(w).size();
+            if (cols > Integer.MAX_VALUE / 2) {
+                throw new InvalidInputException("--wrt " + w + ": " + cols + " columns per Jacobian row is too many");
+            }
+            Math.multiplyExact(pq, cols);
+        }
+        Map<String, DMatrixRMaj> values = new LinkedHashMap<>();
+        for (String name : g.inputs().keySet()) {
+            DMatrixRMaj given = req.values.get(name);
+            if (given != null) {
+                values.put(name, given);
+                continue;
+            }
+            try (ByteSource src = HadoopByteSource.open(req.inputs.get(name), conf)) {
+                values.put(name, NpyReader.readAll(src, headers.get(name), 1));
+            }
+        }
+        Forward f = Forward.run(g, values, fns);
+        return new JacobianInputs(req, g, f, f.tape, new ArrayList<>(req.wrt), wrtNodes, wrtShapes, warnings);
+    }
+
+    /** Compiles, adding how to provide an input the expression uses but the request does not. */
+    private static Graph compile(Expr e, Map<String, Shape2> shapes, FunctionLookup fns) {
+        try {
+            return Graph.compile(e, shapes, fns);
+        } catch (ExpressionException ex) {
+            if (ex.undefinedInput() == null) {
+                throw ex;
+            }
+            throw new ExpressionException(ex.getMessage() + "; add --input " + ex.undefinedInput() + "=FILE.npy",
+                    ex.undefinedInput());
+        }
+    }
+
+    /** The input values the expression uses, by name (what the forward pass ran on). */
+    public Map<String, DMatrixRMaj> inputValues() {
+        Map<String, DMatrixRMaj> v = new LinkedHashMap<>();
+        graph.inputs().forEach((name, id) -> v.put(name, forward.values[id]));
+        return v;
+    }
+
+    /** The same job with dense explicit local Jacobians on every edge that matters (the naive baseline). */
+    public JacobianInputs withDenseLocalJacobians() {
+        int[] used = Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
+        return new JacobianInputs(request, graph, forward, forward.tape.densified(used), wrt, wrtNodes, wrtShapes,
+                warnings);
+    }
+
+    /**
+     * The same prepared inputs (nothing is read or evaluated again) for a job over one of the requested inputs,
+     * written to {@code outDir} with fresh temporaries: gradcheck's analytic Jacobian.
+     */
+    public JacobianInputs forOne(String name, String outDir) {
+        int i = wrt.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException(name + " was not requested (wrt " + String.join(",", wrt) + ")");
+        }
+        return new JacobianInputs(request.derived(List.of(name), outDir), graph, forward, tape, List.of(name),
+                new int[] {wrtNodes[i]}, Map.of(name, wrtShapes.get(name)), List.of());
+    }
+}

@@ -1,0 +1,193 @@
+package io.adjoint.driver.jacobian;
+
+import io.adjoint.core.InvalidInputException;
+import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.linalg.Shape4;
+import io.adjoint.driver.block.BlockJob;
+import io.adjoint.driver.block.TestHooks;
+import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.commit.Fingerprint;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.plan.RowBlocks;
+import io.adjoint.driver.storage.HadoopConf;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.mllib.linalg.distributed.IndexedRow;
+import org.apache.spark.mllib.linalg.distributed.IndexedRowMatrix;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The full Jacobian of a matrix expression, distributed by adjoint rows: J[i,j,r,s] = ∂out[i,j]/∂X[r,s],
+ * shape (p, q, k, l), one {@code NAME.npy} per requested input X, float64, C order.
+ *
+ * <p>Cost. Driver: one forward pass (every node's value once, in {@link JacobianInputs#prepare}), the structured
+ * local Jacobians (about the size of the node values; a dense (n·m)×(k·l) matrix is never formed), one broadcast
+ * of them; it never holds a Jacobian. Executors: per task of B rows, one reverse sweep — for matmul and inv a few
+ * GEMMs on the whole B-row block, for elementwise ops and reductions O(B·size) copies — with at most
+ * B × (peak live adjoint columns) doubles alive; each task writes B·k·l doubles per input to its byte range. No
+ * shuffle.
+ */
+public final class JacobianJob {
+    private JacobianJob() {}
+
+    /** Summary of a finished job. */
+    public record Summary(RowBlocks blocks, String planReason, double seconds, double computeSeconds,
+            double tasksSeconds, long broadcastBytes) {}
+
+    /** Serialized size of the tape: what the broadcast carries. */
+    static long serializedBytes(Object o) {
+        try (ByteArrayOutputStream bos = new ByteArrayOutputStream();
+                ObjectOutputStream out = new ObjectOutputStream(bos)) {
+            out.writeObject(o);
+            out.flush();
+            return bos.size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes) {
+        Graph g = in.graph;
+        int[] used = Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
+        long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
+        long widest = 0;
+        for (Graph.Node n : g.nodes()) {
+            widest = Math.max(widest, n.shape.size());
+        }
+        long resultCols = 0;
+        for (Shape2 s : in.wrtShapes.values()) {
+            resultCols += s.size();
+        }
+        // live adjoints, plus the batched-GEMM workspace (about two of the widest blocks)
+        return BlockPlanner.plan(jsc, g.outputShape().size(), live + 2 * widest, resultCols, tapeBytes,
+                in.request.rowsPerTask);
+    }
+
+    /**
+     * Runs the job: DIR/NAME.npy for each requested input, each committed by rename when all blocks are written.
+     * DIR is created when absent and removed again if the job fails.
+     *
+     * @param log plan and progress lines (stderr in the CLI), or null for silence
+     */
+    public static Summary run(JavaSparkContext jsc, JacobianInputs in, Consumer<String> log) throws IOException {
+        long start = System.nanoTime();
+        JacobianRequest req = in.request;
+        if (req.outDir == null) {
+            throw new InvalidInputException("--out is required to write the Jacobians (toIndexedRowMatrix needs none)");
+        }
+        Configuration hconf = jsc.hadoopConfiguration();
+        if (log != null) {
+            in.warnings.forEach(w -> log.accept("jacobian: warning: " + w));
+        }
+        Shape2 out = in.graph.outputShape();
+        long tapeBytes = serializedBytes(in.tape);
+        BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
+        if (log != null) {
+            log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
+                    + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
+        }
+        Destinations.Folder dir = Destinations.Folder.open(req.outDir, hconf);
+        boolean ok = false;
+        try {
+            Fingerprint fp = Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), new ArrayList<>(req.inputs.values()));
+            List<CommitProtocol> outputs = new ArrayList<>();
+            int[] sizes = new int[in.wrt.size()];
+            for (int i = 0; i < in.wrt.size(); i++) {
+                String name = in.wrt.get(i);
+                Shape2 x = in.wrtShapes.get(name);
+                sizes[i] = x.size();
+                Shape4 shape = new Shape4(out.rows, out.cols, x.rows, x.cols);
+                outputs.add(CommitProtocol.forDestination(new Path(dir.path(), name + ".npy").toString(),
+                        shape.toArray(), true, false, hconf, fp, req.resume));
+            }
+            HadoopConf conf = new HadoopConf(hconf);
+            TestHooks hooks = TestHooks.from(jsc);
+            BlockJob.Run r = BlockJob.run(jsc, "jacobian", plan, req.rowsPerTask, outputs, blocks -> new SweepWork(
+                    in.tape, in.wrtNodes, sizes, blocks, outputs.toArray(new CommitProtocol[0]), conf, hooks), log);
+            ok = true;
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (log != null) {
+                log.accept(String.format(Locale.ROOT, "jacobian: wrote %s in %.2f s (tasks %.2f s, %.2f s of sweep"
+                        + " compute summed over tasks)", String.join(", ", in.wrt.stream().map(w -> new Path(dir.path(),
+                        w + ".npy").toString()).toList()), secs, r.tasksNanos() / 1e9,
+                        r.computeNanos() / 1e9));
+            }
+            return new Summary(r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9, r.tasksNanos() / 1e9, tapeBytes);
+        } finally {
+            if (!ok) {
+                dir.discard();
+            }
+        }
+    }
+
+    /** The expression, wrt and every input (files by path; in-memory matrices by shape and checksum). */
+    private static List<String> fingerprintArgs(JacobianInputs in) {
+        JacobianRequest req = in.request;
+        List<String> args = new ArrayList<>(List.of("expr " + req.exprText(), "wrt " + String.join(",", in.wrt)));
+        req.inputs.forEach((k, v) -> args.add(k + "=" + v));
+        req.values.forEach((k, m) -> {
+            CRC32C c = new CRC32C();
+            for (double d : m.data) {
+                long bits = Double.doubleToRawLongBits(d);
+                for (int s = 0; s < 64; s += 8) {
+                    c.update((int) (bits >>> s));
+                }
+            }
+            args.add(k + "=matrix " + m.numRows + "×" + m.numCols + " crc32c " + Long.toHexString(c.getValue()));
+        });
+        return args;
+    }
+
+    /**
+     * The (p·q) × (k·l) matricization of ∂out/∂{@code wrt} as an MLlib {@link IndexedRowMatrix}, computed lazily
+     * by the same distributed sweep, without a file (the request needs no output folder): for users whose next
+     * step is MLlib. Row i·q + j holds ∂out[i,j]/∂X flattened row-major. Each partition sweeps one block of rows
+     * when evaluated; cache the matrix if it is used more than once. {@code .toBlockMatrix()} gives a BlockMatrix.
+     * Cost: the tape is broadcast once per call; evaluating the matrix runs one reverse sweep per block.
+     */
+    public static IndexedRowMatrix toIndexedRowMatrix(JavaSparkContext jsc, JacobianInputs in, String wrt) {
+        int i = in.wrt.indexOf(wrt);
+        if (i < 0) {
+            throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
+        }
+        RowBlocks blocks = plan(jsc, in, serializedBytes(in.tape)).blocks();
+        int size = in.wrtShapes.get(wrt).size();
+        SweepWork work = new SweepWork(in.tape, new int[] {in.wrtNodes[i]}, new int[] {size}, blocks,
+                new CommitProtocol[0], new HadoopConf(jsc.hadoopConfiguration()), TestHooks.from(jsc));
+        Broadcast<SweepWork> bc = jsc.broadcast(work);
+        List<Integer> ids = new ArrayList<>();
+        for (int b = 0; b < blocks.count(); b++) {
+            ids.add(b);
+        }
+        JavaRDD<IndexedRow> rows = jsc.parallelize(ids, Math.max(1, ids.size())).flatMap(b -> {
+            SweepWork d = bc.value();
+            long r0 = d.blocks().start(b);
+            long r1 = d.blocks().end(b);
+            DMatrixRMaj blk = d.sweep(r0, r1)[0];
+            List<IndexedRow> out = new ArrayList<>();
+            for (int r = 0; r < r1 - r0; r++) {
+                double[] v = new double[blk.numCols];
+                System.arraycopy(blk.data, r * blk.numCols, v, 0, blk.numCols);
+                out.add(new IndexedRow(r0 + r, Vectors.dense(v)));
+            }
+            return out.iterator();
+        });
+        return new IndexedRowMatrix(rows.rdd(), in.graph.outputShape().size(), size);
+    }
+}

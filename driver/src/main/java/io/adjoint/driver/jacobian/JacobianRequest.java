@@ -1,0 +1,97 @@
+package io.adjoint.driver.jacobian;
+
+import io.adjoint.core.expr.Expr;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * What the user asked the {@code jacobian} job to do: filled by the CLI, or from Java with the fluent setters.
+ * Nothing is checked here; {@link JacobianInputs#prepare} checks everything once.
+ *
+ * <pre>{@code
+ * JacobianRequest req = new JacobianRequest()
+ *         .expression(Expr.input("W").matmul(Expr.input("X")).call("tanh"))
+ *         .input("W", w)                 // an in-memory DMatrixRMaj
+ *         .input("X", "hdfs:///x.npy")   // or a path / Hadoop URI of a 2-D .npy
+ *         .wrt("X")
+ *         .out("jac");                   // only needed to write files
+ * }</pre>
+ */
+public final class JacobianRequest {
+    /** The expression as text, e.g. {@code tanh(W @ X + b)}; ignored when {@link #expression} is set. */
+    public String expr;
+    /** The expression as a tree built in Java; takes precedence over {@link #expr}. */
+    public Expr expression;
+    /** Input name → path or Hadoop URI of a 2-D .npy file. */
+    public final Map<String, String> inputs = new LinkedHashMap<>();
+    /** Input name → an in-memory matrix (not modified). A name is given as a path or as a matrix, not both. */
+    public final Map<String, DMatrixRMaj> values = new LinkedHashMap<>();
+    /** Inputs to differentiate with respect to. */
+    public final List<String> wrt = new ArrayList<>();
+    /** Output folder: one NAME.npy per wrt; null when only {@link JacobianJob#toIndexedRowMatrix} is used. */
+    public String outDir;
+
+    public boolean overwrite;
+    /** Continue an interrupted run with the same inputs and arguments, reusing its finished blocks. */
+    public boolean resume;
+    /** Result rows per task; null lets the planner choose. */
+    public Integer rowsPerTask;
+
+    /** Sets the expression text. */
+    public JacobianRequest expr(String text) {
+        this.expr = text;
+        return this;
+    }
+
+    /** Sets the expression tree. */
+    public JacobianRequest expression(Expr e) {
+        this.expression = e;
+        return this;
+    }
+
+    /** Adds an input stored at {@code pathOrUri}. */
+    public JacobianRequest input(String name, String pathOrUri) {
+        inputs.put(name, pathOrUri);
+        return this;
+    }
+
+    /** Adds an in-memory input. */
+    public JacobianRequest input(String name, DMatrixRMaj value) {
+        values.put(name, value);
+        return this;
+    }
+
+    /** Adds inputs to differentiate with respect to. */
+    public JacobianRequest wrt(String... names) {
+        wrt.addAll(List.of(names));
+        return this;
+    }
+
+    /** Sets the output folder. */
+    public JacobianRequest out(String dir) {
+        this.outDir = dir;
+        return this;
+    }
+
+    /** The expression's source text (from the tree when one is set). */
+    public String exprText() {
+        return expression != null ? expression.text : expr;
+    }
+
+    /** A copy for a nested job: the same expression and inputs, other wrt and output folder, fresh temporaries. */
+    JacobianRequest derived(List<String> wrt, String outDir) {
+        JacobianRequest r = new JacobianRequest();
+        r.expr = expr;
+        r.expression = expression;
+        r.inputs.putAll(inputs);
+        r.values.putAll(values);
+        r.wrt.addAll(wrt);
+        r.outDir = outDir;
+        r.overwrite = true;
+        r.rowsPerTask = rowsPerTask;
+        return r;
+    }
+}

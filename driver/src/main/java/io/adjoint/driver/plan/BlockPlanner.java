@@ -1,0 +1,116 @@
+package io.adjoint.driver.plan;
+
+import io.adjoint.core.InvalidInputException;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Picks the number of result rows per task, B.
+ *
+ * <p>Memory a task needs for B rows: the adjoint block B·max_t(n_t·m_t) doubles, the result block
+ * B·(k·l) doubles, plus a fixed 16 MiB of read and write buffers. The budget per task is half of the
+ * executor heap above Spark's 300 MiB reservation, divided among the executor's concurrent tasks, less
+ * the broadcast Jacobians the executor holds once. Within that, B aims at {@value #TASKS_PER_SLOT} tasks
+ * per task slot (load balance, retries that redo little, progress in steps of ~10%) but not fewer than
+ * {@value #MIN_ROWS} rows so each GEMM stays large enough to run near the BLAS rate.
+ */
+public final class BlockPlanner {
+    static final int TASKS_PER_SLOT = 4;
+    static final int MIN_ROWS = 64;
+    static final long RESERVED = 300L << 20;
+    static final long BUFFERS = 16L << 20;
+    static final long MIN_TASK_BUDGET = 32L << 20;
+
+    private BlockPlanner() {
+    }
+
+    /** The chosen block layout and a one-line reason for the log. */
+    public record Plan(RowBlocks blocks, String reason) {}
+
+    /**
+     * Checks a requested rows-per-task before any work: null (the planner chooses) or at least 1.
+     *
+     * @throws InvalidInputException otherwise
+     */
+    public static void checkRequested(Integer requested) {
+        if (requested != null && requested < 1) {
+            throw new InvalidInputException("--rows-per-task must be at least 1, got " + requested);
+        }
+    }
+
+    /**
+     * {@link #plan} with this Spark context's memory and parallelism: in local mode the tasks share the driver's
+     * heap; on a cluster, {@code spark.executor.memory} and {@code spark.executor.cores} (2 assumed when unset).
+     */
+    public static Plan plan(JavaSparkContext jsc, long rows, long adjointCols, long resultCols, long broadcastBytes,
+            Integer requested) {
+        boolean local = jsc.isLocal();
+        int parallelism = jsc.defaultParallelism();
+        long execMem = local ? Runtime.getRuntime().maxMemory()
+                : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+        int cores = local ? parallelism : jsc.getConf().getInt("spark.executor.cores", 2);
+        return plan(rows, adjointCols, resultCols, broadcastBytes, execMem, cores, parallelism,
+                requested == null ? 0 : requested);
+    }
+
+    /**
+     * @param rows p·q, result rows
+     * @param adjointCols max_t n_t·m_t
+     * @param resultCols k·l
+     * @param broadcastBytes total bytes of the broadcast Jacobians
+     * @param executorMemory heap of one executor (the driver's heap in local mode)
+     * @param coresPerExecutor concurrent tasks per executor
+     * @param parallelism total task slots
+     * @param requested the user's --rows-per-task, or 0 for automatic
+     */
+    public static Plan plan(long rows, long adjointCols, long resultCols, long broadcastBytes, long executorMemory,
+            int coresPerExecutor, int parallelism, int requested) {
+        long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
+        // one block holds at most 2^31 − 1 elements per matrix (Java arrays)
+        long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
+        long usable = Math.max(0, executorMemory - RESERVED) / 2;
+        long perTask = Math.max(MIN_TASK_BUDGET, (usable - broadcastBytes) / Math.max(1, coresPerExecutor) - BUFFERS);
+        long memCap = Math.max(1, Math.min(arrayCap, perTask / bytesPerRow));
+        long maxRows = Math.max(1, rows);
+        if (requested > 0) {
+            int b = (int) Math.min(requested, maxRows);
+            String why = "rows per task B=" + b + " (--rows-per-task " + requested + ")";
+            if (b > memCap) {
+                why += "; warning: the memory model allows " + memCap + " rows per task ("
+                        + mib(perTask) + " per task / " + bytesPerRow + " B per row)";
+            }
+            if (b > arrayCap) {
+                throw new InvalidInputException("--rows-per-task " + requested
+                        + ": a block of that many rows exceeds 2^31 array elements; use at most " + arrayCap);
+            }
+            return new Plan(new RowBlocks(rows, b), why);
+        }
+        long target = ceilDiv(maxRows, (long) TASKS_PER_SLOT * Math.max(1, parallelism));
+        long b = Math.max(target, Math.min(MIN_ROWS, maxRows));
+        b = Math.min(b, memCap);
+        b = Math.min(b, maxRows);
+        String why = "rows per task B=" + b + ": " + rows + " rows over " + parallelism + " task slots × "
+                + TASKS_PER_SLOT + " → " + target + ", at least " + Math.min(MIN_ROWS, maxRows)
+                + ", at most " + memCap + " by memory (" + mib(perTask) + " per task / " + bytesPerRow
+                + " B per row; executor heap " + mib(executorMemory) + ", " + coresPerExecutor
+                + " tasks per executor, broadcast " + mib(broadcastBytes) + ")";
+        return new Plan(new RowBlocks(rows, (int) b), why);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Bytes as GiB with two decimals from 1 GiB up, else MiB with one, for messages. */
+    public static String human(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    }
+
+    /** Bytes as MiB with one decimal, for logs. */
+    public static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+}

@@ -1,0 +1,46 @@
+package io.adjoint.driver.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BlockPlannerTest {
+    @Test
+    void rowBlocksLayoutIsPinned() {
+        RowBlocks b = new RowBlocks(10, 4);
+        assertEquals(3, b.count());
+        long[][] want = {{0, 4}, {4, 8}, {8, 10}};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(want[i][0], b.start(i));
+            assertEquals(want[i][1], b.end(i));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> b.start(3));
+        assertEquals(0, new RowBlocks(0, 5).count());
+        assertEquals(1, new RowBlocks(3, 100).count());
+        assertEquals(new RowBlocks(10, 4), b);
+        assertEquals(new RowBlocks(10, 4).hashCode(), b.hashCode());
+        assertNotEquals(new RowBlocks(10, 5), b);
+        assertThrows(IllegalArgumentException.class, () -> new RowBlocks(10, 0));
+    }
+
+    @Test
+    void aimsAtFourTasksPerSlotWithinMemory() {
+        long gib = 1L << 30;
+        // 4096 rows, 2 slots → 512 rows per task
+        assertEquals(512, BlockPlanner.plan(4096, 1024, 1024, 8 << 20, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
+        // small problems: at least 64 rows, at most all of them
+        assertEquals(64, BlockPlanner.plan(100, 10, 10, 0, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
+        assertEquals(35, BlockPlanner.plan(35, 10, 10, 0, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
+        // wide rows on a small heap: memory wins. 512 MiB heap: (512−300)/2 = 106 MiB, /2 cores − 16 MiB = 37 MiB;
+        // a row is 8·(8 + 2^20) bytes ≈ 8 MiB → 4 rows
+        BlockPlanner.Plan p = BlockPlanner.plan(100_000, 8, 1 << 20, 0, 512L << 20, 2, 2, 0);
+        assertEquals(4, p.blocks().rowsPerBlock());
+        assertTrue(p.reason().contains("by memory"), p.reason());
+        // the user's choice is kept, clamped to the row count
+        assertEquals(7, BlockPlanner.plan(4096, 1024, 1024, 0, 4 * gib, 2, 2, 7).blocks().rowsPerBlock());
+        assertEquals(4096, BlockPlanner.plan(4096, 1024, 1024, 0, 4 * gib, 2, 2, 99999).blocks().rowsPerBlock());
+    }
+}

@@ -46,10 +46,6 @@ final class ContractCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace --out if it exists (default: refuse).")
     boolean overwrite;
 
-    @Option(names = "--rows-per-task", paramLabel = "B",
-            description = "Result rows per task (default: chosen from sizes, memory and parallelism; logged).")
-    Integer rowsPerTask;
-
     @Option(names = "--broadcast-budget", paramLabel = "SIZE",
             description = "Most memory the Jacobians may take as float64 (e.g. 512m, 4g). Default: "
                     + "spark.adjoint.broadcastBudget, else a quarter of the driver heap, at most 2g.")
@@ -59,9 +55,8 @@ final class ContractCommand implements Callable<Integer> {
             description = "Hold a Jacobian sparse when its fraction of non-zeros is below this (default: ${DEFAULT-VALUE}).")
     double sparseBelow;
 
-    @Option(names = "--resume", description = "Continue an interrupted run with the same inputs and arguments: blocks it"
-            + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
-    boolean resume;
+    @Mixin
+    BlockJobOptions blocks;
 
     @Mixin
     SparkOptions spark;
@@ -74,8 +69,8 @@ final class ContractCommand implements Callable<Integer> {
         req.jacobians.addAll(jacobians);
         req.out = out;
         req.overwrite = overwrite;
-        req.resume = resume;
-        req.rowsPerTask = rowsPerTask;
+        req.resume = blocks.resume;
+        req.rowsPerTask = blocks.rowsPerTask;
         req.sparseDensity = sparseBelow;
         String budget = broadcastBudget;
         String budgetOption = "--broadcast-budget";

@@ -53,13 +53,8 @@ final class JacobianCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Write into a non-empty DIR, replacing NAME.npy files.")
     boolean overwrite;
 
-    @Option(names = "--rows-per-task", paramLabel = "B",
-            description = "Output rows (of p·q) per task (default: chosen from sizes, memory and parallelism; logged).")
-    Integer rowsPerTask;
-
-    @Option(names = "--resume", description = "Continue an interrupted run with the same inputs and arguments: blocks it"
-            + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
-    boolean resume;
+    @Mixin
+    BlockJobOptions blocks;
 
     @Mixin
     SparkOptions spark;
@@ -70,8 +65,8 @@ final class JacobianCommand implements Callable<Integer> {
         req.inputs.putAll(NamedPaths.parse("--input", inputs, "PATH.npy"));
         wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.wrt::add);
         req.overwrite = overwrite;
-        req.rowsPerTask = rowsPerTask;
-        req.resume = resume;
+        req.rowsPerTask = blocks.rowsPerTask;
+        req.resume = blocks.resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
         // every check, the input loading and the forward pass happen before Spark starts
         JacobianInputs in = JacobianInputs.prepare(req, spark.hadoopConf("adjoint jacobian"), Functions.standard());

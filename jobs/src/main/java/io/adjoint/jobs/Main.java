@@ -2,8 +2,10 @@ package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.jobs.bench.BenchCommand;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -43,8 +45,8 @@ public final class Main implements Runnable {
         NETLIB_LOG.setLevel(Level.WARNING);
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(120);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, Charset.defaultCharset()), true));
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
             return USAGE;

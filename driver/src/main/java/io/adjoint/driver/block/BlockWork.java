@@ -9,28 +9,49 @@ import java.io.Serializable;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * What a job broadcasts to its tasks: the row blocks, one output per result, the storage settings, and how to
- * compute a block. The per-block loop around it (resume check, timing, fault hooks, write, record, report) is
- * {@link BlockTask}'s, the same for every job.
+ * What a job broadcasts to its tasks: the row blocks, one output per result, the storage settings, the test hooks,
+ * and — the one thing each job writes — how to compute a block ({@link #open}). The per-block loop around it
+ * (resume check, timing, fault hooks, write, record, report) is {@link BlockTask}'s, the same for every job.
  */
-public interface BlockWork extends Serializable {
+public abstract class BlockWork implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RowBlocks blocks;
+    private final CommitProtocol[] outputs;
+    private final HadoopConf conf;
+    private final TestHooks hooks;
+
+    protected BlockWork(RowBlocks blocks, CommitProtocol[] outputs, HadoopConf conf, TestHooks hooks) {
+        this.blocks = blocks;
+        this.outputs = outputs;
+        this.conf = conf;
+        this.hooks = hooks;
+    }
+
     /** The row blocks of this run. */
-    RowBlocks blocks();
+    public RowBlocks blocks() {
+        return blocks;
+    }
 
     /** One output per result; block b of result i goes to {@code outputs()[i]}. */
-    CommitProtocol[] outputs();
+    public CommitProtocol[] outputs() {
+        return outputs;
+    }
 
     /** Storage settings for executors. */
-    HadoopConf conf();
+    public HadoopConf conf() {
+        return conf;
+    }
 
     /** Fault injection for tests (off unless set). */
-    TestHooks hooks();
+    public TestHooks hooks() {
+        return hooks;
+    }
 
     /** Opens what one partition's blocks share (files, buffers); closed when the partition is done. */
-    Computation open() throws IOException;
+    public abstract Computation open() throws IOException;
 
     /** Computes blocks of rows for one partition. */
-    interface Computation extends Closeable {
+    public interface Computation extends Closeable {
         /**
          * Rows [r0, r1) of every result, one matrix of r1 − r0 rows per output, in output order. The matrices may
          * be buffers reused by the next call.

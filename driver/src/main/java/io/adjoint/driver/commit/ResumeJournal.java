@@ -65,7 +65,7 @@ public final class ResumeJournal implements Serializable {
     /** The description in the manifest of the journal folder {@code journal}, for messages. */
     static String describe(org.apache.hadoop.fs.Path journal, FileSystem fs) {
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(journal, MANIFEST))) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
                 if (line.startsWith("description=")) {
                     return line.substring("description=".length());
                 }
@@ -96,7 +96,7 @@ public final class ResumeJournal implements Serializable {
         if (!Files.exists(e)) {
             return null;
         }
-        String[] f = Files.readString(e).trim().split(" ");
+        String[] f = Files.readString(e).trim().split(" ", -1);
         try {
             return f.length == 2 && Integer.parseInt(f[1]) == rows ? f[0] : null;
         } catch (NumberFormatException damaged) {

@@ -10,7 +10,6 @@ import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 
 /**

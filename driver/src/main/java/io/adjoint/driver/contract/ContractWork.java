@@ -22,45 +22,18 @@ import org.ejml.data.DMatrixRMaj;
  * once; a block reads its rows of every A_t straight from storage and runs {@link BlockContraction} (all math is in
  * executor-core). Arrays rather than collections keep the Kryo registration short.
  */
-public final class ContractWork implements BlockWork {
+public final class ContractWork extends BlockWork {
     private static final long serialVersionUID = 1L;
     private final JacobianOperand[] jacobians;
     private final String[] adjointUris;
     private final NpyHeader[] adjointHeaders;
-    private final RowBlocks blocks;
-    private final CommitProtocol[] outputs;
-    private final HadoopConf conf;
-    private final TestHooks hooks;
 
     ContractWork(JacobianOperand[] jacobians, String[] adjointUris, NpyHeader[] adjointHeaders, RowBlocks blocks,
             CommitProtocol output, HadoopConf conf, TestHooks hooks) {
+        super(blocks, new CommitProtocol[] {output}, conf, hooks);
         this.jacobians = jacobians;
         this.adjointUris = adjointUris;
         this.adjointHeaders = adjointHeaders;
-        this.blocks = blocks;
-        this.outputs = new CommitProtocol[] {output};
-        this.conf = conf;
-        this.hooks = hooks;
-    }
-
-    @Override
-    public RowBlocks blocks() {
-        return blocks;
-    }
-
-    @Override
-    public CommitProtocol[] outputs() {
-        return outputs;
-    }
-
-    @Override
-    public HadoopConf conf() {
-        return conf;
-    }
-
-    @Override
-    public TestHooks hooks() {
-        return hooks;
     }
 
     @Override
@@ -68,7 +41,7 @@ public final class ContractWork implements BlockWork {
         List<ByteSource> sources = new ArrayList<>();
         try {
             for (String uri : adjointUris) {
-                sources.add(HadoopByteSource.open(uri, conf.get()));
+                sources.add(HadoopByteSource.open(uri, conf().get()));
             }
         } catch (IOException | RuntimeException e) {
             for (ByteSource s : sources) {

@@ -14,6 +14,7 @@ import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -25,7 +26,7 @@ public final class CheckData implements Serializable {
     private static final long serialVersionUID = 1L;
     final Graph graph;
     final Tape tape;
-    final HashMap<String, DMatrixRMaj> inputs;
+    final Map<String, DMatrixRMaj> inputs;
     final String wrt;
     /** The input's graph node, −1 when the expression does not use it (every derivative is 0). */
     final int wrtNode;
@@ -38,11 +39,11 @@ public final class CheckData implements Serializable {
     final long seed;
     final HadoopConf conf;
 
-    CheckData(Graph graph, Tape tape, HashMap<String, DMatrixRMaj> inputs, String wrt, int wrtNode, String analyticUri,
+    CheckData(Graph graph, Tape tape, Map<String, DMatrixRMaj> inputs, String wrt, int wrtNode, String analyticUri,
             NpyHeader analyticHeader, double eps, Tolerance tol, TileGrid grid, int worst, long seed, HadoopConf conf) {
         this.graph = graph;
         this.tape = tape;
-        this.inputs = inputs;
+        this.inputs = new HashMap<>(inputs); // serializable whatever the caller passed
         this.wrt = wrt;
         this.wrtNode = wrtNode;
         this.analyticUri = analyticUri;

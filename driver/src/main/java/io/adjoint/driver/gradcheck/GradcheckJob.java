@@ -15,7 +15,6 @@ import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
@@ -112,7 +111,7 @@ public final class GradcheckJob {
             analyticUri = new Path(work, name + ".npy").toString();
             analyticHeader = StoredArrays.header("", analyticUri, jsc.hadoopConfiguration());
         }
-        CheckData data = new CheckData(job.graph, job.tape, new HashMap<>(job.inputValues()), name, job.wrtNodes[i],
+        CheckData data = new CheckData(job.graph, job.tape, job.inputValues(), name, job.wrtNodes[i],
                 analyticUri, analyticHeader, req.eps, new Tolerance(req.atol, req.rtol), r.grid, req.worst,
                 req.seed * 1_000_003L + i, new HadoopConf(jsc.hadoopConfiguration()));
         Broadcast<CheckData> bc = jsc.broadcast(data);

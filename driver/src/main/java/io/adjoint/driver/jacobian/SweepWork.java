@@ -14,46 +14,19 @@ import org.ejml.data.DMatrixRMaj;
  * ops' local Jacobians): the tape, the requested inputs' node ids, and the outputs. A block is one reverse sweep of
  * executor-core over the tape for rows [r0, r1); no forward work happens on executors.
  */
-public final class SweepWork implements BlockWork {
+public final class SweepWork extends BlockWork {
     private static final long serialVersionUID = 1L;
     private final Tape tape;
     /** Graph node of each requested input, −1 when the expression does not use it (zeros). */
     private final int[] wrtNodes;
     private final int[] wrtSizes;
-    private final RowBlocks blocks;
-    private final CommitProtocol[] outputs;
-    private final HadoopConf conf;
-    private final TestHooks hooks;
 
     SweepWork(Tape tape, int[] wrtNodes, int[] wrtSizes, RowBlocks blocks, CommitProtocol[] outputs, HadoopConf conf,
             TestHooks hooks) {
+        super(blocks, outputs, conf, hooks);
         this.tape = tape;
         this.wrtNodes = wrtNodes;
         this.wrtSizes = wrtSizes;
-        this.blocks = blocks;
-        this.outputs = outputs;
-        this.conf = conf;
-        this.hooks = hooks;
-    }
-
-    @Override
-    public RowBlocks blocks() {
-        return blocks;
-    }
-
-    @Override
-    public CommitProtocol[] outputs() {
-        return outputs;
-    }
-
-    @Override
-    public HadoopConf conf() {
-        return conf;
-    }
-
-    @Override
-    public TestHooks hooks() {
-        return hooks;
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class BlockPlanner {
     }
 
     /**
+     * The rows per task for a result of {@code rows} rows, and why.
+     *
      * @param rows p·q, result rows
      * @param adjointCols max_t n_t·m_t
      * @param resultCols k·l

@@ -21,7 +21,7 @@ public final class RowBlocks implements Serializable {
         }
         this.rows = rows;
         this.rowsPerBlock = rowsPerBlock;
-        if (count() > Integer.MAX_VALUE) {
+        if ((rows + rowsPerBlock - 1) / rowsPerBlock > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(rows + " rows in blocks of " + rowsPerBlock + " is too many blocks");
         }
     }
@@ -59,7 +59,7 @@ public final class RowBlocks implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RowBlocks && ((RowBlocks) o).rows == rows && ((RowBlocks) o).rowsPerBlock == rowsPerBlock;
+        return o instanceof RowBlocks r && r.rows == rows && r.rowsPerBlock == rowsPerBlock;
     }
 
     @Override

@@ -36,7 +36,8 @@ public final class GradcheckReport {
 
     static String json(String s) {
         StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
             } else if (c < 0x20) {

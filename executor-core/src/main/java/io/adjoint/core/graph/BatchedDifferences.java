@@ -130,18 +130,16 @@ public final class BatchedDifferences {
     }
 
     private static DMatrixRMaj value(Graph.Node n, DMatrixRMaj[] vals, Map<String, DMatrixRMaj> inputs, FunctionLookup fns) {
-        switch (n.kind) {
-            case INPUT:
-                return inputs.get(n.name);
-            case CONSTANT:
-                return new DMatrixRMaj(1, 1, true, n.constant);
-            default: {
+        return switch (n.kind) {
+            case INPUT -> inputs.get(n.name);
+            case CONSTANT -> new DMatrixRMaj(1, 1, true, n.constant);
+            case APPLY -> {
                 DMatrixRMaj[] args = new DMatrixRMaj[n.args.length];
                 for (int a = 0; a < args.length; a++) {
                     args[a] = vals[n.args[a]];
                 }
-                return fns.get(n.name).apply(args, n.literals).value;
+                yield fns.get(n.name).apply(args, n.literals).value;
             }
-        }
+        };
     }
 }

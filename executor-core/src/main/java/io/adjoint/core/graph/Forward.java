@@ -30,18 +30,15 @@ public final class Forward {
         LocalJacobian[][] jac = new LocalJacobian[n][];
         for (Graph.Node node : g.nodes()) {
             switch (node.kind) {
-                case INPUT: {
+                case INPUT -> {
                     DMatrixRMaj v = inputs.get(node.name);
                     if (v == null || v.numRows != node.shape.rows || v.numCols != node.shape.cols) {
                         throw new IllegalArgumentException("input " + node.name + " missing or not " + node.shape);
                     }
                     vals[node.id] = v;
-                    break;
                 }
-                case CONSTANT:
-                    vals[node.id] = new DMatrixRMaj(1, 1, true, node.constant);
-                    break;
-                default: {
+                case CONSTANT -> vals[node.id] = new DMatrixRMaj(1, 1, true, node.constant);
+                case APPLY -> {
                     DMatrixRMaj[] args = new DMatrixRMaj[node.args.length];
                     for (int i = 0; i < args.length; i++) {
                         args[i] = vals[node.args[i]];

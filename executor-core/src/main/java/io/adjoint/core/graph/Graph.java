@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +101,6 @@ public final class Graph implements Serializable {
         final Map<String, Integer> inputIds = new LinkedHashMap<>();
         final Map<String, Shape2> shapes;
         final FunctionLookup fns;
-        final Map<String, Integer> constants = new HashMap<>();
 
         Builder(Map<String, Shape2> shapes, FunctionLookup fns) {
             this.shapes = shapes;
@@ -115,7 +113,7 @@ public final class Graph implements Serializable {
 
         int add(Expr e) {
             switch (e.kind) {
-                case INPUT: {
+                case INPUT -> {
                     Integer id = inputIds.get(e.name);
                     if (id != null) {
                         return id;
@@ -135,12 +133,12 @@ public final class Graph implements Serializable {
                     inputIds.put(e.name, nid);
                     return nid;
                 }
-                case NUMBER: {
+                case NUMBER -> {
                     int nid = nodes.size();
                     nodes.add(new Node(nid, Kind.CONSTANT, null, e.number, new int[0], new double[0], new Shape2(1, 1), e.text));
                     return nid;
                 }
-                default: {
+                default -> {
                     Function f = fns.get(e.name);
                     if (f == null) {
                         throw new ExpressionException("unknown function '" + e.name + "'" + at(e) + "; known: "

@@ -54,8 +54,8 @@ public final class ReverseSweep {
     /** The adjoint of u as a dense block (turning a selection into one, or declaring zeros). */
     private static DMatrixRMaj dense(Object[] adj, int u, int b, int size) {
         Object a = adj[u];
-        if (a instanceof DMatrixRMaj) {
-            return (DMatrixRMaj) a;
+        if (a instanceof DMatrixRMaj d) {
+            return d;
         }
         DMatrixRMaj d = io.adjoint.core.linalg.Scratch.zeros(b, size);
         if (a != null) {
@@ -95,8 +95,7 @@ public final class ReverseSweep {
                         continue;
                     }
                     int usize = g.node(u).shape.size();
-                    if (vbar instanceof Selection) {
-                        Selection sel = (Selection) vbar;
+                    if (vbar instanceof Selection sel) {
                         Selection mapped = js[i].mapSelection(sel);
                         if (mapped != null) {
                             if (adj[u] == null) {
@@ -113,8 +112,8 @@ public final class ReverseSweep {
                 }
             }
             if (!keep[v]) {
-                if (v != outId && vbar instanceof DMatrixRMaj) {
-                    io.adjoint.core.linalg.Scratch.release((DMatrixRMaj) vbar);
+                if (v != outId && vbar instanceof DMatrixRMaj block) {
+                    io.adjoint.core.linalg.Scratch.release(block);
                 }
                 adj[v] = null;
             }
@@ -126,8 +125,8 @@ public final class ReverseSweep {
             int size = g.node(wrt[i]).shape.size();
             if (a == null) {
                 out[i] = new DMatrixRMaj(b, size);
-            } else if (a instanceof Selection) {
-                out[i] = ((Selection) a).toDense();
+            } else if (a instanceof Selection sel) {
+                out[i] = sel.toDense();
             } else {
                 DMatrixRMaj d = (DMatrixRMaj) a;
                 if (d.data.length != d.getNumElements()) {

@@ -26,7 +26,7 @@ public final class Shape2 implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Shape2 && ((Shape2) o).rows == rows && ((Shape2) o).cols == cols;
+        return o instanceof Shape2 s && s.rows == rows && s.cols == cols;
     }
 
     @Override

@@ -34,13 +34,13 @@ public final class Shape4 implements Serializable {
     }
 
     public long dim(int i) {
-        switch (i) {
-            case 0: return a;
-            case 1: return b;
-            case 2: return c;
-            case 3: return d;
-            default: throw new IndexOutOfBoundsException(i);
-        }
+        return switch (i) {
+            case 0 -> a;
+            case 1 -> b;
+            case 2 -> c;
+            case 3 -> d;
+            default -> throw new IndexOutOfBoundsException(i);
+        };
     }
 
     public long[] toArray() {
@@ -74,11 +74,7 @@ public final class Shape4 implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Shape4)) {
-            return false;
-        }
-        Shape4 s = (Shape4) o;
-        return a == s.a && b == s.b && c == s.c && d == s.d;
+        return o instanceof Shape4 s && a == s.a && b == s.b && c == s.c && d == s.d;
     }
 
     @Override

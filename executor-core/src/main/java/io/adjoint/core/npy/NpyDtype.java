@@ -40,20 +40,12 @@ public enum NpyDtype {
 
     /** Reads one element at the buffer's position (buffer order must be {@link #order()}). */
     double get(ByteBuffer buf) {
-        switch (this) {
-            case F8_LE:
-            case F8_BE:
-                return buf.getDouble();
-            case F4_LE:
-            case F4_BE:
-                return buf.getFloat();
-            case I4_LE:
-                return buf.getInt();
-            case I8_LE:
-                return buf.getLong();
-            default:
-                throw new AssertionError(this);
-        }
+        return switch (this) {
+            case F8_LE, F8_BE -> buf.getDouble();
+            case F4_LE, F4_BE -> buf.getFloat();
+            case I4_LE -> buf.getInt();
+            case I8_LE -> buf.getLong();
+        };
     }
 
     /**

@@ -179,11 +179,10 @@ public final class NpyHeader implements Serializable {
                     + dict.keySet());
         }
         Object descr = dict.get("descr");
-        if (!(descr instanceof String)) {
+        if (!(descr instanceof String ds)) {
             throw bad(name, "structured dtype " + LiteralParser.show(descr)
                     + " is not supported (need a plain numeric array)");
         }
-        String ds = (String) descr;
         if (ds.equals("O") || ds.equals("|O") || ds.equals("<O") || ds.equals(">O")) {
             throw bad(name, "object dtype refused: the file holds pickled Python objects, which are never"
                     + " deserialized (save a numeric array instead)");
@@ -193,23 +192,22 @@ public final class NpyHeader implements Serializable {
             throw bad(name, "unsupported dtype '" + ds + "' (supported: " + NpyDtype.supportedList() + ")");
         }
         Object fo = dict.get("fortran_order");
-        if (!(fo instanceof Boolean)) {
+        if (!(fo instanceof Boolean fortran)) {
             throw bad(name, "bad header: fortran_order must be True or False");
         }
         Object sh = dict.get("shape");
-        if (!(sh instanceof List)) {
+        if (!(sh instanceof List<?> dims)) {
             throw bad(name, "bad header: shape must be a tuple of integers");
         }
-        List<?> dims = (List<?>) sh;
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             Object d = dims.get(i);
-            if (!(d instanceof Long) || (Long) d < 0) {
+            if (!(d instanceof Long dim) || dim < 0) {
                 throw bad(name, "bad header: shape entry " + LiteralParser.show(d) + " is not a non-negative integer");
             }
-            shape[i] = (Long) d;
+            shape[i] = dim;
         }
-        NpyHeader h = new NpyHeader(dtype, (Boolean) fo, shape, prefix + headerLen);
+        NpyHeader h = new NpyHeader(dtype, fortran, shape, prefix + headerLen);
         long need;
         try {
             need = h.dataBytes();
@@ -314,13 +312,13 @@ public final class NpyHeader implements Serializable {
                         return m;
                     }
                     Object k = value(depth + 1);
-                    if (!(k instanceof String)) {
+                    if (!(k instanceof String key)) {
                         throw new IllegalArgumentException("dict key is not a string at character " + i);
                     }
                     skipWs();
                     expect(':');
                     Object v = value(depth + 1);
-                    if (m.put((String) k, v) != null) {
+                    if (m.put(key, v) != null) {
                         throw new IllegalArgumentException("duplicate key '" + k + "'");
                     }
                     skipWs();
@@ -364,11 +362,11 @@ public final class NpyHeader implements Serializable {
             }
             if (s.startsWith("True", i)) {
                 i += 4;
-                return Boolean.TRUE;
+                return true;
             }
             if (s.startsWith("False", i)) {
                 i += 5;
-                return Boolean.FALSE;
+                return false;
             }
             if (c == '-' || Character.isDigit(c)) {
                 int start = i;

@@ -191,7 +191,7 @@ public final class ContractBenchmark {
                 tPeer[r] = tp;
                 tPeerFile[r] = tpFile;
             } else if (r == -1) {
-                checkPeerAgrees(product.blocks().toJavaRDD().collect(), gp, rows, cols);
+                checkPeerAgrees(product.blocks().toJavaRDD().collect(), gp, cols);
             }
             last = s;
         }
@@ -222,12 +222,12 @@ public final class ContractBenchmark {
     private static BlockMatrix blockMatrixProduct(JavaSparkContext jsc, Path ap, Path jp, int rows, int inner,
             int cols) throws IOException {
         int bs = 1024;
-        BlockMatrix a = toBlockMatrix(jsc, read(ap, rows, inner), rows, inner, bs);
-        BlockMatrix j = toBlockMatrix(jsc, read(jp, inner, cols), inner, cols, bs);
+        BlockMatrix a = toBlockMatrix(jsc, read(ap), rows, inner, bs);
+        BlockMatrix j = toBlockMatrix(jsc, read(jp), inner, cols, bs);
         return a.multiply(j);
     }
 
-    private static double[] read(Path p, int rows, int cols) throws IOException {
+    private static double[] read(Path p) throws IOException {
         try (FileByteSource src = new FileByteSource(p)) {
             return NpyReader.readAll(src, NpyHeader.read(src), 2).data;
         }
@@ -253,9 +253,9 @@ public final class ContractBenchmark {
     }
 
     /** The peer must compute the same product, or the comparison is meaningless. */
-    private static void checkPeerAgrees(List<Tuple2<Tuple2<Object, Object>, Matrix>> blocks, Path gp, int rows,
-            int cols) throws IOException {
-        double[] g = read(gp, rows, cols);
+    private static void checkPeerAgrees(List<Tuple2<Tuple2<Object, Object>, Matrix>> blocks, Path gp, int cols)
+            throws IOException {
+        double[] g = read(gp);
         double maxErr = 0;
         double scale = 0;
         for (Tuple2<Tuple2<Object, Object>, Matrix> t : blocks) {

@@ -85,17 +85,18 @@ public final class BroadcastBinary implements Function {
                 double z = b.get(b.numRows == 1 ? 0 : i, b.numCols == 1 ? 0 : j);
                 int k = i * m + j;
                 switch (op) {
-                    case '+': y.data[k] = x + z; break;
-                    case '-': y.data[k] = x - z; break;
-                    case '*':
+                    case '+' -> y.data[k] = x + z;
+                    case '-' -> y.data[k] = x - z;
+                    case '*' -> {
                         y.data[k] = x * z;
                         ga[k] = z;
                         gb[k] = x;
-                        break;
-                    default:
+                    }
+                    default -> {
                         y.data[k] = x / z;
                         ga[k] = 1 / z;
                         gb[k] = -x / (z * z);
+                    }
                 }
             }
         }

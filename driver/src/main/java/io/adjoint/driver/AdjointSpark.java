@@ -10,8 +10,7 @@ import scala.Tuple2;
  * for a {@code local} master also loopback-only networking and no web UI.
  */
 public final class AdjointSpark {
-    private AdjointSpark() {
-    }
+    private AdjointSpark() {}
 
     public static SparkConf configure(SparkConf conf) {
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");

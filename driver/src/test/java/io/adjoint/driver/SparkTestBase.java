@@ -22,7 +22,9 @@ public abstract class SparkTestBase {
 
     @BeforeAll
     void startSpark() {
-        SparkConf conf = new SparkConf().setMaster(master()).setAppName(getClass().getSimpleName())
+        SparkConf conf = new SparkConf()
+                .setMaster(master())
+                .setAppName(getClass().getSimpleName())
                 .set("spark.ui.showConsoleProgress", "false");
         jsc = new JavaSparkContext(AdjointSpark.configure(conf));
         jsc.setLogLevel("WARN");

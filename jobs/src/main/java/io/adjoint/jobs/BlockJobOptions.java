@@ -4,11 +4,16 @@ import picocli.CommandLine.Option;
 
 /** Options of the commands that write a result in row blocks ({@code jacobian}, {@code contract}). */
 final class BlockJobOptions {
-    @Option(names = "--rows-per-task", paramLabel = "B",
+    @Option(
+            names = "--rows-per-task",
+            paramLabel = "B",
             description = "Result rows (of p·q) per task (default: chosen from sizes, memory and parallelism; logged).")
     Integer rowsPerTask;
 
-    @Option(names = "--resume", description = "Continue an interrupted run with the same inputs and arguments: blocks it"
-            + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
+    @Option(
+            names = "--resume",
+            description =
+                    "Continue an interrupted run with the same inputs and arguments: blocks it"
+                            + " finished (checksums recorded beside the output) are reused, missing or damaged ones recomputed.")
     boolean resume;
 }

@@ -13,46 +13,69 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code adjoint contract}: G = Σ_t tensordot(A_t, J_t, axes=2) on Spark. */
-@Command(name = "contract", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "contract",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Contract stored adjoints with stored Jacobians: G = Σ tensordot(A, J, 2).",
         description = {
             "Contract stored adjoints with stored Jacobians over their shared axes and sum over pairs:",
             "  G[i,j,r,s] = Σ_t Σ_{a,b} A_t[i,j,a,b] · J_t[a,b,r,s]   (numpy.tensordot(A_t, J_t, axes=2))",
             "A_t is (p, q, n_t, m_t), J_t is (n_t, m_t, k, l), G is (p, q, k, l), float64, C order.",
             "Pairs match by order. Each J is broadcast once; each task reads its own rows of every A straight",
-            "from storage and writes its rows of G in place; G is renamed into place only when complete."},
-        footer = {"", "Example:",
+            "from storage and writes its rows of G in place; G is renamed into place only when complete."
+        },
+        footer = {
+            "",
+            "Example:",
             "  adjoint contract --adjoint A.npy --jacobian J.npy --out G.npy",
             "  adjoint contract --adjoint A1.npy --jacobian J1.npy --adjoint A2.npy --jacobian J2.npy --out G.npy",
-            "", "Paths may be Hadoop URIs (file://, hdfs://, s3a://). Inputs may be <f8 >f8 <f4 >f4 <i4 <i8,",
+            "",
+            "Paths may be Hadoop URIs (file://, hdfs://, s3a://). Inputs may be <f8 >f8 <f4 >f4 <i4 <i8,",
             "C or Fortran order (C order lets each task read only its rows).",
-            "Exit codes: 0 success, 1 internal failure, 2 usage or input error (nothing is written)."})
+            "Exit codes: 0 success, 1 internal failure, 2 usage or input error (nothing is written)."
+        })
 final class ContractCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--adjoint", paramLabel = "A.npy", required = true,
+    @Option(
+            names = "--adjoint",
+            paramLabel = "A.npy",
+            required = true,
             description = "Adjoint A_t of shape (p, q, n_t, m_t); repeat once per pair.")
     List<String> adjoints = new ArrayList<>();
 
-    @Option(names = "--jacobian", paramLabel = "J.npy", required = true,
+    @Option(
+            names = "--jacobian",
+            paramLabel = "J.npy",
+            required = true,
             description = "Jacobian J_t of shape (n_t, m_t, k, l); repeat once per pair, in the same order.")
     List<String> jacobians = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "G.npy", required = true,
+    @Option(
+            names = "--out",
+            paramLabel = "G.npy",
+            required = true,
             description = "Where to write G (p, q, k, l); its folder must exist.")
     String out;
 
     @Option(names = "--overwrite", description = "Replace --out if it exists (default: refuse).")
     boolean overwrite;
 
-    @Option(names = "--broadcast-budget", paramLabel = "SIZE",
+    @Option(
+            names = "--broadcast-budget",
+            paramLabel = "SIZE",
             description = "Most memory the Jacobians may take as float64 (e.g. 512m, 4g). Default: "
                     + "spark.adjoint.broadcastBudget, else a quarter of the driver heap, at most 2g.")
     String broadcastBudget;
 
-    @Option(names = "--sparse-below", paramLabel = "DENSITY", defaultValue = "0.02",
-            description = "Hold a Jacobian sparse when its fraction of non-zeros is below this (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sparse-below",
+            paramLabel = "DENSITY",
+            defaultValue = "0.02",
+            description =
+                    "Hold a Jacobian sparse when its fraction of non-zeros is below this (default: ${DEFAULT-VALUE}).")
     double sparseBelow;
 
     @Mixin

@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code adjoint gradcheck}: analytic derivatives against central differences, at cluster scale. */
-@Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "gradcheck",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Check a Jacobian (ours or a stored one) against central differences.",
         description = {
             "Compare the Jacobian of an expression — from our reverse sweep, or a stored one (--jacobian) — with",
@@ -24,16 +27,22 @@ import picocli.CommandLine.Spec;
             "full compares every entry; probe checks random projections vᵀJu and, where one disagrees, bisects",
             "over row and column tiles down to the wrong tiles and checks those in full; auto picks full for",
             "Jacobians of at most 4,000,000 entries. Writes DIR/report.json, DIR/report.md and",
-            "DIR/error-heatmap.png; prints one verdict line."},
-        footer = {"", "Defaults: --eps 1e-6 --rtol 1e-5 --atol 1e-6. Central differences in float64 with h = 1e-6 are",
+            "DIR/error-heatmap.png; prints one verdict line."
+        },
+        footer = {
+            "",
+            "Defaults: --eps 1e-6 --rtol 1e-5 --atol 1e-6. Central differences in float64 with h = 1e-6 are",
             "accurate to about ε·|f|/h + h²·|f‴|/6 ≈ 1e-10 for values of order one, so these tolerances leave four",
             "orders of margin for badly scaled functions, while a wrong derivative is off by its own size.",
             "(torch.autograd.gradcheck: eps 1e-6, atol 1e-5, rtol 1e-3.)",
-            "", "Example:",
+            "",
+            "Example:",
             "  adjoint gradcheck --expr 'tanh(W @ X + b)' --input W=W.npy --input X=X.npy --input b=b.npy \\",
             "                    --wrt X,W --report check/",
-            "", "Exit codes: 0 PASS, 1 FAIL (or an internal failure, said on stderr), 2 usage or input error",
-            "(nothing is written)."})
+            "",
+            "Exit codes: 0 PASS, 1 FAIL (or an internal failure, said on stderr), 2 usage or input error",
+            "(nothing is written)."
+        })
 final class GradcheckCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,20 +50,35 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--expr", paramLabel = "EXPR", required = true, description = "The expression, quoted.")
     String expr;
 
-    @Option(names = "--input", paramLabel = "NAME=PATH", required = true, description = "A 2-D .npy input; repeat for each.")
+    @Option(
+            names = "--input",
+            paramLabel = "NAME=PATH",
+            required = true,
+            description = "A 2-D .npy input; repeat for each.")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--wrt", paramLabel = "NAME", split = ",", required = true, description = "Input(s) to check, comma-separated.")
+    @Option(
+            names = "--wrt",
+            paramLabel = "NAME",
+            split = ",",
+            required = true,
+            description = "Input(s) to check, comma-separated.")
     List<String> wrt = new ArrayList<>();
 
-    @Option(names = "--report", paramLabel = "DIR", required = true,
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            required = true,
             description = "Report folder (created when absent; a non-empty one needs --overwrite).")
     String report;
 
     @Option(names = "--mode", defaultValue = "auto", description = "full, probe or auto (default ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--eps", defaultValue = "1e-6", description = "Central-difference step h (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eps",
+            defaultValue = "1e-6",
+            description = "Central-difference step h (default ${DEFAULT-VALUE}).")
     double eps;
 
     @Option(names = "--rtol", defaultValue = "1e-5", description = "Relative tolerance (default ${DEFAULT-VALUE}).")
@@ -63,13 +87,21 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--atol", defaultValue = "1e-6", description = "Absolute tolerance (default ${DEFAULT-VALUE}).")
     double atol;
 
-    @Option(names = "--probes", defaultValue = "16", description = "Random projections per input in probe mode (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--probes",
+            defaultValue = "16",
+            description = "Random projections per input in probe mode (default ${DEFAULT-VALUE}).")
     int probes;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random projections (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the random projections (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--jacobian", paramLabel = "NAME=J.npy",
+    @Option(
+            names = "--jacobian",
+            paramLabel = "NAME=J.npy",
             description = "Check this stored Jacobian (p, q, k, l) of NAME instead of our own sweep; repeatable.")
     List<String> stored = new ArrayList<>();
 

@@ -14,24 +14,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code adjoint jacobian}: the full Jacobian of a matrix expression by distributed reverse mode. */
-@Command(name = "jacobian", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "jacobian",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         header = "Full Jacobian of a matrix expression, by distributed reverse mode.",
         description = {
             "Full Jacobian of a matrix expression with respect to one or more inputs, by reverse mode on Spark:",
             "  DIR/NAME.npy[i,j,r,s] = ∂out[i,j] / ∂NAME[r,s],  shape (p, q, k, l), float64, C order",
             "(the layout of torch.autograd.functional.jacobian and jax.jacrev). The forward pass runs once on",
-            "the driver; the p·q output rows are split across tasks, each running the reverse sweep for its rows."},
-        footer = {"", "Expressions (NumPy semantics, every value a 2-D float64 matrix):",
+            "the driver; the p·q output rows are split across tasks, each running the reverse sweep for its rows."
+        },
+        footer = {
+            "",
+            "Expressions (NumPy semantics, every value a 2-D float64 matrix):",
             "  A @ B   A + B   A - B   A * B   A / B   (2-D broadcasting of 1×m, n×1, 1×1)   -A   A.T   2.5e1",
             "  tanh sigmoid relu exp log sin cos sqrt square abs        elementwise",
             "  sum(A) sum(A, 0) sum(A, 1) mean(...)  trace(A)  inv(A)  softmax(A, 1|0)  pow(A, c)",
             "  plus any op on the class path registered as io.adjoint.core.graph.Function (ServiceLoader).",
             "  Precedence as in Python: + - lowest; * / @; unary -; then .T and calls (-X.T is -(X.T)).",
-            "", "Example:",
+            "",
+            "Example:",
             "  adjoint jacobian --expr 'tanh(W @ X + b)' --input W=W.npy --input X=X.npy --input b=b.npy \\",
             "                   --wrt X,W --out jac/        # → jac/X.npy, jac/W.npy",
-            "", "DIR is created when absent; an empty DIR is used; a non-empty DIR needs --overwrite.",
-            "Exit codes: 0 success, 1 internal failure, 2 usage or input error (nothing is written)."})
+            "",
+            "DIR is created when absent; an empty DIR is used; a non-empty DIR needs --overwrite.",
+            "Exit codes: 0 success, 1 internal failure, 2 usage or input error (nothing is written)."
+        })
 final class JacobianCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -39,11 +48,18 @@ final class JacobianCommand implements Callable<Integer> {
     @Option(names = "--expr", paramLabel = "EXPR", required = true, description = "The expression, quoted.")
     String expr;
 
-    @Option(names = "--input", paramLabel = "NAME=PATH", required = true,
+    @Option(
+            names = "--input",
+            paramLabel = "NAME=PATH",
+            required = true,
             description = "A 2-D .npy input (any dtype the reader accepts); repeat for each.")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--wrt", paramLabel = "NAME", split = ",", required = true,
+    @Option(
+            names = "--wrt",
+            paramLabel = "NAME",
+            split = ",",
+            required = true,
             description = "Input(s) to differentiate with respect to, comma-separated.")
     List<String> wrt = new ArrayList<>();
 

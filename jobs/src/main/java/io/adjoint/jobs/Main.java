@@ -16,15 +16,28 @@ import picocli.CommandLine.Command;
  * {@code spark-submit --class}. Exit codes: 0 success; 2 usage or input error (one line on stderr
  * naming the argument or file, no stack trace); 1 internal failure.
  */
-@Command(name = "adjoint", mixinStandardHelpOptions = true, version = "adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)",
+@Command(
+        name = "adjoint",
+        mixinStandardHelpOptions = true,
+        version = "adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)",
         description = "Exact reverse-mode derivatives of matrix-valued functions on Apache Spark.",
-        subcommands = {JacobianCommand.class, GradcheckCommand.class, ContractCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Run 'adjoint COMMAND --help' for the options of a command.",
-            "Exit codes: 0 success, 1 internal failure, 2 usage or input error."})
+        subcommands = {
+            JacobianCommand.class,
+            GradcheckCommand.class,
+            ContractCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Run 'adjoint COMMAND --help' for the options of a command.",
+            "Exit codes: 0 success, 1 internal failure, 2 usage or input error."
+        })
 public final class Main implements Runnable {
     public static final int USAGE = 2;
     /** Held strongly: java.util.logging forgets the level of a logger that has been garbage collected. */
     private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
+
     public static final int INTERNAL = 1;
 
     @CommandLine.Spec

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Parses sizes such as {@code 512m}, {@code 4g}, {@code 1048576}. */
 final class Sizes {
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static long parse(String option, String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);

@@ -11,12 +11,16 @@ import picocli.CommandLine.Option;
 
 /** Options every Spark-running command shares. */
 public final class SparkOptions {
-    @Option(names = "--master", paramLabel = "URL",
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
             description = "Spark master. Default: the one spark-submit gives, else local[*] (embedded Spark, "
                     + "loopback only, no web UI).")
     public String master;
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--conf",
+            paramLabel = "KEY=VALUE",
             description = "Extra Spark setting, repeatable (e.g. --conf spark.ui.enabled=true).")
     public List<String> conf = new ArrayList<>();
 

@@ -25,7 +25,9 @@ final class CliRunner {
     static CliRunner run(String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+        int code = Main.run(
+                args,
+                new PrintStream(o, true, StandardCharsets.UTF_8),
                 new PrintStream(e, true, StandardCharsets.UTF_8));
         return new CliRunner(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }

@@ -46,6 +46,7 @@ class ClusterIT {
 
     @TempDir
     Path dir;
+
     String master;
     Thread stopper;
 
@@ -79,7 +80,9 @@ class ClusterIT {
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopper);
         }
-        assertEquals(Set.of(), workerPids().stream().filter(ClusterIT::alive).collect(Collectors.toSet()),
+        assertEquals(
+                Set.of(),
+                workerPids().stream().filter(ClusterIT::alive).collect(Collectors.toSet()),
                 "every cluster JVM stopped");
     }
 
@@ -89,22 +92,40 @@ class ClusterIT {
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.add("-Xmx1g");
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Dio.netty")
-                    || a.startsWith("--sun-misc") || a.startsWith("--enable-native")) {
+            if (a.startsWith("--add-")
+                    || a.startsWith("-XX:+IgnoreUnrecognized")
+                    || a.startsWith("-Dio.netty")
+                    || a.startsWith("--sun-misc")
+                    || a.startsWith("--enable-native")) {
                 cmd.add(a);
             }
         }
         cmd.add("-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"));
-        cmd.addAll(List.of("-cp", STATE.resolve("spark-home/jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
-                "--master", master, "--properties-file", ROOT.resolve("conf/spark-defaults.conf").toString(),
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--conf", "spark.executor.memory=512m"));
+        cmd.addAll(List.of(
+                "-cp",
+                STATE.resolve("spark-home/jars") + "/*",
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                master,
+                "--properties-file",
+                ROOT.resolve("conf/spark-defaults.conf").toString(),
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--conf",
+                "spark.executor.memory=512m"));
         for (String c : extraConf) {
             cmd.addAll(List.of("--conf", c));
         }
         // the test ops (cube, wrong_*) live in executor-core's test classes: ship them to the executors too
-        cmd.addAll(List.of("--jars", ROOT.resolve("executor-core/target/adjoint-executor-core-0.1.0-tests.jar").toString(),
-                "--class", Main.class.getName(), JAR));
+        cmd.addAll(List.of(
+                "--jars",
+                ROOT.resolve("executor-core/target/adjoint-executor-core-0.1.0-tests.jar")
+                        .toString(),
+                "--class",
+                Main.class.getName(),
+                JAR));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SPARK_HOME", STATE.resolve("spark-home").toString());
@@ -120,8 +141,8 @@ class ClusterIT {
     }
 
     List<String> mlpInputs(int n, long seed) throws IOException {
-        Map<String, DMatrixRMaj> in = GraphTesting.inputs(seed, "W1:" + n + "x" + n, "W2:" + n + "x" + n,
-                "X:" + n + "x" + n, "b1:" + n + "x1", "b2:" + n + "x1");
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(
+                seed, "W1:" + n + "x" + n, "W2:" + n + "x" + n, "X:" + n + "x" + n, "b1:" + n + "x1", "b2:" + n + "x1");
         List<String> args = new ArrayList<>();
         for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
             Path p = dir.resolve(e.getKey() + ".npy");
@@ -134,8 +155,8 @@ class ClusterIT {
     static final String MLP = "tanh(W2 @ tanh(W1 @ X + b1) + b2)";
 
     List<String> jacobianArgs(List<String> inputs, Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("jacobian", "--expr", MLP, "--wrt", "X,W1", "--out", out.toString(),
-                "--rows-per-task", "32"));
+        List<String> a = new ArrayList<>(
+                List.of("jacobian", "--expr", MLP, "--wrt", "X,W1", "--out", out.toString(), "--rows-per-task", "32"));
         a.addAll(inputs);
         a.addAll(List.of(extra));
         return a;
@@ -150,12 +171,27 @@ class ClusterIT {
         Random rng = new Random(3);
         TestArrays.writeRandom(dir.resolve("A.npy"), rng, 20, 7, 6, 5);
         TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 5, 4, 9);
-        String[] contract = {"contract", "--adjoint", dir.resolve("A.npy").toString(), "--jacobian",
-            dir.resolve("J.npy").toString(), "--rows-per-task", "16", "--out"};
-        String out = finish(submit(List.of(), concat(contract, dir.resolve("G-cluster.npy").toString())));
+        String[] contract = {
+            "contract",
+            "--adjoint",
+            dir.resolve("A.npy").toString(),
+            "--jacobian",
+            dir.resolve("J.npy").toString(),
+            "--rows-per-task",
+            "16",
+            "--out"
+        };
+        String out = finish(
+                submit(List.of(), concat(contract, dir.resolve("G-cluster.npy").toString())));
         assertTrue(Files.exists(dir.resolve("G-cluster.npy")), out);
-        assertEquals(0, CliRunner.run(concat(concat(contract, dir.resolve("G-local.npy").toString()), "--master",
-                "local[2]", "--quiet")).code);
+        assertEquals(
+                0,
+                CliRunner.run(concat(
+                                concat(contract, dir.resolve("G-local.npy").toString()),
+                                "--master",
+                                "local[2]",
+                                "--quiet"))
+                        .code);
         assertSameFiles(dir.resolve("G-cluster.npy"), dir.resolve("G-local.npy"));
 
         List<String> inputs = mlpInputs(12, 4);
@@ -166,10 +202,11 @@ class ClusterIT {
         assertSameFiles(dir.resolve("jc/X.npy"), dir.resolve("jl/X.npy"));
         assertSameFiles(dir.resolve("jc/W1.npy"), dir.resolve("jl/W1.npy"));
 
-        List<String> gc = new ArrayList<>(List.of("gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X",
-                "--mode", "probe", "--quiet", "--report"));
-        Process p = submit(List.of(), concat(concat(gc.toArray(new String[0]), dir.resolve("rc").toString()),
-                inputs.toArray(new String[0])));
+        List<String> gc = new ArrayList<>(List.of(
+                "gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X", "--mode", "probe", "--quiet", "--report"));
+        Process p = submit(
+                List.of(),
+                concat(concat(gc.toArray(new String[0]), dir.resolve("rc").toString()), inputs.toArray(new String[0])));
         String clusterOut = finish(p);
         assertEquals(1, p.exitValue(), clusterOut);
         List<String> gcl = new ArrayList<>(gc);
@@ -178,7 +215,8 @@ class ClusterIT {
         gcl.addAll(List.of("--master", "local[2]"));
         CliRunner r = CliRunner.run(gcl.toArray(new String[0]));
         assertEquals(1, r.code);
-        String verdict = clusterOut.lines().filter(l -> l.startsWith("FAIL")).findFirst().orElse("none: " + clusterOut);
+        String verdict =
+                clusterOut.lines().filter(l -> l.startsWith("FAIL")).findFirst().orElse("none: " + clusterOut);
         assertEquals(r.out.strip(), verdict, "the same verdict line");
     }
 
@@ -207,8 +245,13 @@ class ClusterIT {
     List<ProcessHandle> executors() throws IOException {
         List<ProcessHandle> out = new ArrayList<>();
         for (long w : workerPids()) {
-            ProcessHandle.of(w).ifPresent(h -> h.children().filter(c -> c.info().arguments().map(
-                    a -> String.join(" ", a).contains("CoarseGrainedExecutorBackend")).orElse(false)).forEach(out::add));
+            ProcessHandle.of(w)
+                    .ifPresent(h -> h.children()
+                            .filter(c -> c.info()
+                                    .arguments()
+                                    .map(a -> String.join(" ", a).contains("CoarseGrainedExecutorBackend"))
+                                    .orElse(false))
+                            .forEach(out::add));
         }
         return out;
     }
@@ -248,13 +291,16 @@ class ClusterIT {
         List<String> inputs = mlpInputs(16, 5);
         List<String> local = jacobianArgs(inputs, dir.resolve("clean"), "--master", "local[2]", "--quiet");
         assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
-        Process p = submit(List.of("spark.adjoint.test.pauseMillisPerBlock=400"),
+        Process p = submit(
+                List.of("spark.adjoint.test.pauseMillisPerBlock=400"),
                 jacobianArgs(inputs, dir.resolve("killed")).toArray(new String[0]));
         StringBuilder log = new StringBuilder();
         waitForProgress(p, 10, log);
         List<ProcessHandle> ex = executors();
         assertEquals(2, ex.size(), "two executors running: " + log);
-        Runtime.getRuntime().exec(new String[] {"kill", "-9", Long.toString(ex.get(0).pid())}).waitFor();
+        Runtime.getRuntime()
+                .exec(new String[] {"kill", "-9", Long.toString(ex.get(0).pid())})
+                .waitFor();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), log.toString());
         assertSameFiles(dir.resolve("killed/X.npy"), dir.resolve("clean/X.npy"));
@@ -267,7 +313,8 @@ class ClusterIT {
         List<String> local = jacobianArgs(inputs, dir.resolve("clean"), "--master", "local[2]", "--quiet");
         assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
         Path out = dir.resolve("resumed");
-        Process p = submit(List.of("spark.adjoint.test.pauseMillisPerBlock=300"),
+        Process p = submit(
+                List.of("spark.adjoint.test.pauseMillisPerBlock=300"),
                 jacobianArgs(inputs, out).toArray(new String[0]));
         StringBuilder log = new StringBuilder();
         waitForProgress(p, 30, log);
@@ -276,7 +323,9 @@ class ClusterIT {
         assertFalse(Files.exists(out.resolve("X.npy")), "nothing under the final name");
         assertFalse(Files.exists(out.resolve("W1.npy")), "nothing under the final name");
         try (var s = Files.list(out)) {
-            assertTrue(s.anyMatch(f -> f.getFileName().toString().endsWith(".blocks")), "the journal is left to resume from");
+            assertTrue(
+                    s.anyMatch(f -> f.getFileName().toString().endsWith(".blocks")),
+                    "the journal is left to resume from");
         }
         // a resume with other arguments is refused
         List<String> other = new ArrayList<>(jacobianArgs(inputs, out, "--resume", "--master", "local[2]"));
@@ -286,15 +335,19 @@ class ClusterIT {
         assertTrue(refused.err.contains("--resume: the interrupted run of"), refused.err);
         assertTrue(refused.err.contains("had other inputs or arguments"), refused.err);
         // the same arguments with --resume finish the job, on the cluster
-        String resumed = finish(submit(List.of(), jacobianArgs(inputs, out, "--resume").toArray(new String[0])));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("reused (\\d+) of (\\d+) blocks").matcher(resumed);
+        String resumed =
+                finish(submit(List.of(), jacobianArgs(inputs, out, "--resume").toArray(new String[0])));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("reused (\\d+) of (\\d+) blocks")
+                .matcher(resumed);
         assertTrue(m.find(), resumed);
         assertTrue(Integer.parseInt(m.group(1)) > 0, resumed);
         assertTrue(Integer.parseInt(m.group(1)) < Integer.parseInt(m.group(2)), resumed);
         assertSameFiles(out.resolve("X.npy"), dir.resolve("clean/X.npy"));
         assertSameFiles(out.resolve("W1.npy"), dir.resolve("clean/W1.npy"));
         try (var s = Files.list(out)) {
-            assertEquals(List.of("W1.npy", "X.npy"), s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()));
+            assertEquals(
+                    List.of("W1.npy", "X.npy"),
+                    s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()));
         }
     }
 }

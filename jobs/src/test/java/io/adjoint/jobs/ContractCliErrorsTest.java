@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ContractCliErrorsTest {
     @TempDir
     Path in;
+
     @TempDir
     Path outDir;
 
@@ -68,8 +69,11 @@ class ContractCliErrorsTest {
     void innerDimensionsThatDiffer() throws IOException {
         Path j2 = in.resolve("Jbad.npy");
         TestArrays.writeRandom(j2, new Random(1), 4, 6, 3, 2);
-        refuse(args("--adjoint", a.toString(), "--jacobian", j2.toString(), "--out", out()),
-                "A.npy is (2, 3, 4, 5)", "Jbad.npy is (4, 6, 3, 2)", "contracted axes differ");
+        refuse(
+                args("--adjoint", a.toString(), "--jacobian", j2.toString(), "--out", out()),
+                "A.npy is (2, 3, 4, 5)",
+                "Jbad.npy is (4, 6, 3, 2)",
+                "contracted axes differ");
     }
 
     @Test
@@ -78,15 +82,30 @@ class ContractCliErrorsTest {
         Path j2 = in.resolve("J2.npy");
         TestArrays.writeRandom(a2, new Random(1), 2, 3, 1, 1);
         TestArrays.writeRandom(j2, new Random(2), 1, 1, 3, 3);
-        refuse(args("--adjoint", a.toString(), "--jacobian", j.toString(), "--adjoint", a2.toString(), "--jacobian",
-                j2.toString(), "--out", out()), "pair 2", "(2, 3, 3, 3)", "pair 1 gives (2, 3, 3, 2)");
+        refuse(
+                args(
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        j.toString(),
+                        "--adjoint",
+                        a2.toString(),
+                        "--jacobian",
+                        j2.toString(),
+                        "--out",
+                        out()),
+                "pair 2",
+                "(2, 3, 3, 3)",
+                "pair 1 gives (2, 3, 3, 2)");
     }
 
     @Test
     void aThreeDimensionalArray() throws IOException {
         Path a3 = in.resolve("A3.npy");
         TestArrays.writeRandom(a3, new Random(1), 2, 3, 20);
-        refuse(args("--adjoint", a3.toString(), "--jacobian", j.toString(), "--out", out()), "A3.npy",
+        refuse(
+                args("--adjoint", a3.toString(), "--jacobian", j.toString(), "--out", out()),
+                "A3.npy",
                 "must be a 4-D array, got 3-D shape (2, 3, 20)");
     }
 
@@ -96,7 +115,9 @@ class ContractCliErrorsTest {
         try (java.io.InputStream s = getClass().getResourceAsStream("/npy/object.npy")) {
             Files.copy(s, obj);
         }
-        refuse(args("--adjoint", obj.toString(), "--jacobian", j.toString(), "--out", out()), "object.npy",
+        refuse(
+                args("--adjoint", obj.toString(), "--jacobian", j.toString(), "--out", out()),
+                "object.npy",
                 "object dtype refused");
     }
 
@@ -110,21 +131,27 @@ class ContractCliErrorsTest {
 
     @Test
     void missingFile() throws IOException {
-        refuse(args("--adjoint", in.resolve("nope.npy").toString(), "--jacobian", j.toString(), "--out", out()),
-                "--adjoint", "nope.npy", "no such file");
+        refuse(
+                args("--adjoint", in.resolve("nope.npy").toString(), "--jacobian", j.toString(), "--out", out()),
+                "--adjoint",
+                "nope.npy",
+                "no such file");
     }
 
     @Test
     void textFileNamedNpy() throws IOException {
         Path t = in.resolve("text.npy");
         Files.write(t, "0.1 0.2 0.3\n0.4 0.5 0.6\n".getBytes(StandardCharsets.US_ASCII));
-        refuse(args("--adjoint", a.toString(), "--jacobian", t.toString(), "--out", out()), "text.npy",
+        refuse(
+                args("--adjoint", a.toString(), "--jacobian", t.toString(), "--out", out()),
+                "text.npy",
                 "not a .npy file");
     }
 
     @Test
     void unequalCountsOfAdjointsAndJacobians() throws IOException {
-        refuse(args("--adjoint", a.toString(), "--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out()),
+        refuse(
+                args("--adjoint", a.toString(), "--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out()),
                 "2 --adjoint and 1 --jacobian");
     }
 
@@ -135,19 +162,39 @@ class ContractCliErrorsTest {
 
     @Test
     void outFolderMissing() throws IOException {
-        refuse(args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out",
-                outDir.resolve("no/such/G.npy").toString()), "--out", "does not exist");
+        refuse(
+                args(
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        j.toString(),
+                        "--out",
+                        outDir.resolve("no/such/G.npy").toString()),
+                "--out",
+                "does not exist");
     }
 
     @Test
     void badNumbers() throws IOException {
-        refuse(args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--rows-per-task", "0"),
+        refuse(
+                args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--rows-per-task", "0"),
                 "--rows-per-task must be at least 1");
-        refuse(args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--rows-per-task", "x"),
+        refuse(
+                args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--rows-per-task", "x"),
                 "--rows-per-task");
-        refuse(args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--broadcast-budget",
-                "lots"), "--broadcast-budget lots");
-        refuse(args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--bogus"),
+        refuse(
+                args(
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        j.toString(),
+                        "--out",
+                        out(),
+                        "--broadcast-budget",
+                        "lots"),
+                "--broadcast-budget lots");
+        refuse(
+                args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--bogus"),
                 "Unknown option: '--bogus'");
     }
 
@@ -155,8 +202,20 @@ class ContractCliErrorsTest {
     void jacobianOverTheBroadcastBudget() throws IOException {
         Path big = in.resolve("Jbig.npy");
         NpyWriter.write(big, new long[] {4, 5, 100, 100}, new double[4 * 5 * 100 * 100]);
-        refuse(args("--adjoint", a.toString(), "--jacobian", big.toString(), "--out", out(), "--broadcast-budget",
-                "1m"), "Jbig.npy", "1.5 MiB", "broadcast budget of 1.0 MiB", "--broadcast-budget",
+        refuse(
+                args(
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        big.toString(),
+                        "--out",
+                        out(),
+                        "--broadcast-budget",
+                        "1m"),
+                "Jbig.npy",
+                "1.5 MiB",
+                "broadcast budget of 1.0 MiB",
+                "--broadcast-budget",
                 "spark.adjoint.broadcastBudget");
     }
 }

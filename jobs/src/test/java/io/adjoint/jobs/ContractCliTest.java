@@ -36,10 +36,22 @@ class ContractCliTest {
         for (int i = 0; i < want.length; i++) {
             want[i] += w2[i];
         }
-        CliRunner r = CliRunner.run("contract", "--master", "local[2]", "--adjoint", dir.resolve("A1.npy").toString(),
-                "--jacobian", dir.resolve("J1.npy").toString(), "--adjoint", dir.resolve("A2.npy").toString(),
-                "--jacobian", dir.resolve("J2.npy").toString(), "--out", dir.resolve("G.npy").toString(),
-                "--rows-per-task", "2");
+        CliRunner r = CliRunner.run(
+                "contract",
+                "--master",
+                "local[2]",
+                "--adjoint",
+                dir.resolve("A1.npy").toString(),
+                "--jacobian",
+                dir.resolve("J1.npy").toString(),
+                "--adjoint",
+                dir.resolve("A2.npy").toString(),
+                "--jacobian",
+                dir.resolve("J2.npy").toString(),
+                "--out",
+                dir.resolve("G.npy").toString(),
+                "--rows-per-task",
+                "2");
         assertEquals(0, r.code, r.err);
         // 21 rows in blocks of 2: 11 blocks, progress at each tenth, the last line at 100%
         assertTrue(r.err.contains("rows per task B=2"), r.err);
@@ -52,8 +64,17 @@ class ContractCliTest {
         }
         assertEquals(List.of("A1.npy", "A2.npy", "G.npy", "J1.npy", "J2.npy"), CliRunner.listing(dir));
 
-        CliRunner quiet = CliRunner.run("contract", "--master", "local[2]", "--quiet", "--overwrite", "--adjoint",
-                dir.resolve("A1.npy").toString(), "--jacobian", dir.resolve("J1.npy").toString(), "--out",
+        CliRunner quiet = CliRunner.run(
+                "contract",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--overwrite",
+                "--adjoint",
+                dir.resolve("A1.npy").toString(),
+                "--jacobian",
+                dir.resolve("J1.npy").toString(),
+                "--out",
                 dir.resolve("G.npy").toString());
         assertEquals(0, quiet.code, quiet.err);
         assertEquals("", quiet.err.replaceAll("(?m)^WARNING: .*\\n?", ""), "--quiet prints nothing");

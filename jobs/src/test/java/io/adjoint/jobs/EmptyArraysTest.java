@@ -28,17 +28,47 @@ class EmptyArraysTest {
         NpyWriter.write(dir.resolve("A.npy"), new long[] {0, 3, 2, 2}, new double[0]);
         NpyWriter.write(dir.resolve("J.npy"), new long[] {2, 2, 4, 1}, new double[16]);
         NpyWriter.write(dir.resolve("X.npy"), new long[] {0, 3}, new double[0]);
-        CliRunner c = CliRunner.run("contract", "--master", "local[2]", "--quiet", "--adjoint",
-                dir.resolve("A.npy").toString(), "--jacobian", dir.resolve("J.npy").toString(), "--out",
+        CliRunner c = CliRunner.run(
+                "contract",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--adjoint",
+                dir.resolve("A.npy").toString(),
+                "--jacobian",
+                dir.resolve("J.npy").toString(),
+                "--out",
                 dir.resolve("G.npy").toString());
         assertEquals(0, c.code, c.err);
         assertArrayEquals(new long[] {0, 3, 4, 1}, shape(dir.resolve("G.npy")));
-        CliRunner j = CliRunner.run("jacobian", "--master", "local[2]", "--quiet", "--expr", "tanh(X)", "--input",
-                "X=" + dir.resolve("X.npy"), "--wrt", "X", "--out", dir.resolve("jac").toString());
+        CliRunner j = CliRunner.run(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                "tanh(X)",
+                "--input",
+                "X=" + dir.resolve("X.npy"),
+                "--wrt",
+                "X",
+                "--out",
+                dir.resolve("jac").toString());
         assertEquals(0, j.code, j.err);
         assertArrayEquals(new long[] {0, 3, 0, 3}, shape(dir.resolve("jac/X.npy")));
-        CliRunner g = CliRunner.run("gradcheck", "--master", "local[2]", "--quiet", "--expr", "sum(X)", "--input",
-                "X=" + dir.resolve("X.npy"), "--wrt", "X", "--report", dir.resolve("rep").toString());
+        CliRunner g = CliRunner.run(
+                "gradcheck",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                "sum(X)",
+                "--input",
+                "X=" + dir.resolve("X.npy"),
+                "--wrt",
+                "X",
+                "--report",
+                dir.resolve("rep").toString());
         assertEquals(0, g.code, g.err);
         assertTrue(g.out.startsWith("PASS: 0 entries compared"), g.out);
     }

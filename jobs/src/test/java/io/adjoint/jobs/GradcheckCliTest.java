@@ -42,8 +42,17 @@ class GradcheckCliTest {
 
     CliRunner gradcheck(String expr, Map<String, DMatrixRMaj> in, String wrt, String report, String... extra)
             throws IOException {
-        List<String> args = new ArrayList<>(List.of("gradcheck", "--master", "local[2]", "--quiet", "--expr", expr,
-                "--wrt", wrt, "--report", dir.resolve(report).toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "gradcheck",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                expr,
+                "--wrt",
+                wrt,
+                "--report",
+                dir.resolve(report).toString()));
         args.addAll(inputs(in));
         args.addAll(List.of(extra));
         return CliRunner.run(args.toArray(new String[0]));
@@ -78,10 +87,15 @@ class GradcheckCliTest {
 
     static long[] worstIndex(Path reportJson) throws IOException {
         String json = Files.readString(reportJson);
-        Matcher m = Pattern.compile("\"worst\": \\[\\s*\\{\"i\": (\\d+), \"j\": (\\d+), \"r\": (\\d+), \"s\": (\\d+)").matcher(json);
+        Matcher m = Pattern.compile("\"worst\": \\[\\s*\\{\"i\": (\\d+), \"j\": (\\d+), \"r\": (\\d+), \"s\": (\\d+)")
+                .matcher(json);
         assertTrue(m.find(), json);
-        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-            Long.parseLong(m.group(4))};
+        return new long[] {
+            Long.parseLong(m.group(1)),
+            Long.parseLong(m.group(2)),
+            Long.parseLong(m.group(3)),
+            Long.parseLong(m.group(4))
+        };
     }
 
     @ParameterizedTest
@@ -106,8 +120,12 @@ class GradcheckCliTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"wrong_transpose(X) @ W, full", "wrong_transpose(X) @ W, probe", "wrong_scale(X) @ W, full",
-        "wrong_scale(X) @ W, probe"})
+    @CsvSource({
+        "wrong_transpose(X) @ W, full",
+        "wrong_transpose(X) @ W, probe",
+        "wrong_scale(X) @ W, full",
+        "wrong_scale(X) @ W, probe"
+    })
     void systematicErrorsAreCaught(String expr, String mode) throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(9, "X:5x5", "W:5x3");
         CliRunner r = gradcheck(expr, in, "X,W", "rep", "--mode", mode);
@@ -123,8 +141,17 @@ class GradcheckCliTest {
     @CsvSource({"full", "probe"})
     void aStoredJacobianWithOneCorruptedEntryFailsAndNamesIt(String mode) throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(11, "X:6x5", "W:3x6");
-        List<String> args = new ArrayList<>(List.of("jacobian", "--master", "local[2]", "--quiet", "--expr",
-                "tanh(W @ X)", "--wrt", "X", "--out", dir.resolve("jac").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                "tanh(W @ X)",
+                "--wrt",
+                "X",
+                "--out",
+                dir.resolve("jac").toString()));
         args.addAll(inputs(in));
         assertEquals(0, CliRunner.run(args.toArray(new String[0])).code);
         Path j = dir.resolve("jac/X.npy");
@@ -154,8 +181,19 @@ class GradcheckCliTest {
         String[] reports = new String[2];
         String[] masters = {"local[1]", "local[2]"};
         for (int i = 0; i < 2; i++) {
-            List<String> args = new ArrayList<>(List.of("gradcheck", "--master", masters[i], "--quiet", "--expr",
-                    "sigmoid(W @ X)", "--wrt", "X,W", "--report", dir.resolve("r" + i).toString(), "--mode", "full"));
+            List<String> args = new ArrayList<>(List.of(
+                    "gradcheck",
+                    "--master",
+                    masters[i],
+                    "--quiet",
+                    "--expr",
+                    "sigmoid(W @ X)",
+                    "--wrt",
+                    "X,W",
+                    "--report",
+                    dir.resolve("r" + i).toString(),
+                    "--mode",
+                    "full"));
             args.addAll(inputs(in));
             CliRunner r = CliRunner.run(args.toArray(new String[0]));
             assertEquals(0, r.code, r.err);
@@ -167,8 +205,13 @@ class GradcheckCliTest {
     @Test
     void badInputExitsTwoWithNothingInDir() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(13, "X:3x3");
-        for (String[] extra : new String[][] {{"--mode", "sometimes"}, {"--jacobian", "Y=nope.npy"},
-            {"--jacobian", "X=" + dir.resolve("missing.npy")}, {"--eps", "0"}, {"--probes", "0"}}) {
+        for (String[] extra : new String[][] {
+            {"--mode", "sometimes"},
+            {"--jacobian", "Y=nope.npy"},
+            {"--jacobian", "X=" + dir.resolve("missing.npy")},
+            {"--eps", "0"},
+            {"--probes", "0"}
+        }) {
             CliRunner r = gradcheck("tanh(X)", in, "X", "rep", extra);
             assertEquals(2, r.code, String.join(" ", extra) + ": " + r.err);
             assertEquals(1, r.err.strip().split("\n").length, r.err);

@@ -8,8 +8,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class HelpTest {
     @ParameterizedTest
-    @CsvSource({"'--help', 'Usage: adjoint'", "'contract --help', '--rows-per-task'", "'bench --help', 'contract'",
-        "'bench contract --help', '--reps'", "'contract --help', 'tensordot'"})
+    @CsvSource({
+        "'--help', 'Usage: adjoint'",
+        "'contract --help', '--rows-per-task'",
+        "'bench --help', 'contract'",
+        "'bench contract --help', '--reps'",
+        "'contract --help', 'tensordot'"
+    })
     void everyCommandHasHelp(String args, String expected) {
         CliRunner r = CliRunner.run(args.split(" "));
         assertEquals(0, r.code, r.err);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JacobianCliErrorsTest {
     @TempDir
     Path in;
+
     @TempDir
     Path parent;
 
@@ -101,7 +102,13 @@ class JacobianCliErrorsTest {
 
     @Test
     void shapeMismatchInMatmulAndInBroadcasting() throws IOException {
-        refuse("tanh(X @ W)", "X", wx(), "in 'X @ W' at column 6", "(4, 2) @ (3, 4)", "inner dimensions 2 and 3 differ");
+        refuse(
+                "tanh(X @ W)",
+                "X",
+                wx(),
+                "in 'X @ W' at column 6",
+                "(4, 2) @ (3, 4)",
+                "inner dimensions 2 and 3 differ");
         refuse("W + X", "X", wx(), "in 'W + X' at column 1", "(3, 4) + (4, 2) do not broadcast");
     }
 
@@ -142,8 +149,8 @@ class JacobianCliErrorsTest {
         refuse("tanh(W)", "W", List.of("1W=" + w), "'1W' is not a valid name");
         Path full = Files.createDirectories(parent.resolve("full"));
         Files.writeString(full.resolve("keep.txt"), "mine");
-        CliRunner r = CliRunner.run("jacobian", "--expr", "tanh(W)", "--input", "W=" + w, "--wrt", "W", "--out",
-                full.toString());
+        CliRunner r = CliRunner.run(
+                "jacobian", "--expr", "tanh(W)", "--input", "W=" + w, "--wrt", "W", "--out", full.toString());
         assertEquals(2, r.code);
         assertTrue(r.err.contains("folder is not empty (pass --overwrite"), r.err);
         assertEquals(List.of("keep.txt"), CliRunner.listing(full));

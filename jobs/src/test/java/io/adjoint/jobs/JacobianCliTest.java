@@ -30,14 +30,31 @@ class JacobianCliTest {
     void nonSquareShapesSeveralInputsAndAUserOp() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(21, "X:4x7", "W:3x4", "B:7x5");
         for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
-            NpyWriter.write(dir.resolve(e.getKey() + ".npy"), new long[] {e.getValue().numRows, e.getValue().numCols},
+            NpyWriter.write(
+                    dir.resolve(e.getKey() + ".npy"),
+                    new long[] {e.getValue().numRows, e.getValue().numCols},
                     e.getValue().data);
         }
         String expr = "cube(tanh(W @ X)) @ B - mean(X)";
         Path out = dir.resolve("jac");
-        CliRunner r = CliRunner.run("jacobian", "--master", "local[2]", "--expr", expr, "--input", "X=" + dir.resolve("X.npy"),
-                "--input", "W=" + dir.resolve("W.npy"), "--input", "B=" + dir.resolve("B.npy"), "--wrt", "X,W",
-                "--out", out.toString(), "--rows-per-task", "4");
+        CliRunner r = CliRunner.run(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--expr",
+                expr,
+                "--input",
+                "X=" + dir.resolve("X.npy"),
+                "--input",
+                "W=" + dir.resolve("W.npy"),
+                "--input",
+                "B=" + dir.resolve("B.npy"),
+                "--wrt",
+                "X,W",
+                "--out",
+                out.toString(),
+                "--rows-per-task",
+                "4");
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("4/4 blocks (100%), 15/15 rows"), r.err);
         assertEquals(List.of("W.npy", "X.npy"), CliRunner.listing(out));
@@ -45,7 +62,8 @@ class JacobianCliTest {
         for (String w : List.of("X", "W")) {
             try (FileByteSource src = new FileByteSource(out.resolve(w + ".npy"))) {
                 NpyHeader h = NpyHeader.read(src);
-                assertEquals(List.of(3L, 5L, (long) in.get(w).numRows, (long) in.get(w).numCols),
+                assertEquals(
+                        List.of(3L, 5L, (long) in.get(w).numRows, (long) in.get(w).numCols),
                         List.of(h.dim(0), h.dim(1), h.dim(2), h.dim(3)));
                 DMatrixRMaj got = NpyReader.readAll(src, h, 2);
                 DMatrixRMaj fd = FiniteDifferences.jacobian(g, in, w, 1e-6, Functions.standard());
@@ -53,9 +71,24 @@ class JacobianCliTest {
             }
         }
         // a second run into the same folder needs --overwrite
-        CliRunner again = CliRunner.run("jacobian", "--master", "local[2]", "--expr", expr, "--input",
-                "X=" + dir.resolve("X.npy"), "--input", "W=" + dir.resolve("W.npy"), "--input", "B=" + dir.resolve("B.npy"),
-                "--wrt", "X", "--out", out.toString(), "--quiet", "--overwrite");
+        CliRunner again = CliRunner.run(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--expr",
+                expr,
+                "--input",
+                "X=" + dir.resolve("X.npy"),
+                "--input",
+                "W=" + dir.resolve("W.npy"),
+                "--input",
+                "B=" + dir.resolve("B.npy"),
+                "--wrt",
+                "X",
+                "--out",
+                out.toString(),
+                "--quiet",
+                "--overwrite");
         assertEquals(0, again.code, again.err);
         assertTrue(Files.exists(out.resolve("X.npy")));
     }

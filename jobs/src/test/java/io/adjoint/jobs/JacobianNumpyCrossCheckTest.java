@@ -26,10 +26,22 @@ class JacobianNumpyCrossCheckTest {
             Path c = Files.createDirectory(dir.resolve("case" + seed));
             String json = PythonScripts.run(c, List.of(script.toString(), "make", Integer.toString(seed), "."));
             String expr = json.replaceAll("^.*\"expr\": \"(.*?)\", \"inputs\".*$", "$1");
-            String[] inputs = json.replaceAll("^.*\"inputs\": \\[(.*)\\]}$", "$1").replace("\"", "").split(", ");
-            List<String> args = new ArrayList<>(List.of("jacobian", "--master", "local[2]", "--quiet", "--expr", expr,
-                    "--wrt", String.join(",", inputs), "--out", c.resolve("out").toString(),
-                    "--rows-per-task", Integer.toString(1 + seed % 3)));
+            String[] inputs = json.replaceAll("^.*\"inputs\": \\[(.*)\\]}$", "$1")
+                    .replace("\"", "")
+                    .split(", ");
+            List<String> args = new ArrayList<>(List.of(
+                    "jacobian",
+                    "--master",
+                    "local[2]",
+                    "--quiet",
+                    "--expr",
+                    expr,
+                    "--wrt",
+                    String.join(",", inputs),
+                    "--out",
+                    c.resolve("out").toString(),
+                    "--rows-per-task",
+                    Integer.toString(1 + seed % 3)));
             for (String in : inputs) {
                 args.add("--input");
                 args.add(in + "=" + c.resolve(in + ".npy"));

@@ -39,7 +39,9 @@ class JavaExampleTest {
 
     @Test
     void theExampleRunsAndItsJacobianEqualsCentralDifferences() throws IOException {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("JavaExampleTest")
+        SparkConf conf = new SparkConf()
+                .setMaster("local[2]")
+                .setAppName("JavaExampleTest")
                 .set("spark.ui.showConsoleProgress", "false");
         JavaSparkContext jsc = new JavaSparkContext(AdjointSpark.configure(conf));
         try {
@@ -50,7 +52,10 @@ class JavaExampleTest {
             assertEquals(8, fd.numCols); // X 2×4
 
             DMatrixRMaj viaMllib = new DMatrixRMaj(12, 8);
-            for (IndexedRow r : JacobianJob.toIndexedRowMatrix(jsc, in, "X").rows().toJavaRDD().collect()) {
+            for (IndexedRow r : JacobianJob.toIndexedRowMatrix(jsc, in, "X")
+                    .rows()
+                    .toJavaRDD()
+                    .collect()) {
                 System.arraycopy(r.vector().toArray(), 0, viaMllib.data, (int) r.index() * 8, 8);
             }
             assertNull(GraphTesting.compare(viaMllib, fd, 1e-6, 1e-8), "MLlib rows vs central differences");

@@ -35,8 +35,11 @@ class LargeResultTest {
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.add("-Xmx" + heap);
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-XX:+IgnoreUnrecognized") || arg.startsWith("-Dio.netty")
-                    || arg.startsWith("--sun-misc") || arg.startsWith("--enable-native")) {
+            if (arg.startsWith("--add-")
+                    || arg.startsWith("-XX:+IgnoreUnrecognized")
+                    || arg.startsWith("-Dio.netty")
+                    || arg.startsWith("--sun-misc")
+                    || arg.startsWith("--enable-native")) {
                 cmd.add(arg);
             }
         }
@@ -53,8 +56,17 @@ class LargeResultTest {
         double[] j = TestArrays.writeRandom(dir.resolve("J.npy"), rng, n, m, k, l);
         Path g = dir.resolve("G.npy");
 
-        Process proc = forkCli("512m", "contract", "--master", "local[2]", "--adjoint", dir.resolve("A.npy").toString(),
-                "--jacobian", dir.resolve("J.npy").toString(), "--out", g.toString());
+        Process proc = forkCli(
+                "512m",
+                "contract",
+                "--master",
+                "local[2]",
+                "--adjoint",
+                dir.resolve("A.npy").toString(),
+                "--jacobian",
+                dir.resolve("J.npy").toString(),
+                "--out",
+                g.toString());
         String log = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(proc.waitFor(300, TimeUnit.SECONDS), "finished");
         assertEquals(0, proc.exitValue(), log);
@@ -93,16 +105,33 @@ class LargeResultTest {
         TestArrays.writeRandom(dir.resolve("W.npy"), rng, 32, 64);
         TestArrays.writeRandom(dir.resolve("X.npy"), rng, 64, 256);
         Path report = dir.resolve("report");
-        Process proc = forkCli("512m", "gradcheck", "--master", "local[2]", "--quiet", "--mode", "full", "--expr", "W @ X",
-                "--input", "W=" + dir.resolve("W.npy"), "--input", "X=" + dir.resolve("X.npy"), "--wrt", "X",
-                "--report", report.toString());
+        Process proc = forkCli(
+                "512m",
+                "gradcheck",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--mode",
+                "full",
+                "--expr",
+                "W @ X",
+                "--input",
+                "W=" + dir.resolve("W.npy"),
+                "--input",
+                "X=" + dir.resolve("X.npy"),
+                "--wrt",
+                "X",
+                "--report",
+                report.toString());
         String log = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(proc.waitFor(600, TimeUnit.SECONDS), "finished");
         assertEquals(0, proc.exitValue(), log);
         assertTrue(log.contains("PASS: 134217728 entries compared"), log);
         String json = Files.readString(report.resolve("report.json"));
         assertTrue(json.contains("\"jacobian_shape\": [32, 256, 64, 256]"), json);
-        assertEquals(List.of("error-heatmap.png", "report.json", "report.md"), CliRunner.listing(report),
+        assertEquals(
+                List.of("error-heatmap.png", "report.json", "report.md"),
+                CliRunner.listing(report),
                 "no temporary Jacobian left behind");
     }
 }

@@ -21,7 +21,8 @@ class NumpyCrossCheckTest {
     @TempDir
     Path dir;
 
-    static final String MAKE = String.join("\n",
+    static final String MAKE = String.join(
+            "\n",
             "import numpy as np, sys, json",
             "rng = np.random.default_rng(int(sys.argv[1]))",
             "p, q, k, l = (int(x) for x in rng.integers(1, 9, size=4))",
@@ -43,7 +44,8 @@ class NumpyCrossCheckTest {
             "np.save('expected.npy', G)",
             "print(json.dumps(files))");
 
-    static final String CHECK = String.join("\n",
+    static final String CHECK = String.join(
+            "\n",
             "import numpy as np",
             "G = np.load('G.npy'); E = np.load('expected.npy')",
             "assert G.dtype == np.float64 and G.flags.c_contiguous, G.dtype",
@@ -55,7 +57,10 @@ class NumpyCrossCheckTest {
         String py = System.getenv().getOrDefault("ADJOINT_PYTHON", "python3");
         List<String> cmd = new ArrayList<>(List.of(py, "-c", script));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -71,10 +76,18 @@ class NumpyCrossCheckTest {
                 Files.delete(f);
             }
             String json = python(MAKE, Integer.toString(seed));
-            List<String> args = new ArrayList<>(List.of("contract", "--master", "local[2]", "--quiet",
-                    "--out", dir.resolve("G.npy").toString()));
+            List<String> args = new ArrayList<>(List.of(
+                    "contract",
+                    "--master",
+                    "local[2]",
+                    "--quiet",
+                    "--out",
+                    dir.resolve("G.npy").toString()));
             for (String[] pair : parsePairs(json)) {
-                args.addAll(List.of("--adjoint", dir.resolve(pair[0]).toString(), "--jacobian",
+                args.addAll(List.of(
+                        "--adjoint",
+                        dir.resolve(pair[0]).toString(),
+                        "--jacobian",
                         dir.resolve(pair[1]).toString()));
             }
             if (seed % 2 == 0) {

@@ -13,14 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs python3 with NumPy ({@code $ADJOINT_PYTHON}, default python3); a missing NumPy fails the test, never skips it. */
 final class PythonScripts {
-    private PythonScripts() {
-    }
+    private PythonScripts() {}
 
     static String run(Path workDir, List<String> args) throws IOException, InterruptedException {
         String py = System.getenv().getOrDefault("ADJOINT_PYTHON", "python3");
         List<String> cmd = new ArrayList<>(List.of(py));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -35,13 +35,24 @@ class ResumeTest {
         Random rng = new Random(31);
         TestArrays.writeRandom(dir.resolve("A.npy"), rng, 40, 10, 6, 6);
         TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 6, 8, 8);
-        String[] args = {"contract", "--master", "local[2]", "--adjoint", dir.resolve("A.npy").toString(), "--jacobian",
-            dir.resolve("J.npy").toString(), "--rows-per-task", "10", "--out"};
-        assertEquals(0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
+        String[] args = {
+            "contract",
+            "--master",
+            "local[2]",
+            "--adjoint",
+            dir.resolve("A.npy").toString(),
+            "--jacobian",
+            dir.resolve("J.npy").toString(),
+            "--rows-per-task",
+            "10",
+            "--out"
+        };
+        assertEquals(
+                0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
 
         Path out = dir.resolve("G.npy");
-        Process p = LargeResultTest.forkCli("1g", ClusterIT.concat(args, out.toString(), "--conf",
-                "spark.adjoint.test.pauseMillisPerBlock=200"));
+        Process p = LargeResultTest.forkCli(
+                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
@@ -56,13 +67,22 @@ class ResumeTest {
         assertFalse(Files.exists(out), "nothing under the final name");
         List<Path> left;
         try (var s = Files.list(dir)) {
-            left = s.filter(f -> f.getFileName().toString().startsWith(".G.npy.adjoint-")).collect(Collectors.toList());
+            left = s.filter(f -> f.getFileName().toString().startsWith(".G.npy.adjoint-"))
+                    .collect(Collectors.toList());
         }
-        Path tmp = left.stream().filter(f -> f.toString().endsWith(".tmp")).findFirst().orElseThrow();
-        Path journal = left.stream().filter(f -> f.toString().endsWith(".blocks")).findFirst().orElseThrow();
+        Path tmp = left.stream()
+                .filter(f -> f.toString().endsWith(".tmp"))
+                .findFirst()
+                .orElseThrow();
+        Path journal = left.stream()
+                .filter(f -> f.toString().endsWith(".blocks"))
+                .findFirst()
+                .orElseThrow();
         List<String> done;
         try (var s = Files.list(journal)) {
-            done = s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("block-")).sorted()
+            done = s.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("block-"))
+                    .sorted()
                     .collect(Collectors.toList());
         }
         assertTrue(done.size() >= 2 && done.size() < 40, "some blocks finished: " + done);
@@ -74,13 +94,19 @@ class ResumeTest {
         }
         CliRunner resumed = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
         assertEquals(0, resumed.code, resumed.err);
-        Matcher m = Pattern.compile("reused (\\d+) of 40 blocks, recomputed (\\d+)").matcher(resumed.err);
+        Matcher m =
+                Pattern.compile("reused (\\d+) of 40 blocks, recomputed (\\d+)").matcher(resumed.err);
         assertTrue(m.find(), resumed.err);
-        assertEquals(done.size() - 1, Integer.parseInt(m.group(1)), "every intact finished block reused, the damaged one not");
+        assertEquals(
+                done.size() - 1,
+                Integer.parseInt(m.group(1)),
+                "every intact finished block reused, the damaged one not");
         assertArrayEquals(Files.readAllBytes(dir.resolve("clean.npy")), Files.readAllBytes(out));
         try (var s = Files.list(dir)) {
-            assertEquals(List.of("A.npy", "G.npy", "J.npy", "clean.npy"),
-                    s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()), "no temporaries left");
+            assertEquals(
+                    List.of("A.npy", "G.npy", "J.npy", "clean.npy"),
+                    s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()),
+                    "no temporaries left");
         }
     }
 }

@@ -27,8 +27,8 @@ public final class BlockJob {
     private BlockJob() {}
 
     /** Timings and layout of a finished run. */
-    public record Run(RowBlocks blocks, String planReason, long computeNanos, long tasksNanos, long commitNanos,
-            int reused) {}
+    public record Run(
+            RowBlocks blocks, String planReason, long computeNanos, long tasksNanos, long commitNanos, int reused) {}
 
     /**
      * Runs {@code label}'s blocks and commits {@code outputs}.
@@ -38,15 +38,23 @@ public final class BlockJob {
      * @param work builds the broadcast from the final row blocks
      * @param log plan and progress lines, or null for silence
      */
-    public static <W extends BlockWork> Run run(JavaSparkContext jsc, String label, BlockPlanner.Plan plan,
-            Integer requested, List<CommitProtocol> outputs, Function<RowBlocks, W> work, Consumer<String> log)
+    public static <W extends BlockWork> Run run(
+            JavaSparkContext jsc,
+            String label,
+            BlockPlanner.Plan plan,
+            Integer requested,
+            List<CommitProtocol> outputs,
+            Function<RowBlocks, W> work,
+            Consumer<String> log)
             throws IOException {
         Configuration hconf = jsc.hadoopConfiguration();
         boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
         if (anyResuming && !outputs.stream().allMatch(CommitProtocol::resuming)) {
             outputs.forEach(o -> o.abortJob(hconf));
             throw new InvalidInputException("--resume: the interrupted run's temporaries of "
-                    + String.join(", ", outputs.stream().map(CommitProtocol::destination).toList())
+                    + String.join(
+                            ", ",
+                            outputs.stream().map(CommitProtocol::destination).toList())
                     + " are incomplete; run without --resume to start over");
         }
         plan = resumePlan(plan, outputs, requested);
@@ -79,12 +87,18 @@ public final class BlockJob {
             throw new InvalidInputException("--resume: the interrupted run used --rows-per-task " + b + ", not "
                     + requested + "; resume with the same value (or leave it out)");
         }
-        return new BlockPlanner.Plan(new RowBlocks(plan.blocks().rows(), b), "rows per task B=" + b
-                + " (the interrupted run's)");
+        return new BlockPlanner.Plan(
+                new RowBlocks(plan.blocks().rows(), b), "rows per task B=" + b + " (the interrupted run's)");
     }
 
-    private static Run runBlocks(JavaSparkContext jsc, String label, BlockPlanner.Plan plan,
-            List<CommitProtocol> outputs, BlockTask<?> task, Consumer<String> log) throws IOException {
+    private static Run runBlocks(
+            JavaSparkContext jsc,
+            String label,
+            BlockPlanner.Plan plan,
+            List<CommitProtocol> outputs,
+            BlockTask<?> task,
+            Consumer<String> log)
+            throws IOException {
         Configuration hconf = jsc.hadoopConfiguration();
         RowBlocks blocks = plan.blocks();
         String group = "adjoint-" + label + "-" + UUID.randomUUID();
@@ -106,8 +120,9 @@ public final class BlockJob {
             }
             jsc.setJobGroup(group, "adjoint " + label, true);
             long t0 = System.nanoTime();
-            List<BlockReport> reports =
-                    ids.isEmpty() ? List.of() : jsc.parallelize(ids, ids.size()).mapPartitions(task).collect();
+            List<BlockReport> reports = ids.isEmpty()
+                    ? List.of()
+                    : jsc.parallelize(ids, ids.size()).mapPartitions(task).collect();
             long t1 = System.nanoTime();
             if (reports.size() != blocks.count()) {
                 throw new IllegalStateException("expected " + blocks.count() + " block reports, got " + reports.size());

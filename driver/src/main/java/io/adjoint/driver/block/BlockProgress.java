@@ -34,7 +34,8 @@ final class BlockProgress extends SparkListener {
 
     @Override
     public synchronized void onJobStart(SparkListenerJobStart jobStart) {
-        String group = jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.jobGroup.id");
+        String group =
+                jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.jobGroup.id");
         if (jobGroup.equals(group)) {
             scala.collection.Iterator<Object> it = jobStart.stageIds().iterator();
             while (it.hasNext()) {
@@ -60,8 +61,16 @@ final class BlockProgress extends SparkListener {
             double secs = (System.nanoTime() - startNanos) / 1e9;
             double rate = rowsDone / Math.max(secs, 1e-9);
             double eta = (blocks.rows() - rowsDone) / Math.max(rate, 1e-9);
-            out.accept(String.format(Locale.ROOT, "%s: %d/%d blocks (%d%%), %d/%d rows, %.0f rows/s, ETA %.0f s",
-                    label, doneBlocks.size(), total, doneBlocks.size() * 100L / total, rowsDone, blocks.rows(), rate,
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "%s: %d/%d blocks (%d%%), %d/%d rows, %.0f rows/s, ETA %.0f s",
+                    label,
+                    doneBlocks.size(),
+                    total,
+                    doneBlocks.size() * 100L / total,
+                    rowsDone,
+                    blocks.rows(),
+                    rate,
                     eta));
         }
     }

@@ -24,7 +24,9 @@ public final class TestHooks implements Serializable {
 
     /** The hooks set on this context (thread-local property or Spark conf); all off by default. */
     public static TestHooks from(JavaSparkContext jsc) {
-        return new TestHooks(read(jsc, "spark.adjoint.test.failFirstAttempt"), read(jsc, "spark.adjoint.test.failAlways"),
+        return new TestHooks(
+                read(jsc, "spark.adjoint.test.failFirstAttempt"),
+                read(jsc, "spark.adjoint.test.failAlways"),
                 read(jsc, "spark.adjoint.test.pauseMillisPerBlock"));
     }
 

@@ -101,8 +101,8 @@ public abstract class CommitProtocol implements Serializable {
      * @throws InvalidInputException when the folder is missing, the destination is a folder, or it exists
      *     without {@code overwrite}
      */
-    public static CommitProtocol forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
-            Configuration conf) throws IOException {
+    public static CommitProtocol forDestination(
+            String dest, long[] shape, boolean overwrite, boolean forceParts, Configuration conf) throws IOException {
         return forDestination(dest, shape, overwrite, forceParts, conf, Fingerprint.unique(), false);
     }
 
@@ -112,8 +112,15 @@ public abstract class CommitProtocol implements Serializable {
      * With it, the leftovers of a run with the same fingerprint are continued; leftovers of a run with other
      * inputs or arguments are refused with a message naming both runs.
      */
-    public static CommitProtocol forDestination(String dest, long[] shape, boolean overwrite, boolean forceParts,
-            Configuration conf, Fingerprint fingerprint, boolean resume) throws IOException {
+    public static CommitProtocol forDestination(
+            String dest,
+            long[] shape,
+            boolean overwrite,
+            boolean forceParts,
+            Configuration conf,
+            Fingerprint fingerprint,
+            boolean resume)
+            throws IOException {
         Path q = Destinations.checkFile(dest, overwrite, conf);
         FileSystem fs = q.getFileSystem(conf);
         Path parent = q.getParent();
@@ -147,7 +154,9 @@ public abstract class CommitProtocol implements Serializable {
             }
         }
         if (local) {
-            InPlaceResult out = new InPlaceResult(q.toUri().getPath(), parent.toUri().getPath() + "/" + tmpName + ".tmp",
+            InPlaceResult out = new InPlaceResult(
+                    q.toUri().getPath(),
+                    parent.toUri().getPath() + "/" + tmpName + ".tmp",
                     new ResumeJournal(parent.toUri().getPath() + "/" + tmpName + ResumeJournal.SUFFIX, fingerprint),
                     shape);
             if (found) {

@@ -57,7 +57,8 @@ public final class Destinations {
         if (!fs.exists(p)) {
             Path parent = fs.makeQualified(p).getParent();
             if (parent != null && !fs.exists(parent)) {
-                throw new InvalidInputException(option + " " + dir + ": its parent folder " + parent + " does not exist");
+                throw new InvalidInputException(
+                        option + " " + dir + ": its parent folder " + parent + " does not exist");
             }
             return;
         }
@@ -66,11 +67,12 @@ public final class Destinations {
             throw new InvalidInputException(option + " " + dir + ": is a file; give a folder");
         }
         long entries = Arrays.stream(fs.listStatus(p))
-                .filter(e -> !(e.getPath().getName().startsWith(".") && e.getPath().getName().contains(".adjoint-")))
+                .filter(e -> !(e.getPath().getName().startsWith(".")
+                        && e.getPath().getName().contains(".adjoint-")))
                 .count();
         if (entries > 0 && !overwrite) {
-            throw new InvalidInputException(option + " " + dir + ": folder is not empty (pass --overwrite to replace "
-                    + what + " in it)");
+            throw new InvalidInputException(
+                    option + " " + dir + ": folder is not empty (pass --overwrite to replace " + what + " in it)");
         }
     }
 

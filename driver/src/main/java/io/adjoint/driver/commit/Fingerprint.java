@@ -31,13 +31,25 @@ public record Fingerprint(String hash, String description) implements Serializab
         for (String f : files) {
             Path p = new Path(f);
             FileStatus st = p.getFileSystem(conf).getFileStatus(p);
-            text.append('\0').append(f).append('\0').append(st.getLen()).append('\0').append(st.getModificationTime());
-            desc.append(", ").append(f).append(" (").append(st.getLen()).append(" bytes, modified ")
-                    .append(Instant.ofEpochMilli(st.getModificationTime())).append(')');
+            text.append('\0')
+                    .append(f)
+                    .append('\0')
+                    .append(st.getLen())
+                    .append('\0')
+                    .append(st.getModificationTime());
+            desc.append(", ")
+                    .append(f)
+                    .append(" (")
+                    .append(st.getLen())
+                    .append(" bytes, modified ")
+                    .append(Instant.ofEpochMilli(st.getModificationTime()))
+                    .append(')');
         }
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return new Fingerprint(HexFormat.of().formatHex(d, 0, 8), desc.toString().replace('\n', ' '));
+            byte[] d =
+                    MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return new Fingerprint(
+                    HexFormat.of().formatHex(d, 0, 8), desc.toString().replace('\n', ' '));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

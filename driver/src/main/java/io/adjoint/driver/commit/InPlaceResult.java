@@ -81,7 +81,8 @@ public final class InPlaceResult extends CommitProtocol {
         journal.create(rowsPerBlock);
         byte[] header = NpyWriter.header(shape);
         long size = NpyWriter.fileSize(shape);
-        try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(Paths.get(tmp), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(header), 0);
             if (size > header.length) {
                 // a sparse file of the full size: tasks fill their ranges

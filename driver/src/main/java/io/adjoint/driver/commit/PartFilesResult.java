@@ -69,8 +69,8 @@ public final class PartFilesResult extends CommitProtocol {
             Path part = new Path(dir, partName(block));
             FileSystem fs = fs(part, conf);
             // non-recursive: a straggling task of an aborted job must not re-create the removed folder
-            try (FSDataOutputStream out = fs.createNonRecursive(part, true, 1 << 16, fs.getDefaultReplication(part),
-                    fs.getDefaultBlockSize(part), null)) {
+            try (FSDataOutputStream out = fs.createNonRecursive(
+                    part, true, 1 << 16, fs.getDefaultReplication(part), fs.getDefaultBlockSize(part), null)) {
                 NpyWriter.writeTo(out, data.data, 0, data.getNumElements());
             }
         };

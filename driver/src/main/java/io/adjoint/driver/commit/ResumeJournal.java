@@ -40,8 +40,10 @@ public final class ResumeJournal implements Serializable {
     void create(int rowsPerBlock) throws IOException {
         FileTrees.delete(Paths.get(dir));
         Files.createDirectories(Paths.get(dir));
-        Files.writeString(Paths.get(dir, MANIFEST), "fingerprint=" + fingerprint.hash() + "\nrowsPerBlock="
-                + rowsPerBlock + "\ndescription=" + fingerprint.description() + "\n");
+        Files.writeString(
+                Paths.get(dir, MANIFEST),
+                "fingerprint=" + fingerprint.hash() + "\nrowsPerBlock=" + rowsPerBlock + "\ndescription="
+                        + fingerprint.description() + "\n");
     }
 
     /** The rows per block the manifest records, or 0 when there is no readable manifest. */
@@ -53,7 +55,10 @@ public final class ResumeJournal implements Serializable {
         for (String line : Files.readAllLines(m)) {
             if (line.startsWith("rowsPerBlock=")) {
                 try {
-                    return Math.max(0, Integer.parseInt(line.substring("rowsPerBlock=".length()).trim()));
+                    return Math.max(
+                            0,
+                            Integer.parseInt(
+                                    line.substring("rowsPerBlock=".length()).trim()));
                 } catch (NumberFormatException damaged) {
                     return 0;
                 }

@@ -25,10 +25,11 @@ public final class ContractInputs {
     public final Shape4 result;
     /** Σ_t n_t·m_t·k·l·8: the dense size of the Jacobians. */
     public final long jacobianBytes;
+
     public final long budget;
 
-    private ContractInputs(ContractRequest request, NpyHeader[] ah, NpyHeader[] jh, Shape4 result, long jacobianBytes,
-            long budget) {
+    private ContractInputs(
+            ContractRequest request, NpyHeader[] ah, NpyHeader[] jh, Shape4 result, long jacobianBytes, long budget) {
         this.request = request;
         this.adjointHeaders = ah;
         this.jacobianHeaders = jh;
@@ -84,17 +85,21 @@ public final class ContractInputs {
             long bytes = Math.multiplyExact(jh[i].elementCount(), 8L);
             total = Math.addExact(total, bytes);
             Shape4 j = js.get(i);
-            if (j.rows() > Integer.MAX_VALUE || j.cols() > Integer.MAX_VALUE
+            if (j.rows() > Integer.MAX_VALUE
+                    || j.cols() > Integer.MAX_VALUE
                     || j.rows() * j.cols() > Integer.MAX_VALUE - 8) {
                 throw new InvalidInputException(req.jacobians.get(i) + ": Jacobian " + j + " is " + j.rows() + "×"
                         + j.cols() + " flattened, more than one in-memory matrix holds (2^31 elements)");
             }
         }
         if (total > budget) {
-            throw new InvalidInputException((t == 1 ? req.jacobians.get(0) + ": the Jacobian " + js.get(0)
-                    : "the " + t + " Jacobians") + " take " + BlockPlanner.human(total) + " as float64, over the broadcast budget of "
-                    + BlockPlanner.human(budget) + "; raise it with --broadcast-budget (spark.adjoint.broadcastBudget), e.g. "
-                    + "--broadcast-budget " + ((total >> 30) + 1) + "g, with a driver and executors that have the memory");
+            throw new InvalidInputException(
+                    (t == 1 ? req.jacobians.get(0) + ": the Jacobian " + js.get(0) : "the " + t + " Jacobians")
+                            + " take " + BlockPlanner.human(total) + " as float64, over the broadcast budget of "
+                            + BlockPlanner.human(budget)
+                            + "; raise it with --broadcast-budget (spark.adjoint.broadcastBudget), e.g. "
+                            + "--broadcast-budget " + ((total >> 30) + 1)
+                            + "g, with a driver and executors that have the memory");
         }
         return new ContractInputs(req, ah, jh, result, total, budget);
     }

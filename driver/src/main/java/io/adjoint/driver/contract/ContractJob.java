@@ -34,8 +34,13 @@ public final class ContractJob {
     private ContractJob() {}
 
     /** Summary of a finished job. */
-    public record Summary(RowBlocks blocks, String planReason, List<String> jacobianKinds, double seconds,
-            double computeSeconds, CommitProtocol.Layout layout) {}
+    public record Summary(
+            RowBlocks blocks,
+            String planReason,
+            List<String> jacobianKinds,
+            double seconds,
+            double computeSeconds,
+            CommitProtocol.Layout layout) {}
 
     /**
      * Runs the job and commits the result atomically: on success the destination holds all of G; on any failure
@@ -66,29 +71,45 @@ public final class ContractJob {
         for (int i = 0; i < t; i++) {
             adjCols = Math.max(adjCols, NpyReader.cols(in.adjointHeaders[i], 2));
         }
-        BlockPlanner.Plan plan = BlockPlanner.plan(jsc, in.result.rows(), adjCols, in.result.cols(), broadcastBytes,
-                req.rowsPerTask);
+        BlockPlanner.Plan plan =
+                BlockPlanner.plan(jsc, in.result.rows(), adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask);
         if (log != null) {
-            log.accept("contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
+            log.accept(
+                    "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
         }
         List<String> files = new ArrayList<>(req.adjoints);
         files.addAll(req.jacobians);
         Fingerprint fp = Fingerprint.of(hconf, "contract", List.of("sparse-below " + req.sparseDensity), files);
-        CommitProtocol output = CommitProtocol.forDestination(req.out, in.result.toArray(), req.overwrite,
-                req.forcePartsOutput, hconf, fp, req.resume);
+        CommitProtocol output = CommitProtocol.forDestination(
+                req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
         HadoopConf conf = new HadoopConf(hconf);
         TestHooks hooks = TestHooks.from(jsc);
         String[] uris = req.adjoints.toArray(new String[0]);
-        BlockJob.Run r = BlockJob.run(jsc, "contract", plan, req.rowsPerTask, List.of(output),
-                blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks), log);
+        BlockJob.Run r = BlockJob.run(
+                jsc,
+                "contract",
+                plan,
+                req.rowsPerTask,
+                List.of(output),
+                blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks),
+                log);
         double secs = (System.nanoTime() - start) / 1e9;
         if (log != null) {
             double load = (loaded - start) / 1e9;
             double tasks = r.tasksNanos() / 1e9;
             double commit = r.commitNanos() / 1e9;
-            log.accept(String.format(Locale.ROOT, "contract: wrote %s %s in %.2f s: load J %.2f s, plan and broadcast"
-                    + " %.2f s, tasks %.2f s (%.2f s of compute summed over tasks), commit %.2f s", req.out, in.result,
-                    secs, load, secs - load - tasks - commit, tasks, r.computeNanos() / 1e9, commit));
+            log.accept(String.format(
+                    Locale.ROOT,
+                    "contract: wrote %s %s in %.2f s: load J %.2f s, plan and broadcast"
+                            + " %.2f s, tasks %.2f s (%.2f s of compute summed over tasks), commit %.2f s",
+                    req.out,
+                    in.result,
+                    secs,
+                    load,
+                    secs - load - tasks - commit,
+                    tasks,
+                    r.computeNanos() / 1e9,
+                    commit));
         }
         return new Summary(r.blocks(), r.planReason(), kinds, secs, r.computeNanos() / 1e9, output.layout());
     }

@@ -28,8 +28,14 @@ public final class ContractWork extends BlockWork {
     private final String[] adjointUris;
     private final NpyHeader[] adjointHeaders;
 
-    ContractWork(JacobianOperand[] jacobians, String[] adjointUris, NpyHeader[] adjointHeaders, RowBlocks blocks,
-            CommitProtocol output, HadoopConf conf, TestHooks hooks) {
+    ContractWork(
+            JacobianOperand[] jacobians,
+            String[] adjointUris,
+            NpyHeader[] adjointHeaders,
+            RowBlocks blocks,
+            CommitProtocol output,
+            HadoopConf conf,
+            TestHooks hooks) {
         super(blocks, new CommitProtocol[] {output}, conf, hooks);
         this.jacobians = jacobians;
         this.adjointUris = adjointUris;

@@ -30,6 +30,7 @@ public final class CheckData implements Serializable {
     final String wrt;
     /** The input's graph node, −1 when the expression does not use it (every derivative is 0). */
     final int wrtNode;
+
     final String analyticUri;
     final NpyHeader analyticHeader;
     final double eps;
@@ -39,8 +40,20 @@ public final class CheckData implements Serializable {
     final long seed;
     final HadoopConf conf;
 
-    CheckData(Graph graph, Tape tape, Map<String, DMatrixRMaj> inputs, String wrt, int wrtNode, String analyticUri,
-            NpyHeader analyticHeader, double eps, Tolerance tol, TileGrid grid, int worst, long seed, HadoopConf conf) {
+    CheckData(
+            Graph graph,
+            Tape tape,
+            Map<String, DMatrixRMaj> inputs,
+            String wrt,
+            int wrtNode,
+            String analyticUri,
+            NpyHeader analyticHeader,
+            double eps,
+            Tolerance tol,
+            TileGrid grid,
+            int worst,
+            long seed,
+            HadoopConf conf) {
         this.graph = graph;
         this.tape = tape;
         this.inputs = new HashMap<>(inputs); // serializable whatever the caller passed
@@ -61,8 +74,8 @@ public final class CheckData implements Serializable {
         if (wrtNode < 0) {
             return new DMatrixRMaj((int) grid.rows(), (int) (c1 - c0));
         }
-        return BatchedDifferences.columns(graph, inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(),
-                batch(graph));
+        return BatchedDifferences.columns(
+                graph, inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(), batch(graph));
     }
 
     /** Analytic rows [r0, r1), all columns: from the stored or temporary file, or the sweep. */

@@ -23,29 +23,31 @@ final class FullCheck {
         for (int c = 0; c < r.grid.colTiles(); c++) {
             colTiles.add(c);
         }
-        List<TileStats> stats = jsc.parallelize(colTiles, Math.max(1, colTiles.size())).flatMap(tc -> {
-            CheckData d = bc.value();
-            TileGrid g = d.grid;
-            long c0 = g.colStart(tc);
-            long c1 = g.colEnd(tc);
-            DMatrixRMaj numeric = d.numericColumns(c0, c1);
-            DMatrixRMaj analytic;
-            try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
-                analytic = NpyReader.readColumns(src, d.analyticHeader, 2, c0, c1, null);
-            }
-            List<TileStats> out = new ArrayList<>();
-            int w = (int) (c1 - c0);
-            for (int tr = 0; tr < g.rowTiles(); tr++) {
-                long r0 = g.rowStart(tr);
-                int h = (int) (g.rowEnd(tr) - r0);
-                DMatrixRMaj a = new DMatrixRMaj(h, w);
-                DMatrixRMaj n = new DMatrixRMaj(h, w);
-                System.arraycopy(analytic.data, (int) (r0 * w), a.data, 0, h * w);
-                System.arraycopy(numeric.data, (int) (r0 * w), n.data, 0, h * w);
-                out.add(TileStats.compare(r0, c0, a, n, d.tol, d.worst));
-            }
-            return out.iterator();
-        }).collect();
+        List<TileStats> stats = jsc.parallelize(colTiles, Math.max(1, colTiles.size()))
+                .flatMap(tc -> {
+                    CheckData d = bc.value();
+                    TileGrid g = d.grid;
+                    long c0 = g.colStart(tc);
+                    long c1 = g.colEnd(tc);
+                    DMatrixRMaj numeric = d.numericColumns(c0, c1);
+                    DMatrixRMaj analytic;
+                    try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
+                        analytic = NpyReader.readColumns(src, d.analyticHeader, 2, c0, c1, null);
+                    }
+                    List<TileStats> out = new ArrayList<>();
+                    int w = (int) (c1 - c0);
+                    for (int tr = 0; tr < g.rowTiles(); tr++) {
+                        long r0 = g.rowStart(tr);
+                        int h = (int) (g.rowEnd(tr) - r0);
+                        DMatrixRMaj a = new DMatrixRMaj(h, w);
+                        DMatrixRMaj n = new DMatrixRMaj(h, w);
+                        System.arraycopy(analytic.data, (int) (r0 * w), a.data, 0, h * w);
+                        System.arraycopy(numeric.data, (int) (r0 * w), n.data, 0, h * w);
+                        out.add(TileStats.compare(r0, c0, a, n, d.tol, d.worst));
+                    }
+                    return out.iterator();
+                })
+                .collect();
         for (TileStats t : stats) {
             r.add(t, worst);
         }

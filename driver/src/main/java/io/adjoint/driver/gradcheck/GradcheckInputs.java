@@ -54,8 +54,8 @@ public final class GradcheckInputs {
         }
         for (String name : req.stored.keySet()) {
             if (!req.job.wrt.contains(name)) {
-                throw new InvalidInputException("--jacobian " + name + "=…: " + name + " is not in --wrt "
-                        + String.join(",", req.job.wrt));
+                throw new InvalidInputException(
+                        "--jacobian " + name + "=…: " + name + " is not in --wrt " + String.join(",", req.job.wrt));
             }
         }
         if (req.job.outDir != null) {
@@ -89,10 +89,13 @@ public final class GradcheckInputs {
             return new Choice(request.mode, "--mode " + request.mode.label());
         }
         if (entries <= request.autoFullMaxEntries) {
-            return new Choice(CheckMode.FULL, "auto: " + entries + " entries ≤ " + request.autoFullMaxEntries
-                    + ", so every entry is compared");
+            return new Choice(
+                    CheckMode.FULL,
+                    "auto: " + entries + " entries ≤ " + request.autoFullMaxEntries + ", so every entry is compared");
         }
-        return new Choice(CheckMode.PROBE, "auto: " + entries + " entries > " + request.autoFullMaxEntries
-                + ", so random projections, refined where they disagree");
+        return new Choice(
+                CheckMode.PROBE,
+                "auto: " + entries + " entries > " + request.autoFullMaxEntries
+                        + ", so random projections, refined where they disagree");
     }
 }

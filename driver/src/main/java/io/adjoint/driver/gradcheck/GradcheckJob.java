@@ -50,7 +50,11 @@ public final class GradcheckJob {
         boolean ok = false;
         try {
             List<GradcheckResult> results = run(jsc, in, log);
-            GradcheckReport.write(in.request.reportDir, in.request, results, (System.nanoTime() - t0) / 1e9,
+            GradcheckReport.write(
+                    in.request.reportDir,
+                    in.request,
+                    results,
+                    (System.nanoTime() - t0) / 1e9,
                     jsc.hadoopConfiguration());
             ok = true;
             return new Outcome(results, GradcheckReport.verdict(results));
@@ -79,8 +83,8 @@ public final class GradcheckJob {
         return results;
     }
 
-    private static GradcheckResult checkOne(JavaSparkContext jsc, GradcheckInputs in, int i, Path work,
-            Consumer<String> log) throws IOException {
+    private static GradcheckResult checkOne(
+            JavaSparkContext jsc, GradcheckInputs in, int i, Path work, Consumer<String> log) throws IOException {
         long t0 = System.nanoTime();
         GradcheckRequest req = in.request;
         JacobianInputs job = in.job;
@@ -111,17 +115,30 @@ public final class GradcheckJob {
             analyticUri = new Path(work, name + ".npy").toString();
             analyticHeader = StoredArrays.header("", analyticUri, jsc.hadoopConfiguration());
         }
-        CheckData data = new CheckData(job.graph, job.tape, job.inputValues(), name, job.wrtNodes[i],
-                analyticUri, analyticHeader, req.eps, new Tolerance(req.atol, req.rtol), r.grid, req.worst,
-                req.seed * 1_000_003L + i, new HadoopConf(jsc.hadoopConfiguration()));
+        CheckData data = new CheckData(
+                job.graph,
+                job.tape,
+                job.inputValues(),
+                name,
+                job.wrtNodes[i],
+                analyticUri,
+                analyticHeader,
+                req.eps,
+                new Tolerance(req.atol, req.rtol),
+                r.grid,
+                req.worst,
+                req.seed * 1_000_003L + i,
+                new HadoopConf(jsc.hadoopConfiguration()));
         Broadcast<CheckData> bc = jsc.broadcast(data);
         try {
             r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())
-                    ? "central differences, " + CheckData.batch(job.graph) + " perturbed copies per batched forward pass"
+                    ? "central differences, " + CheckData.batch(job.graph)
+                            + " perturbed copies per batched forward pass"
                     : "central differences, one forward pass per perturbed copy (the graph mixes columns)";
             if (log != null) {
                 log.accept("gradcheck: d/d" + name + " " + shape + ": " + r.mode.label() + " (" + r.modeReason
-                        + "); tiles " + r.grid.tileRows() + "×" + r.grid.tileCols() + ", grid " + r.grid.rowTiles() + "×"
+                        + "); tiles " + r.grid.tileRows() + "×" + r.grid.tileCols() + ", grid " + r.grid.rowTiles()
+                        + "×"
                         + r.grid.colTiles() + "; " + r.numericMethod);
             }
             long n0 = System.nanoTime();

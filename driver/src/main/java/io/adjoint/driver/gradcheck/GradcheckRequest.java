@@ -17,12 +17,14 @@ public final class GradcheckRequest {
     public String reportDir;
     /** Write into a non-empty report folder. */
     public boolean overwrite;
+
     public CheckMode mode = CheckMode.AUTO;
     public double eps = Tolerance.DEFAULT_EPS;
     public double rtol = Tolerance.DEFAULT_RTOL;
     public double atol = Tolerance.DEFAULT_ATOL;
     /** Random projections per input in probe mode. */
     public int probes = 16;
+
     public long seed = 1;
     /** Input name → stored Jacobian to check instead of our own sweep. */
     public final Map<String, String> stored = new LinkedHashMap<>();

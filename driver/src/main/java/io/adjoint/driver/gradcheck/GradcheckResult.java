@@ -13,6 +13,7 @@ public final class GradcheckResult {
     public String modeReason;
     /** How the numeric columns are evaluated (batched or one pass per copy). */
     public String numericMethod = "";
+
     public long compared;
     public long failed;
     public double maxAbs;
@@ -24,15 +25,18 @@ public final class GradcheckResult {
     public double[][] tileMax;
     /** Probe mode: projections evaluated (including bisection probes) and how many disagreed. */
     public int probes;
+
     public int probesFailed;
     /** Probe mode: the largest |vᵀJu (analytic) − vᵀJu (numeric)| over the first round of projections. */
     public double maxProbeError;
+
     public final List<String> probeLog = new ArrayList<>();
     public double seconds;
     /** Time of the analytic part (the distributed sweep to a file; 0 for a stored Jacobian or probe mode). */
     public double analyticSeconds;
     /** Time of the numeric part and the forward evaluations it made. */
     public double numericSeconds;
+
     public long forwardEvals;
     public boolean capped;
 

@@ -91,7 +91,11 @@ public final class ProbeCheck {
         }
     }
 
-    static void run(JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckRequest req, GradcheckResult r,
+    static void run(
+            JavaSparkContext jsc,
+            Broadcast<CheckData> bc,
+            GradcheckRequest req,
+            GradcheckResult r,
             Consumer<String> log) {
         Tolerance tol = new Tolerance(req.atol, req.rtol);
         int nRowTiles = r.grid.rowTiles();
@@ -112,23 +116,42 @@ public final class ProbeCheck {
             }
         }
         r.probesFailed = bad;
-        note(r, log, String.format(Locale.ROOT, "%d random projections of the whole Jacobian: %d disagree (largest"
-                + " |analytic − numeric| %.3e; rms of the projections %.3e)", ps.size(), bad, r.maxProbeError, scale));
+        note(
+                r,
+                log,
+                String.format(
+                        Locale.ROOT,
+                        "%d random projections of the whole Jacobian: %d disagree (largest"
+                                + " |analytic − numeric| %.3e; rms of the projections %.3e)",
+                        ps.size(),
+                        bad,
+                        r.maxProbeError,
+                        scale));
         if (bad == 0) {
             return;
         }
         List<Region> finals = bisect(jsc, bc, tol, scale, r, nextId, log);
         if (finals.isEmpty()) {
-            r.probeLog.add("no single tile disagreed on its own; the disagreement is spread thin (check with --mode full)");
+            r.probeLog.add(
+                    "no single tile disagreed on its own; the disagreement is spread thin (check with --mode full)");
             return;
         }
         checkTiles(jsc, bc, finals, r, req.worst);
-        note(r, log, finals.size() + " tile(s) checked in full: " + r.failed + " of " + r.compared + " entries disagree");
+        note(
+                r,
+                log,
+                finals.size() + " tile(s) checked in full: " + r.failed + " of " + r.compared + " entries disagree");
     }
 
     /** Bisection over tile ranges: keeps the quarters whose fresh projection disagrees; returns the single tiles. */
-    private static List<Region> bisect(JavaSparkContext jsc, Broadcast<CheckData> bc, Tolerance tol, double scale,
-            GradcheckResult r, int[] nextId, Consumer<String> log) {
+    private static List<Region> bisect(
+            JavaSparkContext jsc,
+            Broadcast<CheckData> bc,
+            Tolerance tol,
+            double scale,
+            GradcheckResult r,
+            int[] nextId,
+            Consumer<String> log) {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
         List<Region> suspects = List.of(new Region(0, nRowTiles, 0, nColTiles, nextId[0]++));
@@ -179,26 +202,28 @@ public final class ProbeCheck {
     }
 
     /** The suspect tiles, in full: analytic rows against numeric columns. */
-    private static void checkTiles(JavaSparkContext jsc, Broadcast<CheckData> bc, List<Region> finals,
-            GradcheckResult r, int worst) {
-        List<TileStats> stats = jsc.parallelize(finals, Math.max(1, finals.size())).map(reg -> {
-            CheckData d = bc.value();
-            long r0 = d.grid.rowStart(reg.tr0);
-            long r1 = d.grid.rowEnd(reg.tr0);
-            long c0 = d.grid.colStart(reg.tc0);
-            long c1 = d.grid.colEnd(reg.tc0);
-            DMatrixRMaj rowsBlock = d.analyticRows(r0, r1);
-            DMatrixRMaj cols = d.numericColumns(c0, c1);
-            int h = (int) (r1 - r0);
-            int w = (int) (c1 - c0);
-            DMatrixRMaj a = new DMatrixRMaj(h, w);
-            DMatrixRMaj n = new DMatrixRMaj(h, w);
-            for (int i = 0; i < h; i++) {
-                System.arraycopy(rowsBlock.data, (int) (i * d.grid.cols() + c0), a.data, i * w, w);
-                System.arraycopy(cols.data, (int) ((r0 + i) * w), n.data, i * w, w);
-            }
-            return TileStats.compare(r0, c0, a, n, d.tol, d.worst);
-        }).collect();
+    private static void checkTiles(
+            JavaSparkContext jsc, Broadcast<CheckData> bc, List<Region> finals, GradcheckResult r, int worst) {
+        List<TileStats> stats = jsc.parallelize(finals, Math.max(1, finals.size()))
+                .map(reg -> {
+                    CheckData d = bc.value();
+                    long r0 = d.grid.rowStart(reg.tr0);
+                    long r1 = d.grid.rowEnd(reg.tr0);
+                    long c0 = d.grid.colStart(reg.tc0);
+                    long c1 = d.grid.colEnd(reg.tc0);
+                    DMatrixRMaj rowsBlock = d.analyticRows(r0, r1);
+                    DMatrixRMaj cols = d.numericColumns(c0, c1);
+                    int h = (int) (r1 - r0);
+                    int w = (int) (c1 - c0);
+                    DMatrixRMaj a = new DMatrixRMaj(h, w);
+                    DMatrixRMaj n = new DMatrixRMaj(h, w);
+                    for (int i = 0; i < h; i++) {
+                        System.arraycopy(rowsBlock.data, (int) (i * d.grid.cols() + c0), a.data, i * w, w);
+                        System.arraycopy(cols.data, (int) ((r0 + i) * w), n.data, i * w, w);
+                    }
+                    return TileStats.compare(r0, c0, a, n, d.tol, d.worst);
+                })
+                .collect();
         for (TileStats t : stats) {
             r.add(t, worst);
             r.forwardEvals += 2 * (t.c1 - t.c0);
@@ -213,8 +238,7 @@ public final class ProbeCheck {
     }
 
     /** Evaluates one projection per region, in parallel. */
-    private static List<Probe> project(JavaSparkContext jsc, Broadcast<CheckData> bc, List<Region> regions,
-            long salt) {
+    private static List<Probe> project(JavaSparkContext jsc, Broadcast<CheckData> bc, List<Region> regions, long salt) {
         return jsc.parallelize(regions, Math.max(1, Math.min(regions.size(), 4 * jsc.defaultParallelism())))
                 .map(reg -> projection(bc.value(), reg, salt))
                 .collect();

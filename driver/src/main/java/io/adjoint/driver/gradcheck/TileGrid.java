@@ -11,8 +11,8 @@ import java.io.Serializable;
 public record TileGrid(long rows, long cols, int tileRows, int tileCols) implements Serializable {
     public TileGrid {
         if (rows < 1 || cols < 1 || tileRows < 1 || tileCols < 1) {
-            throw new IllegalArgumentException("empty grid: " + rows + "×" + cols + " in tiles of " + tileRows + "×"
-                    + tileCols);
+            throw new IllegalArgumentException(
+                    "empty grid: " + rows + "×" + cols + " in tiles of " + tileRows + "×" + tileCols);
         }
     }
 
@@ -20,7 +20,8 @@ public record TileGrid(long rows, long cols, int tileRows, int tileCols) impleme
     public static TileGrid of(Shape4 shape, int grid) {
         long nr = Math.min(shape.rows(), grid);
         long nc = Math.min(shape.cols(), grid);
-        return new TileGrid(shape.rows(), shape.cols(), (int) ceilDiv(shape.rows(), nr), (int) ceilDiv(shape.cols(), nc));
+        return new TileGrid(
+                shape.rows(), shape.cols(), (int) ceilDiv(shape.rows(), nr), (int) ceilDiv(shape.cols(), nc));
     }
 
     public int rowTiles() {

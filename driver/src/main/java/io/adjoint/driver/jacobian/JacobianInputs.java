@@ -43,12 +43,20 @@ public final class JacobianInputs {
     public final Tape tape;
     /** wrt names in order, and their node ids in the graph (−1 for an input the expression does not use). */
     public final List<String> wrt;
+
     public final int[] wrtNodes;
     public final Map<String, Shape2> wrtShapes;
     public final List<String> warnings;
 
-    private JacobianInputs(JacobianRequest request, Graph graph, Forward forward, Tape tape, List<String> wrt,
-            int[] wrtNodes, Map<String, Shape2> wrtShapes, List<String> warnings) {
+    private JacobianInputs(
+            JacobianRequest request,
+            Graph graph,
+            Forward forward,
+            Tape tape,
+            List<String> wrt,
+            int[] wrtNodes,
+            Map<String, Shape2> wrtShapes,
+            List<String> warnings) {
         this.request = request;
         this.graph = graph;
         this.forward = forward;
@@ -104,10 +112,13 @@ public final class JacobianInputs {
             NpyHeader h = StoredArrays.header("--input " + in.getKey() + "=", in.getValue(), conf);
             String label = "--input " + in.getKey() + "=" + in.getValue() + ": ";
             if (h.rank() != 2) {
-                throw new InvalidInputException(label + "expressions work on 2-D matrices, got " + h.rank()
-                        + "-D shape " + h.shapeString() + " (reshape it, e.g. np.save(path, a.reshape(a.shape[0], -1)))");
+                throw new InvalidInputException(
+                        label + "expressions work on 2-D matrices, got " + h.rank() + "-D shape " + h.shapeString()
+                                + " (reshape it, e.g. np.save(path, a.reshape(a.shape[0], -1)))");
             }
-            if (h.dim(0) > Integer.MAX_VALUE || h.dim(1) > Integer.MAX_VALUE || h.elementCount() > Integer.MAX_VALUE - 8) {
+            if (h.dim(0) > Integer.MAX_VALUE
+                    || h.dim(1) > Integer.MAX_VALUE
+                    || h.elementCount() > Integer.MAX_VALUE - 8) {
                 throw new InvalidInputException(label + h.shapeString() + " is too large for one in-memory matrix");
             }
             headers.put(in.getKey(), h);
@@ -159,8 +170,8 @@ public final class JacobianInputs {
             if (ex.undefinedInput() == null) {
                 throw ex;
             }
-            throw new ExpressionException(ex.getMessage() + "; add --input " + ex.undefinedInput() + "=FILE.npy",
-                    ex.undefinedInput());
+            throw new ExpressionException(
+                    ex.getMessage() + "; add --input " + ex.undefinedInput() + "=FILE.npy", ex.undefinedInput());
         }
     }
 
@@ -174,8 +185,8 @@ public final class JacobianInputs {
     /** The same job with dense explicit local Jacobians on every edge that matters (the naive baseline). */
     public JacobianInputs withDenseLocalJacobians() {
         int[] used = Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
-        return new JacobianInputs(request, graph, forward, forward.tape.densified(used), wrt, wrtNodes, wrtShapes,
-                warnings);
+        return new JacobianInputs(
+                request, graph, forward, forward.tape.densified(used), wrt, wrtNodes, wrtShapes, warnings);
     }
 
     /**
@@ -187,7 +198,14 @@ public final class JacobianInputs {
         if (i < 0) {
             throw new IllegalArgumentException(name + " was not requested (wrt " + String.join(",", wrt) + ")");
         }
-        return new JacobianInputs(request.derived(List.of(name), outDir), graph, forward, tape, List.of(name),
-                new int[] {wrtNodes[i]}, Map.of(name, wrtShapes.get(name)), List.of());
+        return new JacobianInputs(
+                request.derived(List.of(name), outDir),
+                graph,
+                forward,
+                tape,
+                List.of(name),
+                new int[] {wrtNodes[i]},
+                Map.of(name, wrtShapes.get(name)),
+                List.of());
     }
 }

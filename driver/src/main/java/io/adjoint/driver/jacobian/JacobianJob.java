@@ -47,8 +47,13 @@ public final class JacobianJob {
     private JacobianJob() {}
 
     /** Summary of a finished job. */
-    public record Summary(RowBlocks blocks, String planReason, double seconds, double computeSeconds,
-            double tasksSeconds, long broadcastBytes) {}
+    public record Summary(
+            RowBlocks blocks,
+            String planReason,
+            double seconds,
+            double computeSeconds,
+            double tasksSeconds,
+            long broadcastBytes) {}
 
     /** Serialized size of the tape: what the broadcast carries. */
     static long serializedBytes(Object o) {
@@ -75,8 +80,8 @@ public final class JacobianJob {
             resultCols += s.size();
         }
         // live adjoints, plus the batched-GEMM workspace (about two of the widest blocks)
-        return BlockPlanner.plan(jsc, g.outputShape().size(), live + 2 * widest, resultCols, tapeBytes,
-                in.request.rowsPerTask);
+        return BlockPlanner.plan(
+                jsc, g.outputShape().size(), live + 2 * widest, resultCols, tapeBytes, in.request.rowsPerTask);
     }
 
     /**
@@ -105,7 +110,8 @@ public final class JacobianJob {
         Destinations.Folder dir = Destinations.Folder.open(req.outDir, hconf);
         boolean ok = false;
         try {
-            Fingerprint fp = Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), new ArrayList<>(req.inputs.values()));
+            Fingerprint fp =
+                    Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), new ArrayList<>(req.inputs.values()));
             List<CommitProtocol> outputs = new ArrayList<>();
             int[] sizes = new int[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
@@ -113,22 +119,43 @@ public final class JacobianJob {
                 Shape2 x = in.wrtShapes.get(name);
                 sizes[i] = x.size();
                 Shape4 shape = new Shape4(out.rows, out.cols, x.rows, x.cols);
-                outputs.add(CommitProtocol.forDestination(new Path(dir.path(), name + ".npy").toString(),
-                        shape.toArray(), true, false, hconf, fp, req.resume));
+                outputs.add(CommitProtocol.forDestination(
+                        new Path(dir.path(), name + ".npy").toString(),
+                        shape.toArray(),
+                        true,
+                        false,
+                        hconf,
+                        fp,
+                        req.resume));
             }
             HadoopConf conf = new HadoopConf(hconf);
             TestHooks hooks = TestHooks.from(jsc);
-            BlockJob.Run r = BlockJob.run(jsc, "jacobian", plan, req.rowsPerTask, outputs, blocks -> new SweepWork(
-                    in.tape, in.wrtNodes, sizes, blocks, outputs.toArray(new CommitProtocol[0]), conf, hooks), log);
+            BlockJob.Run r = BlockJob.run(
+                    jsc,
+                    "jacobian",
+                    plan,
+                    req.rowsPerTask,
+                    outputs,
+                    blocks -> new SweepWork(
+                            in.tape, in.wrtNodes, sizes, blocks, outputs.toArray(new CommitProtocol[0]), conf, hooks),
+                    log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;
             if (log != null) {
-                log.accept(String.format(Locale.ROOT, "jacobian: wrote %s in %.2f s (tasks %.2f s, %.2f s of sweep"
-                        + " compute summed over tasks)", String.join(", ", in.wrt.stream().map(w -> new Path(dir.path(),
-                        w + ".npy").toString()).toList()), secs, r.tasksNanos() / 1e9,
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "jacobian: wrote %s in %.2f s (tasks %.2f s, %.2f s of sweep" + " compute summed over tasks)",
+                        String.join(
+                                ", ",
+                                in.wrt.stream()
+                                        .map(w -> new Path(dir.path(), w + ".npy").toString())
+                                        .toList()),
+                        secs,
+                        r.tasksNanos() / 1e9,
                         r.computeNanos() / 1e9));
             }
-            return new Summary(r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9, r.tasksNanos() / 1e9, tapeBytes);
+            return new Summary(
+                    r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9, r.tasksNanos() / 1e9, tapeBytes);
         } finally {
             if (!ok) {
                 dir.discard();
@@ -168,8 +195,14 @@ public final class JacobianJob {
         }
         RowBlocks blocks = plan(jsc, in, serializedBytes(in.tape)).blocks();
         int size = in.wrtShapes.get(wrt).size();
-        SweepWork work = new SweepWork(in.tape, new int[] {in.wrtNodes[i]}, new int[] {size}, blocks,
-                new CommitProtocol[0], new HadoopConf(jsc.hadoopConfiguration()), TestHooks.from(jsc));
+        SweepWork work = new SweepWork(
+                in.tape,
+                new int[] {in.wrtNodes[i]},
+                new int[] {size},
+                blocks,
+                new CommitProtocol[0],
+                new HadoopConf(jsc.hadoopConfiguration()),
+                TestHooks.from(jsc));
         Broadcast<SweepWork> bc = jsc.broadcast(work);
         List<Integer> ids = new ArrayList<>();
         for (int b = 0; b < blocks.count(); b++) {

@@ -19,9 +19,16 @@ public final class SweepWork extends BlockWork {
     private final Tape tape;
     /** Graph node of each requested input, −1 when the expression does not use it (zeros). */
     private final int[] wrtNodes;
+
     private final int[] wrtSizes;
 
-    SweepWork(Tape tape, int[] wrtNodes, int[] wrtSizes, RowBlocks blocks, CommitProtocol[] outputs, HadoopConf conf,
+    SweepWork(
+            Tape tape,
+            int[] wrtNodes,
+            int[] wrtSizes,
+            RowBlocks blocks,
+            CommitProtocol[] outputs,
+            HadoopConf conf,
             TestHooks hooks) {
         super(blocks, outputs, conf, hooks);
         this.tape = tape;

@@ -21,8 +21,7 @@ public final class BlockPlanner {
     static final long BUFFERS = 16L << 20;
     static final long MIN_TASK_BUDGET = 32L << 20;
 
-    private BlockPlanner() {
-    }
+    private BlockPlanner() {}
 
     /** The chosen block layout and a one-line reason for the log. */
     public record Plan(RowBlocks blocks, String reason) {}
@@ -42,14 +41,26 @@ public final class BlockPlanner {
      * {@link #plan} with this Spark context's memory and parallelism: in local mode the tasks share the driver's
      * heap; on a cluster, {@code spark.executor.memory} and {@code spark.executor.cores} (2 assumed when unset).
      */
-    public static Plan plan(JavaSparkContext jsc, long rows, long adjointCols, long resultCols, long broadcastBytes,
+    public static Plan plan(
+            JavaSparkContext jsc,
+            long rows,
+            long adjointCols,
+            long resultCols,
+            long broadcastBytes,
             Integer requested) {
         boolean local = jsc.isLocal();
         int parallelism = jsc.defaultParallelism();
-        long execMem = local ? Runtime.getRuntime().maxMemory()
-                : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+        long execMem =
+                local ? Runtime.getRuntime().maxMemory() : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
         int cores = local ? parallelism : jsc.getConf().getInt("spark.executor.cores", 2);
-        return plan(rows, adjointCols, resultCols, broadcastBytes, execMem, cores, parallelism,
+        return plan(
+                rows,
+                adjointCols,
+                resultCols,
+                broadcastBytes,
+                execMem,
+                cores,
+                parallelism,
                 requested == null ? 0 : requested);
     }
 
@@ -65,8 +76,15 @@ public final class BlockPlanner {
      * @param parallelism total task slots
      * @param requested the user's --rows-per-task, or 0 for automatic
      */
-    public static Plan plan(long rows, long adjointCols, long resultCols, long broadcastBytes, long executorMemory,
-            int coresPerExecutor, int parallelism, int requested) {
+    public static Plan plan(
+            long rows,
+            long adjointCols,
+            long resultCols,
+            long broadcastBytes,
+            long executorMemory,
+            int coresPerExecutor,
+            int parallelism,
+            int requested) {
         long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
         // one block holds at most 2^31 − 1 elements per matrix (Java arrays)
         long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
@@ -78,8 +96,8 @@ public final class BlockPlanner {
             int b = (int) Math.min(requested, maxRows);
             String why = "rows per task B=" + b + " (--rows-per-task " + requested + ")";
             if (b > memCap) {
-                why += "; warning: the memory model allows " + memCap + " rows per task ("
-                        + mib(perTask) + " per task / " + bytesPerRow + " B per row)";
+                why += "; warning: the memory model allows " + memCap + " rows per task (" + mib(perTask)
+                        + " per task / " + bytesPerRow + " B per row)";
             }
             if (b > arrayCap) {
                 throw new InvalidInputException("--rows-per-task " + requested

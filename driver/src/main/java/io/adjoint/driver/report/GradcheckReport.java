@@ -17,8 +17,7 @@ import org.apache.hadoop.fs.Path;
  * temporary name and renamed into place, and builds the one-line verdict.
  */
 public final class GradcheckReport {
-    private GradcheckReport() {
-    }
+    private GradcheckReport() {}
 
     static String num(double v) {
         if (Double.isNaN(v)) {
@@ -85,20 +84,33 @@ public final class GradcheckReport {
         }
         sb.append(compared).append(" entries ").append(failed > 0 ? "disagree" : "compared");
         if (probes > 0) {
-            sb.append(", ").append(probes).append(" projections (").append(probesFailed).append(" disagree, largest"
-                    + " projection error ").append(sci(probeErr)).append(")");
+            sb.append(", ")
+                    .append(probes)
+                    .append(" projections (")
+                    .append(probesFailed)
+                    .append(" disagree, largest" + " projection error ")
+                    .append(sci(probeErr))
+                    .append(")");
         }
-        sb.append("; max abs error ").append(sci(maxAbs)).append(", max rel error ").append(sci(maxRel));
+        sb.append("; max abs error ")
+                .append(sci(maxAbs))
+                .append(", max rel error ")
+                .append(sci(maxRel));
         if (worst != null) {
-            sb.append("; worst ").append(entryName(worstIn, worst)).append(": analytic ").append(sci(worst.analytic))
-                    .append(", numeric ").append(sci(worst.numeric));
+            sb.append("; worst ")
+                    .append(entryName(worstIn, worst))
+                    .append(": analytic ")
+                    .append(sci(worst.analytic))
+                    .append(", numeric ")
+                    .append(sci(worst.numeric));
         }
         return sb.toString();
     }
 
     /** Writes the three files into {@code dir}. */
-    public static void write(String dir, GradcheckRequest req, List<GradcheckResult> results, double seconds,
-            Configuration conf) throws IOException {
+    public static void write(
+            String dir, GradcheckRequest req, List<GradcheckResult> results, double seconds, Configuration conf)
+            throws IOException {
         boolean pass = results.stream().allMatch(GradcheckResult::passed);
         StringBuilder j = new StringBuilder("{\n");
         j.append("  \"verdict\": ").append(json(pass ? "PASS" : "FAIL")).append(",\n");
@@ -113,21 +125,33 @@ public final class GradcheckReport {
             GradcheckResult r = results.get(i);
             j.append("    {\n");
             j.append("      \"input\": ").append(json(r.input)).append(",\n");
-            j.append("      \"source\": ").append(json(req.stored.containsKey(r.input) ? "stored "
-                    + req.stored.get(r.input) : "reverse sweep")).append(",\n");
-            j.append("      \"jacobian_shape\": ").append(java.util.Arrays.toString(r.shape.toArray())).append(",\n");
+            j.append("      \"source\": ")
+                    .append(json(
+                            req.stored.containsKey(r.input) ? "stored " + req.stored.get(r.input) : "reverse sweep"))
+                    .append(",\n");
+            j.append("      \"jacobian_shape\": ")
+                    .append(java.util.Arrays.toString(r.shape.toArray()))
+                    .append(",\n");
             j.append("      \"mode\": ").append(json(r.mode.label())).append(",\n");
             j.append("      \"mode_reason\": ").append(json(r.modeReason)).append(",\n");
             j.append("      \"numeric\": ").append(json(r.numericMethod)).append(",\n");
-            j.append("      \"verdict\": ").append(json(r.passed() ? "PASS" : "FAIL")).append(",\n");
+            j.append("      \"verdict\": ")
+                    .append(json(r.passed() ? "PASS" : "FAIL"))
+                    .append(",\n");
             j.append("      \"entries_compared\": ").append(r.compared).append(",\n");
             j.append("      \"entries_failed\": ").append(r.failed).append(",\n");
             j.append("      \"projections\": ").append(r.probes).append(",\n");
             j.append("      \"projections_failed\": ").append(r.probesFailed).append(",\n");
-            j.append("      \"max_projection_error\": ").append(num(r.maxProbeError)).append(",\n");
+            j.append("      \"max_projection_error\": ")
+                    .append(num(r.maxProbeError))
+                    .append(",\n");
             j.append("      \"max_abs_error\": ").append(num(r.maxAbs)).append(",\n");
             j.append("      \"max_rel_error\": ").append(num(r.maxRel)).append(",\n");
-            j.append("      \"tile\": [").append(r.tileRows()).append(", ").append(r.tileCols()).append("],\n");
+            j.append("      \"tile\": [")
+                    .append(r.tileRows())
+                    .append(", ")
+                    .append(r.tileCols())
+                    .append("],\n");
             j.append("      \"seconds\": ").append(num(r.seconds)).append(",\n");
             j.append("      \"probe_log\": [");
             for (int k = 0; k < r.probeLog.size(); k++) {
@@ -137,39 +161,86 @@ public final class GradcheckReport {
             for (int k = 0; k < r.worst.size(); k++) {
                 TileStats.Entry e = r.worst.get(k);
                 long[] ix = r.index(e.row, e.col);
-                j.append(String.format(Locale.ROOT, "        {\"i\": %d, \"j\": %d, \"r\": %d, \"s\": %d, \"analytic\": %s,"
-                        + " \"numeric\": %s, \"abs_error\": %s, \"rel_error\": %s}%s\n", ix[0], ix[1], ix[2], ix[3],
-                        num(e.analytic), num(e.numeric), num(e.absError), num(e.relError), k + 1 < r.worst.size() ? "," : ""));
+                j.append(String.format(
+                        Locale.ROOT,
+                        "        {\"i\": %d, \"j\": %d, \"r\": %d, \"s\": %d, \"analytic\": %s,"
+                                + " \"numeric\": %s, \"abs_error\": %s, \"rel_error\": %s}%s\n",
+                        ix[0],
+                        ix[1],
+                        ix[2],
+                        ix[3],
+                        num(e.analytic),
+                        num(e.numeric),
+                        num(e.absError),
+                        num(e.relError),
+                        k + 1 < r.worst.size() ? "," : ""));
             }
             j.append("      ]\n    }").append(i + 1 < results.size() ? "," : "").append('\n');
         }
         j.append("  ]\n}\n");
 
-        StringBuilder md = new StringBuilder("# Gradient check: ").append(pass ? "PASS" : "FAIL").append("\n\n");
+        StringBuilder md = new StringBuilder("# Gradient check: ")
+                .append(pass ? "PASS" : "FAIL")
+                .append("\n\n");
         md.append("Expression: `").append(req.job.exprText()).append("`  \n");
-        md.append(String.format(Locale.ROOT, "Central differences with step %s; an entry passes when |analytic − numeric| ≤ "
-                + "%s + %s·|numeric|. %s\n\n", sci(req.eps), sci(req.atol), sci(req.rtol), verdict(results)));
-        md.append("| input | Jacobian | mode | entries compared | failed | projections (failed) | max abs error | max rel error | time |\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Central differences with step %s; an entry passes when |analytic − numeric| ≤ "
+                        + "%s + %s·|numeric|. %s\n\n",
+                sci(req.eps),
+                sci(req.atol),
+                sci(req.rtol),
+                verdict(results)));
+        md.append(
+                "| input | Jacobian | mode | entries compared | failed | projections (failed) | max abs error | max rel error | time |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (GradcheckResult r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d (%d) | %s | %s | %.2f s |\n", r.input,
-                    r.shape, r.mode.label(), r.compared, r.failed, r.probes, r.probesFailed, sci(r.maxAbs), sci(r.maxRel), r.seconds));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %d | %d | %d (%d) | %s | %s | %.2f s |\n",
+                    r.input,
+                    r.shape,
+                    r.mode.label(),
+                    r.compared,
+                    r.failed,
+                    r.probes,
+                    r.probesFailed,
+                    sci(r.maxAbs),
+                    sci(r.maxRel),
+                    r.seconds));
         }
         for (GradcheckResult r : results) {
-            md.append("\n## ∂out/∂").append(r.input).append("\n\n").append(r.modeReason).append("; ")
-                    .append(r.numericMethod).append(".\n");
+            md.append("\n## ∂out/∂")
+                    .append(r.input)
+                    .append("\n\n")
+                    .append(r.modeReason)
+                    .append("; ")
+                    .append(r.numericMethod)
+                    .append(".\n");
             for (String l : r.probeLog) {
                 md.append("- ").append(l).append('\n');
             }
             if (!r.worst.isEmpty()) {
                 md.append("\n| entry | analytic | numeric | abs error | rel error |\n|---|---|---|---|---|\n");
                 for (TileStats.Entry e : r.worst) {
-                    md.append("| ").append(entryName(r, e)).append(" | ").append(sci(e.analytic)).append(" | ")
-                            .append(sci(e.numeric)).append(" | ").append(sci(e.absError)).append(" | ")
-                            .append(sci(e.relError)).append(" |\n");
+                    md.append("| ")
+                            .append(entryName(r, e))
+                            .append(" | ")
+                            .append(sci(e.analytic))
+                            .append(" | ")
+                            .append(sci(e.numeric))
+                            .append(" | ")
+                            .append(sci(e.absError))
+                            .append(" | ")
+                            .append(sci(e.relError))
+                            .append(" |\n");
                 }
             }
-            md.append("\n![errors of ∂out/∂").append(r.input).append("](").append(heatmapName(results, r)).append(")\n");
+            md.append("\n![errors of ∂out/∂")
+                    .append(r.input)
+                    .append("](")
+                    .append(heatmapName(results, r))
+                    .append(")\n");
         }
         md.append("\n## How to read this report\n\n"
                 + "Rows of the heatmap are output entries out[i, j] flattened as i·q + j, columns are input entries "
@@ -188,7 +259,9 @@ public final class GradcheckReport {
             atomicWrite(fs, new Path(d, heatmapName(results, r)), Heatmap.png(r));
         }
         if (results.size() > 1) {
-            GradcheckResult worst = results.stream().max((a, b) -> Double.compare(a.maxAbs, b.maxAbs)).get();
+            GradcheckResult worst = results.stream()
+                    .max((a, b) -> Double.compare(a.maxAbs, b.maxAbs))
+                    .get();
             atomicWrite(fs, new Path(d, "error-heatmap.png"), Heatmap.png(worst));
         }
     }

@@ -21,8 +21,13 @@ final class Heatmap {
 
     /** A perceptual dark-blue → green → yellow colour ramp (viridis-like), t in [0, 1]. */
     static Color ramp(double t) {
-        double[][] stops = {{0.267, 0.005, 0.329}, {0.230, 0.322, 0.546}, {0.128, 0.567, 0.551}, {0.369, 0.789, 0.383},
-            {0.993, 0.906, 0.144}};
+        double[][] stops = {
+            {0.267, 0.005, 0.329},
+            {0.230, 0.322, 0.546},
+            {0.128, 0.567, 0.551},
+            {0.369, 0.789, 0.383},
+            {0.993, 0.906, 0.144}
+        };
         t = Math.max(0, Math.min(1, t)) * (stops.length - 1);
         int i = Math.min(stops.length - 2, (int) t);
         double f = t - i;
@@ -72,8 +77,10 @@ final class Heatmap {
         for (int i = 0; i < nr; i++) {
             for (int k = 0; k < nc; k++) {
                 double v = r.tileMax[i][k];
-                g.setColor(Double.isNaN(v) ? new Color(200, 200, 200)
-                        : ramp((Math.log10(Math.max(v, 1e-17)) - lo) / (hi - lo)));
+                g.setColor(
+                        Double.isNaN(v)
+                                ? new Color(200, 200, 200)
+                                : ramp((Math.log10(Math.max(v, 1e-17)) - lo) / (hi - lo)));
                 g.fillRect(left + k * cellW, top + i * cellH, cellW, cellH);
             }
         }
@@ -81,8 +88,10 @@ final class Heatmap {
         g.setStroke(new BasicStroke(1));
         g.drawRect(left, top, pw, ph);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString("largest |analytic − numeric| per tile, ∂out/∂" + r.input + " " + r.shape + " (" + r.mode.label() + ")",
-                10, 22);
+        g.drawString(
+                "largest |analytic − numeric| per tile, ∂out/∂" + r.input + " " + r.shape + " (" + r.mode.label() + ")",
+                10,
+                22);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         long rows = r.shape.rows();
         long cols = r.shape.cols();

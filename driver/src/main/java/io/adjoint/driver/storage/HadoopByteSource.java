@@ -40,7 +40,10 @@ public final class HadoopByteSource implements ByteSource {
             throw new IOException(uri + " is a folder, not a .npy file");
         }
         if (fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
-            return new FileNamedSource(uri, new FileByteSource(java.nio.file.Paths.get(fs.makeQualified(p).toUri())));
+            return new FileNamedSource(
+                    uri,
+                    new FileByteSource(
+                            java.nio.file.Paths.get(fs.makeQualified(p).toUri())));
         }
         long size = st.getLen();
         return new HadoopByteSource(uri, fs.open(p), size);

@@ -116,11 +116,14 @@ class CommitProtocolTest {
     @Test
     void destinationChecksRefuseBeforeAnyWork() throws IOException {
         Files.write(dir.resolve("G.npy"), new byte[] {1});
-        InvalidInputException e = assertThrows(InvalidInputException.class,
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
                 () -> CommitProtocol.forDestination(dir.resolve("G.npy").toString(), SHAPE, false, false, conf));
         assertTrue(e.getMessage().contains("already exists (pass --overwrite"), e.getMessage());
-        e = assertThrows(InvalidInputException.class, () -> CommitProtocol.forDestination(
-                dir.resolve("nope").resolve("G.npy").toString(), SHAPE, true, false, conf));
+        e = assertThrows(
+                InvalidInputException.class,
+                () -> CommitProtocol.forDestination(
+                        dir.resolve("nope").resolve("G.npy").toString(), SHAPE, true, false, conf));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         assertEquals(Set.of("G.npy"), listing());
     }
@@ -140,7 +143,10 @@ class CommitProtocolTest {
         assertFalse(again.isIntact(conf, 1, 4, 3), "another row count is not the recorded block");
 
         // block 0's bytes changed after it was recorded: recompute it
-        Path tmp = Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".tmp")).findFirst().orElseThrow();
+        Path tmp = Files.list(dir)
+                .filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                .findFirst()
+                .orElseThrow();
         byte[] bytes = Files.readAllBytes(tmp);
         int header = NpyWriter.header(SHAPE).length;
         ByteBuffer.wrap(bytes, header, 8).order(ByteOrder.LITTLE_ENDIAN).putDouble(-1.0);
@@ -148,14 +154,18 @@ class CommitProtocolTest {
         assertFalse(again.isIntact(conf, 0, 0, 4));
 
         // block 1's journal entry is damaged: recompute it, without failing
-        Path journal = Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".blocks")).findFirst()
+        Path journal = Files.list(dir)
+                .filter(p -> p.getFileName().toString().endsWith(".blocks"))
+                .findFirst()
                 .orElseThrow();
         Files.writeString(journal.resolve("block-00000001"), "zz not-a-number\n");
         assertFalse(again.isIntact(conf, 1, 4, 2));
 
         // another run's leftovers are refused with both descriptions
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> CommitProtocol.forDestination(dest,
-                SHAPE, false, false, conf, new Fingerprint("fedcba9876543210", "other run"), true));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> CommitProtocol.forDestination(
+                        dest, SHAPE, false, false, conf, new Fingerprint("fedcba9876543210", "other run"), true));
         assertTrue(e.getMessage().contains("test run") && e.getMessage().contains("other run"), e.getMessage());
 
         // without resume, leftovers are removed

@@ -33,18 +33,32 @@ class FingerprintTest {
         assertEquals(base, Fingerprint.of(conf, "contract", List.of("x 1"), files), "same job, same fingerprint");
         assertTrue(base.description().startsWith("contract x 1, " + a + " (3 bytes, modified "), base.description());
 
-        assertNotEquals(base.hash(), Fingerprint.of(conf, "jacobian", List.of("x 1"), files).hash());
-        assertNotEquals(base.hash(), Fingerprint.of(conf, "contract", List.of("x 2"), files).hash());
-        assertNotEquals(base.hash(), Fingerprint.of(conf, "contract", List.of("x 1"), List.of(b.toString(),
-                a.toString())).hash(), "input order matters: pairs and names are positional");
+        assertNotEquals(
+                base.hash(),
+                Fingerprint.of(conf, "jacobian", List.of("x 1"), files).hash());
+        assertNotEquals(
+                base.hash(),
+                Fingerprint.of(conf, "contract", List.of("x 2"), files).hash());
+        assertNotEquals(
+                base.hash(),
+                Fingerprint.of(conf, "contract", List.of("x 1"), List.of(b.toString(), a.toString()))
+                        .hash(),
+                "input order matters: pairs and names are positional");
 
-        Files.setLastModifiedTime(b, FileTime.fromMillis(Files.getLastModifiedTime(b).toMillis() - 5000));
-        assertNotEquals(base.hash(), Fingerprint.of(conf, "contract", List.of("x 1"), files).hash(), "mtime");
+        Files.setLastModifiedTime(
+                b, FileTime.fromMillis(Files.getLastModifiedTime(b).toMillis() - 5000));
+        assertNotEquals(
+                base.hash(),
+                Fingerprint.of(conf, "contract", List.of("x 1"), files).hash(),
+                "mtime");
         Fingerprint touched = Fingerprint.of(conf, "contract", List.of("x 1"), files);
         FileTime mtime = Files.getLastModifiedTime(b);
         Files.write(b, new byte[] {4, 5});
         Files.setLastModifiedTime(b, mtime);
-        assertNotEquals(touched.hash(), Fingerprint.of(conf, "contract", List.of("x 1"), files).hash(), "size");
+        assertNotEquals(
+                touched.hash(),
+                Fingerprint.of(conf, "contract", List.of("x 1"), files).hash(),
+                "size");
 
         assertNotEquals(Fingerprint.unique().hash(), Fingerprint.unique().hash());
     }

@@ -57,7 +57,9 @@ class ContractJobTest extends SparkTestBase {
         assertTrue(err < 1e-12, "relative error " + err);
         List<String> names;
         try (Stream<Path> s = Files.list(dir)) {
-            names = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).collect(Collectors.toList());
+            names = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("."))
+                    .collect(Collectors.toList());
         }
         assertEquals(List.of(), names, "no temporaries left");
     }
@@ -77,19 +79,26 @@ class ContractJobTest extends SparkTestBase {
 
     @Test
     void twoPairsAreSummed() throws IOException {
-        ContractFixtures f = new ContractFixtures(dir, 6, null, new long[] {3, 4, 2, 5, 3, 3},
-                new long[] {3, 4, 6, 1, 3, 3});
+        ContractFixtures f =
+                new ContractFixtures(dir, 6, null, new long[] {3, 4, 2, 5, 3, 3}, new long[] {3, 4, 6, 1, 3, 3});
         run(f, 5, false);
         assertResult(f);
     }
 
     @Test
     void threePairsWithASparseJacobianAreSummed() throws IOException {
-        ContractFixtures f = new ContractFixtures(dir, 7, new double[] {0.995, 0, 0}, new long[] {4, 6, 10, 10, 5, 4},
-                new long[] {4, 6, 1, 1, 5, 4}, new long[] {4, 6, 2, 3, 5, 4});
+        ContractFixtures f = new ContractFixtures(
+                dir,
+                7,
+                new double[] {0.995, 0, 0},
+                new long[] {4, 6, 10, 10, 5, 4},
+                new long[] {4, 6, 1, 1, 5, 4},
+                new long[] {4, 6, 2, 3, 5, 4});
         ContractJob.Summary s = run(f, 7, false);
-        assertTrue(s.jacobianKinds().get(0).startsWith("sparse"), s.jacobianKinds().toString());
-        assertTrue(s.jacobianKinds().get(1).startsWith("dense"), s.jacobianKinds().toString());
+        assertTrue(
+                s.jacobianKinds().get(0).startsWith("sparse"), s.jacobianKinds().toString());
+        assertTrue(
+                s.jacobianKinds().get(1).startsWith("dense"), s.jacobianKinds().toString());
         assertResult(f);
     }
 

@@ -55,17 +55,20 @@ class JacobianJobTest extends SparkTestBase {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "tanh(W2 @ tanh(W1 @ X + b1) + b2) | 3 | W1:5x4 W2:3x5 X:4x6 b1:5x1 b2:3x1 | X,W1,b2",
-        "X @ X.T + sum(X * X, 1) | 4 | X:3x5 | X",
-        "sum(softmax(W @ X, 1)) | 1 | W:2x3 X:3x4 | W,X",
-        "relu(N) @ A.T - 0.5 | 7 | N:3x7 A:4x7 | A,N",
-        "inv(S) @ X | 100 | S:3x3 X:3x2 | S",
-        "c + r * X - s / (1 + square(X)) | 5 | c:4x1 r:1x3 X:4x3 s:1x1 | X,c,r,s",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "tanh(W2 @ tanh(W1 @ X + b1) + b2) | 3 | W1:5x4 W2:3x5 X:4x6 b1:5x1 b2:3x1 | X,W1,b2",
+                "X @ X.T + sum(X * X, 1) | 4 | X:3x5 | X",
+                "sum(softmax(W @ X, 1)) | 1 | W:2x3 X:3x4 | W,X",
+                "relu(N) @ A.T - 0.5 | 7 | N:3x7 A:4x7 | A,N",
+                "inv(S) @ X | 100 | S:3x3 X:3x2 | S",
+                "c + r * X - s / (1 + square(X)) | 5 | c:4x1 r:1x3 X:4x3 s:1x1 | X,c,r,s",
+            })
     void distributedEqualsSingleJvmAndFiniteDifferences(String expr, int rows, String specs, String wrt)
             throws IOException {
-        Map<String, DMatrixRMaj> in = GraphTesting.inputs(expr.hashCode(), specs.trim().split(" "));
+        Map<String, DMatrixRMaj> in =
+                GraphTesting.inputs(expr.hashCode(), specs.trim().split(" "));
         JacobianInputs ji = prepare(expr.trim(), in, rows, wrt.trim().split(","));
         JacobianJob.Summary s = JacobianJob.run(jsc, ji, null);
         assertEquals(Math.min(rows, ji.graph.outputShape().size()), s.blocks().rowsPerBlock());

@@ -30,17 +30,31 @@ class BlockPlannerTest {
     void aimsAtFourTasksPerSlotWithinMemory() {
         long gib = 1L << 30;
         // 4096 rows, 2 slots → 512 rows per task
-        assertEquals(512, BlockPlanner.plan(4096, 1024, 1024, 8 << 20, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
+        assertEquals(
+                512,
+                BlockPlanner.plan(4096, 1024, 1024, 8 << 20, 4 * gib, 2, 2, 0)
+                        .blocks()
+                        .rowsPerBlock());
         // small problems: at least 64 rows, at most all of them
-        assertEquals(64, BlockPlanner.plan(100, 10, 10, 0, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
-        assertEquals(35, BlockPlanner.plan(35, 10, 10, 0, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
+        assertEquals(
+                64, BlockPlanner.plan(100, 10, 10, 0, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
+        assertEquals(
+                35, BlockPlanner.plan(35, 10, 10, 0, 4 * gib, 2, 2, 0).blocks().rowsPerBlock());
         // wide rows on a small heap: memory wins. 512 MiB heap: (512−300)/2 = 106 MiB, /2 cores − 16 MiB = 37 MiB;
         // a row is 8·(8 + 2^20) bytes ≈ 8 MiB → 4 rows
         BlockPlanner.Plan p = BlockPlanner.plan(100_000, 8, 1 << 20, 0, 512L << 20, 2, 2, 0);
         assertEquals(4, p.blocks().rowsPerBlock());
         assertTrue(p.reason().contains("by memory"), p.reason());
         // the user's choice is kept, clamped to the row count
-        assertEquals(7, BlockPlanner.plan(4096, 1024, 1024, 0, 4 * gib, 2, 2, 7).blocks().rowsPerBlock());
-        assertEquals(4096, BlockPlanner.plan(4096, 1024, 1024, 0, 4 * gib, 2, 2, 99999).blocks().rowsPerBlock());
+        assertEquals(
+                7,
+                BlockPlanner.plan(4096, 1024, 1024, 0, 4 * gib, 2, 2, 7)
+                        .blocks()
+                        .rowsPerBlock());
+        assertEquals(
+                4096,
+                BlockPlanner.plan(4096, 1024, 1024, 0, 4 * gib, 2, 2, 99999)
+                        .blocks()
+                        .rowsPerBlock());
     }
 }

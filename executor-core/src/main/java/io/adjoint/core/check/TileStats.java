@@ -54,11 +54,12 @@ public final class TileStats implements Serializable {
     /** Compares analytic and numeric values of the tile (both (r1−r0) × (c1−c0), row-major), keeping the worst k entries. */
     public static TileStats compare(long r0, long c0, DMatrixRMaj analytic, DMatrixRMaj numeric, Tolerance tol, int k) {
         if (analytic.numRows != numeric.numRows || analytic.numCols != numeric.numCols) {
-            throw new IllegalArgumentException("tile shapes differ: " + analytic.numRows + "×" + analytic.numCols + " vs "
-                    + numeric.numRows + "×" + numeric.numCols);
+            throw new IllegalArgumentException("tile shapes differ: " + analytic.numRows + "×" + analytic.numCols
+                    + " vs " + numeric.numRows + "×" + numeric.numCols);
         }
         TileStats t = new TileStats(r0, r0 + analytic.numRows, c0, c0 + analytic.numCols);
-        java.util.PriorityQueue<Entry> heap = new java.util.PriorityQueue<>(Comparator.comparingDouble(e -> e.absError));
+        java.util.PriorityQueue<Entry> heap =
+                new java.util.PriorityQueue<>(Comparator.comparingDouble(e -> e.absError));
         int cols = analytic.numCols;
         for (int i = 0; i < analytic.getNumElements(); i++) {
             double a = analytic.data[i];

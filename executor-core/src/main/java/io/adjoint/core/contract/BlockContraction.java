@@ -21,8 +21,7 @@ import org.ejml.data.DMatrixRMaj;
  * B·max_t(n_t·m_t) + B·k·l doubles.
  */
 public final class BlockContraction {
-    private BlockContraction() {
-    }
+    private BlockContraction() {}
 
     /**
      * Computes result rows [r0, r1).
@@ -32,8 +31,14 @@ public final class BlockContraction {
      * @param scratch reused for the adjoint block; may be null
      * @param out declared when null, reshaped otherwise; returned
      */
-    public static DMatrixRMaj compute(List<ByteSource> adjoints, List<NpyHeader> headers,
-            List<JacobianOperand> jacobians, long r0, long r1, DMatrixRMaj scratch, DMatrixRMaj out)
+    public static DMatrixRMaj compute(
+            List<ByteSource> adjoints,
+            List<NpyHeader> headers,
+            List<JacobianOperand> jacobians,
+            long r0,
+            long r1,
+            DMatrixRMaj scratch,
+            DMatrixRMaj out)
             throws IOException {
         if (adjoints.size() != jacobians.size() || adjoints.size() != headers.size() || adjoints.isEmpty()) {
             throw new IllegalArgumentException("need the same positive number of adjoints, headers and Jacobians");

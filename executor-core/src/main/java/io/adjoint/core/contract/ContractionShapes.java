@@ -11,8 +11,7 @@ import java.util.List;
  * Checked before any work is done; errors name the files and print every shape involved.
  */
 public final class ContractionShapes {
-    private ContractionShapes() {
-    }
+    private ContractionShapes() {}
 
     /** The shape of an array used as a 4-D operand, or a refusal naming the file and its rank. */
     public static Shape4 require4d(String role, String name, NpyHeader h) {
@@ -31,8 +30,8 @@ public final class ContractionShapes {
      * @param adjointNames names of the A_t, for messages
      * @param jacobianNames names of the J_t, for messages
      */
-    public static Shape4 resultShape(List<String> adjointNames, List<Shape4> adjoints,
-            List<String> jacobianNames, List<Shape4> jacobians) {
+    public static Shape4 resultShape(
+            List<String> adjointNames, List<Shape4> adjoints, List<String> jacobianNames, List<Shape4> jacobians) {
         if (adjoints.size() != jacobians.size() || adjoints.isEmpty()) {
             throw new IllegalArgumentException("need as many adjoints as Jacobians, at least one: got "
                     + adjoints.size() + " and " + jacobians.size());

@@ -17,11 +17,16 @@ import java.util.List;
  */
 public final class Expr {
     /** Node kinds. */
-    public enum Kind { INPUT, NUMBER, CALL }
+    public enum Kind {
+        INPUT,
+        NUMBER,
+        CALL
+    }
 
     public final Kind kind;
     /** Input name or function name. */
     public final String name;
+
     public final double number;
     /** Arguments of a call, matrices first, then number literals (split by the function's matrix arity). */
     public final List<Expr> args;

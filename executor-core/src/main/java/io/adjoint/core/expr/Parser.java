@@ -127,10 +127,12 @@ public final class Parser {
         while (true) {
             skipWs();
             if (pos < src.length() && src.charAt(pos) == '.') {
-                if (pos + 1 < src.length() && src.charAt(pos + 1) == 'T'
+                if (pos + 1 < src.length()
+                        && src.charAt(pos + 1) == 'T'
                         && (pos + 2 >= src.length() || !Character.isJavaIdentifierPart(src.charAt(pos + 2)))) {
                     pos += 2;
-                    e = Expr.call("transpose", List.of(e), src.substring(start, pos).trim(), start + 1);
+                    e = Expr.call(
+                            "transpose", List.of(e), src.substring(start, pos).trim(), start + 1);
                     continue;
                 }
                 throw error("after '.', only T (transpose) is supported");
@@ -150,8 +152,10 @@ public final class Parser {
             pos++;
             Expr e = sum();
             if (!peek(')')) {
-                throw error(pos >= src.length() ? "unbalanced parenthesis: '(' at column " + (start + 1)
-                        + " is never closed" : "expected ')' but found '" + src.charAt(pos) + "'");
+                throw error(
+                        pos >= src.length()
+                                ? "unbalanced parenthesis: '(' at column " + (start + 1) + " is never closed"
+                                : "expected ')' but found '" + src.charAt(pos) + "'");
             }
             pos++;
             return e;
@@ -177,8 +181,11 @@ public final class Parser {
                         if (peek(')')) {
                             break;
                         }
-                        throw error(pos >= src.length() ? "unbalanced parenthesis: '(' of " + name + " at column "
-                                + (start + 1) + " is never closed" : "expected ',' or ')' in the arguments of " + name);
+                        throw error(
+                                pos >= src.length()
+                                        ? "unbalanced parenthesis: '(' of " + name + " at column " + (start + 1)
+                                                + " is never closed"
+                                        : "expected ',' or ')' in the arguments of " + name);
                     }
                 }
                 pos++;

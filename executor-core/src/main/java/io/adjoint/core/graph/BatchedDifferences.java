@@ -17,8 +17,7 @@ import org.ejml.data.DMatrixRMaj;
  * nodes that do not depend on X are evaluated once.
  */
 public final class BatchedDifferences {
-    private BatchedDifferences() {
-    }
+    private BatchedDifferences() {}
 
     /**
      * Which nodes depend on input {@code wrt} (node id), and whether every one of them declares itself
@@ -59,8 +58,15 @@ public final class BatchedDifferences {
      * Columns [c0, c1) of the central-difference Jacobian, (p·q) × (c1 − c0), the same numbers as
      * {@link FiniteDifferences#columns} up to rounding, evaluated {@code batch} copies at a time.
      */
-    public static DMatrixRMaj columns(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int c0, int c1, double h,
-            FunctionLookup fns, int batch) {
+    public static DMatrixRMaj columns(
+            Graph g,
+            Map<String, DMatrixRMaj> inputs,
+            String wrt,
+            int c0,
+            int c1,
+            double h,
+            FunctionLookup fns,
+            int batch) {
         Integer xId = g.inputs().get(wrt);
         boolean[] tainted = new boolean[g.nodes().size()];
         if (xId == null || !separable(g, xId, tainted, fns)) {
@@ -129,7 +135,8 @@ public final class BatchedDifferences {
         return jac;
     }
 
-    private static DMatrixRMaj value(Graph.Node n, DMatrixRMaj[] vals, Map<String, DMatrixRMaj> inputs, FunctionLookup fns) {
+    private static DMatrixRMaj value(
+            Graph.Node n, DMatrixRMaj[] vals, Map<String, DMatrixRMaj> inputs, FunctionLookup fns) {
         return switch (n.kind) {
             case INPUT -> inputs.get(n.name);
             case CONSTANT -> new DMatrixRMaj(1, 1, true, n.constant);

@@ -9,11 +9,11 @@ import org.ejml.data.DMatrixRMaj;
  * two forward passes per input entry.
  */
 public final class FiniteDifferences {
-    private FiniteDifferences() {
-    }
+    private FiniteDifferences() {}
 
     /** The (p·q) × size(x) Jacobian of the output with respect to input {@code wrt}, by central differences. */
-    public static DMatrixRMaj jacobian(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double h, FunctionLookup fns) {
+    public static DMatrixRMaj jacobian(
+            Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double h, FunctionLookup fns) {
         return columns(g, inputs, wrt, 0, inputs.get(wrt).getNumElements(), h, fns);
     }
 
@@ -21,8 +21,8 @@ public final class FiniteDifferences {
      * Columns [c0, c1) of the central-difference Jacobian: (p·q) × (c1 − c0), two forward passes per column.
      * Inputs are not modified.
      */
-    public static DMatrixRMaj columns(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int c0, int c1, double h,
-            FunctionLookup fns) {
+    public static DMatrixRMaj columns(
+            Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int c0, int c1, double h, FunctionLookup fns) {
         DMatrixRMaj x = inputs.get(wrt);
         int outSize = g.outputShape().size();
         DMatrixRMaj jac = new DMatrixRMaj(outSize, c1 - c0);
@@ -47,8 +47,8 @@ public final class FiniteDifferences {
      * The directional derivative J·u ≈ (f(x + h·u) − f(x − h·u)) / (2h) for a direction u over the entries
      * of input {@code wrt} (flattened row-major): two forward passes. Returns p·q values.
      */
-    public static double[] directional(Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h,
-            FunctionLookup fns) {
+    public static double[] directional(
+            Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h, FunctionLookup fns) {
         DMatrixRMaj x = inputs.get(wrt);
         Map<String, DMatrixRMaj> in = new HashMap<>(inputs);
         DMatrixRMaj xp = x.copy();

@@ -8,6 +8,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class Forward {
     /** Node values (index = node id) and the tape. */
     public final DMatrixRMaj[] values;
+
     public final Tape tape;
 
     private Forward(DMatrixRMaj[] values, Tape tape) {
@@ -56,8 +57,9 @@ public final class Forward {
                     for (int i = 0; i < args.length; i++) {
                         LocalJacobian j = ev.jacobians[i];
                         if (j.outSize() != node.shape.size() || j.inSize() != args[i].getNumElements()) {
-                            throw new IllegalStateException(node.name + ": local Jacobian " + i + " is " + j.outSize()
-                                    + "×" + j.inSize() + ", expected " + node.shape.size() + "×" + args[i].getNumElements());
+                            throw new IllegalStateException(
+                                    node.name + ": local Jacobian " + i + " is " + j.outSize() + "×" + j.inSize()
+                                            + ", expected " + node.shape.size() + "×" + args[i].getNumElements());
                         }
                     }
                     if (ev.value.numRows != node.shape.rows || ev.value.numCols != node.shape.cols) {

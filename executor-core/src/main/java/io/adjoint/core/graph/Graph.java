@@ -20,7 +20,11 @@ public final class Graph implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Node kinds. */
-    public enum Kind { INPUT, CONSTANT, APPLY }
+    public enum Kind {
+        INPUT,
+        CONSTANT,
+        APPLY
+    }
 
     /** One node. */
     public static final class Node implements Serializable {
@@ -29,13 +33,22 @@ public final class Graph implements Serializable {
         public final Kind kind;
         /** Input name or function name. */
         public final String name;
+
         public final double constant;
         public final int[] args;
         public final double[] literals;
         public final Shape2 shape;
         public final String text;
 
-        Node(int id, Kind kind, String name, double constant, int[] args, double[] literals, Shape2 shape, String text) {
+        Node(
+                int id,
+                Kind kind,
+                String name,
+                double constant,
+                int[] args,
+                double[] literals,
+                Shape2 shape,
+                String text) {
             this.id = id;
             this.kind = kind;
             this.name = name;
@@ -124,9 +137,13 @@ public final class Graph implements Serializable {
                             throw new ExpressionException("'" + e.name + "'" + at(e) + " is a function; call it as "
                                     + fns.get(e.name).signature());
                         }
-                        throw new ExpressionException("undefined input '" + e.name + "'" + at(e) + " (inputs given: "
-                                + (shapes.isEmpty() ? "none" : String.join(", ", new TreeSet<>(shapes.keySet())))
-                                + ")", e.name);
+                        throw new ExpressionException(
+                                "undefined input '" + e.name + "'" + at(e) + " (inputs given: "
+                                        + (shapes.isEmpty()
+                                                ? "none"
+                                                : String.join(", ", new TreeSet<>(shapes.keySet())))
+                                        + ")",
+                                e.name);
                     }
                     int nid = nodes.size();
                     nodes.add(new Node(nid, Kind.INPUT, e.name, 0, new int[0], new double[0], s, e.name));
@@ -135,7 +152,8 @@ public final class Graph implements Serializable {
                 }
                 case NUMBER -> {
                     int nid = nodes.size();
-                    nodes.add(new Node(nid, Kind.CONSTANT, null, e.number, new int[0], new double[0], new Shape2(1, 1), e.text));
+                    nodes.add(new Node(
+                            nid, Kind.CONSTANT, null, e.number, new int[0], new double[0], new Shape2(1, 1), e.text));
                     return nid;
                 }
                 default -> {
@@ -159,8 +177,8 @@ public final class Graph implements Serializable {
                     for (int i = 0; i < lits.length; i++) {
                         Expr l = e.args.get(arity + i);
                         if (l.kind != Expr.Kind.NUMBER) {
-                            throw new ExpressionException(e.name + at(e) + ": argument " + (arity + i + 1) + " must be a"
-                                    + " number, got '" + l.text + "': " + f.signature());
+                            throw new ExpressionException(e.name + at(e) + ": argument " + (arity + i + 1)
+                                    + " must be a" + " number, got '" + l.text + "': " + f.signature());
                         }
                         lits[i] = l.number;
                     }

@@ -13,8 +13,7 @@ import org.ejml.data.DMatrixRMaj;
  * to a requested input are touched.
  */
 public final class ReverseSweep {
-    private ReverseSweep() {
-    }
+    private ReverseSweep() {}
 
     /** Which nodes lie on a path from the output down to one of {@code wrt} (including the wrt nodes). */
     public static boolean[] relevant(Graph g, int[] wrt) {
@@ -39,7 +38,11 @@ public final class ReverseSweep {
      */
     public static DMatrixRMaj[] sweep(Tape tape, int[] wrt, long r0, long r1) {
         int b = Math.toIntExact(r1 - r0);
-        return run(tape, wrt, Selection.identityRows(r0, b, tape.graph.outputShape().size()), b);
+        return run(
+                tape,
+                wrt,
+                Selection.identityRows(r0, b, tape.graph.outputShape().size()),
+                b);
     }
 
     /**

@@ -11,13 +11,13 @@ import org.ejml.data.DMatrixRMaj;
  * permuting copy in, one GEMM, one permuting copy out (copies are O(B·n·m), the GEMM O(B·k·n·m)).
  */
 public final class Batched {
-    private Batched() {
-    }
+    private Batched() {}
 
     /**
      * Ū_b += α · V̄_b · M for every b. Shapes: V̄ B×(n·m), M m×k, Ū B×(n·k) (modified).
      */
-    public static void rightMultiplyAdd(DMatrixRMaj vbar, int n, int m, DMatrixRMaj mat, double alpha, DMatrixRMaj ubar) {
+    public static void rightMultiplyAdd(
+            DMatrixRMaj vbar, int n, int m, DMatrixRMaj mat, double alpha, DMatrixRMaj ubar) {
         int b = vbar.numRows;
         int k = mat.numCols;
         check(vbar, b, n * m, "V̄");
@@ -33,7 +33,8 @@ public final class Batched {
     /**
      * Ū_b += α · M · V̄_b for every b. Shapes: V̄ B×(n·m), M k×n, Ū B×(k·m) (modified).
      */
-    public static void leftMultiplyAdd(DMatrixRMaj mat, DMatrixRMaj vbar, int n, int m, double alpha, DMatrixRMaj ubar) {
+    public static void leftMultiplyAdd(
+            DMatrixRMaj mat, DMatrixRMaj vbar, int n, int m, double alpha, DMatrixRMaj ubar) {
         int b = vbar.numRows;
         int k = mat.numRows;
         check(vbar, b, n * m, "V̄");
@@ -69,7 +70,8 @@ public final class Batched {
 
     private static void check(DMatrixRMaj x, int rows, int cols, String what) {
         if (x.numRows != rows || x.numCols != cols) {
-            throw new IllegalArgumentException(what + " is " + x.numRows + "×" + x.numCols + ", expected " + rows + "×" + cols);
+            throw new IllegalArgumentException(
+                    what + " is " + x.numRows + "×" + x.numCols + ", expected " + rows + "×" + cols);
         }
     }
 

@@ -14,8 +14,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class Gemm {
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
 
-    private Gemm() {
-    }
+    private Gemm() {}
 
     /** The BLAS implementation in use, e.g. {@code JNIBLAS} or {@code VectorBLAS}. */
     public static String implementation() {

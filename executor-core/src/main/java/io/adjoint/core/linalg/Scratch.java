@@ -13,17 +13,18 @@ import org.ejml.data.DMatrixRMaj;
 public final class Scratch {
     /** Arrays kept per thread between uses, and their total size at most. */
     private static final int KEEP = 4;
-    private static final long KEEP_BYTES = Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 16);
+
+    private static final long KEEP_BYTES =
+            Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 16);
     private static final ThreadLocal<ArrayDeque<double[]>> FREE = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private Scratch() {
-    }
+    private Scratch() {}
 
     /** A rows × cols matrix of zeros, reusing a released array of at least that length when there is one. */
     public static DMatrixRMaj zeros(int rows, int cols) {
         int n = Math.multiplyExact(rows, cols);
         ArrayDeque<double[]> free = FREE.get();
-        for (Iterator<double[]> it = free.iterator(); it.hasNext();) {
+        for (Iterator<double[]> it = free.iterator(); it.hasNext(); ) {
             double[] a = it.next();
             if (a.length >= n && a.length <= 2L * n + 1024) {
                 it.remove();
@@ -44,7 +45,7 @@ public final class Scratch {
         free.addFirst(m.data);
         long bytes = 0;
         int kept = 0;
-        for (Iterator<double[]> it = free.iterator(); it.hasNext();) {
+        for (Iterator<double[]> it = free.iterator(); it.hasNext(); ) {
             double[] a = it.next();
             if (kept >= KEEP || bytes + 8L * a.length > KEEP_BYTES) {
                 it.remove();

@@ -85,8 +85,8 @@ public final class SparseJacobian implements JacobianOperand {
         int k = j.numRows;
         int n = j.numCols;
         if (adjointBlock.numCols != k) {
-            throw new IllegalArgumentException("adjoint block is " + bRows + "×" + adjointBlock.numCols
-                    + ", J is " + k + "×" + n + ": inner dimensions " + adjointBlock.numCols + " and " + k + " differ");
+            throw new IllegalArgumentException("adjoint block is " + bRows + "×" + adjointBlock.numCols + ", J is " + k
+                    + "×" + n + ": inner dimensions " + adjointBlock.numCols + " and " + k + " differ");
         }
         if (c.numRows != bRows || c.numCols != n) {
             throw new IllegalArgumentException("C is " + c.numRows + "×" + c.numCols + ", Ā·J is " + bRows + "×" + n);

@@ -119,8 +119,7 @@ public final class NpyHeader implements Serializable {
         int major = pre[6] & 0xff;
         int minor = pre[7] & 0xff;
         if (!(major >= 1 && major <= 3) || minor != 0) {
-            throw bad(name, "unsupported .npy format version " + major + "." + minor
-                    + " (supported: 1.0, 2.0, 3.0)");
+            throw bad(name, "unsupported .npy format version " + major + "." + minor + " (supported: 1.0, 2.0, 3.0)");
         }
         long headerLen;
         int prefix;
@@ -131,16 +130,18 @@ public final class NpyHeader implements Serializable {
             if (size < 12) {
                 throw bad(name, "bad header: file ends inside the header length field");
             }
-            headerLen = (pre[8] & 0xffL) | ((pre[9] & 0xffL) << 8) | ((pre[10] & 0xffL) << 16)
-                    | ((pre[11] & 0xffL) << 24);
+            headerLen =
+                    (pre[8] & 0xffL) | ((pre[9] & 0xffL) << 8) | ((pre[10] & 0xffL) << 16) | ((pre[11] & 0xffL) << 24);
             prefix = 12;
         }
         if (headerLen > MAX_HEADER_LEN) {
             throw bad(name, "bad header: header length " + headerLen + " is implausibly large");
         }
         if (prefix + headerLen > size) {
-            throw bad(name, "bad header: file ends inside the header (header says " + headerLen
-                    + " bytes, file has " + (size - prefix) + " after the prefix)");
+            throw bad(
+                    name,
+                    "bad header: file ends inside the header (header says " + headerLen + " bytes, file has "
+                            + (size - prefix) + " after the prefix)");
         }
         byte[] hb = new byte[(int) headerLen];
         try {
@@ -175,17 +176,19 @@ public final class NpyHeader implements Serializable {
             throw bad(name, "bad header: " + e.getMessage());
         }
         if (!dict.keySet().equals(new java.util.HashSet<>(List.of("descr", "fortran_order", "shape")))) {
-            throw bad(name, "bad header: keys must be exactly descr, fortran_order, shape; found "
-                    + dict.keySet());
+            throw bad(name, "bad header: keys must be exactly descr, fortran_order, shape; found " + dict.keySet());
         }
         Object descr = dict.get("descr");
         if (!(descr instanceof String ds)) {
-            throw bad(name, "structured dtype " + LiteralParser.show(descr)
-                    + " is not supported (need a plain numeric array)");
+            throw bad(
+                    name,
+                    "structured dtype " + LiteralParser.show(descr) + " is not supported (need a plain numeric array)");
         }
         if (ds.equals("O") || ds.equals("|O") || ds.equals("<O") || ds.equals(">O")) {
-            throw bad(name, "object dtype refused: the file holds pickled Python objects, which are never"
-                    + " deserialized (save a numeric array instead)");
+            throw bad(
+                    name,
+                    "object dtype refused: the file holds pickled Python objects, which are never"
+                            + " deserialized (save a numeric array instead)");
         }
         NpyDtype dtype = NpyDtype.fromDescr(ds);
         if (dtype == null) {
@@ -216,12 +219,16 @@ public final class NpyHeader implements Serializable {
         }
         long have = size - h.dataOffset;
         if (have < need) {
-            throw bad(name, "truncated: shape " + h.shapeString() + " of " + ds + " needs " + need
-                    + " bytes of data, the file holds " + have);
+            throw bad(
+                    name,
+                    "truncated: shape " + h.shapeString() + " of " + ds + " needs " + need
+                            + " bytes of data, the file holds " + have);
         }
         if (have > need) {
-            throw bad(name, "data longer than its header says: shape " + h.shapeString() + " of " + ds
-                    + " needs " + need + " bytes, the file holds " + have);
+            throw bad(
+                    name,
+                    "data longer than its header says: shape " + h.shapeString() + " of " + ds + " needs " + need
+                            + " bytes, the file holds " + have);
         }
         return h;
     }

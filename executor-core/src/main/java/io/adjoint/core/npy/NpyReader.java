@@ -21,8 +21,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class NpyReader {
     private static final int CHUNK = 8 << 20;
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
     /** Rows of the matricization with {@code rowDims} leading row axes. */
     public static long rows(NpyHeader h, int rowDims) {
@@ -53,8 +52,8 @@ public final class NpyReader {
      *
      * @return out, of shape (r1−r0) × cols
      */
-    public static DMatrixRMaj readRows(ByteSource src, NpyHeader h, int rowDims, long r0, long r1,
-            DMatrixRMaj out) throws IOException {
+    public static DMatrixRMaj readRows(ByteSource src, NpyHeader h, int rowDims, long r0, long r1, DMatrixRMaj out)
+            throws IOException {
         long rows = rows(h, rowDims);
         long cols = cols(h, rowDims);
         if (r0 < 0 || r1 < r0 || r1 > rows) {
@@ -95,8 +94,8 @@ public final class NpyReader {
     }
 
     /** Reads {@code count} consecutive elements starting at byte {@code start}, converting to double. */
-    private static void readConverted(ByteSource src, NpyDtype dt, long start, long count, double[] dst,
-            int dstOff) throws IOException {
+    private static void readConverted(ByteSource src, NpyDtype dt, long start, long count, double[] dst, int dstOff)
+            throws IOException {
         int item = dt.itemSize();
         int perChunk = CHUNK / item;
         byte[] buf = new byte[(int) Math.min(count, perChunk) * item];
@@ -121,8 +120,8 @@ public final class NpyReader {
      * Fortran order: linear index F = i_0 + d_0·(i_1 + d_1·(i_2 + …)). Streams the file once and scatters
      * each element whose row lies in [r0, r1) to its C-order place in the block.
      */
-    private static void readFortranRows(ByteSource src, NpyHeader h, int rowDims, long r0, long r1,
-            long cols, double[] dst) throws IOException {
+    private static void readFortranRows(
+            ByteSource src, NpyHeader h, int rowDims, long r0, long r1, long cols, double[] dst) throws IOException {
         long[] shape = h.shape();
         int rank = shape.length;
         NpyDtype dt = h.dtype();

@@ -21,8 +21,7 @@ import java.nio.file.StandardOpenOption;
 public final class NpyWriter {
     private static final int CHUNK_DOUBLES = 1 << 20;
 
-    private NpyWriter() {
-    }
+    private NpyWriter() {}
 
     /** The header for a {@code <f8} C-order array of this shape (see {@link NpyHeader#encodeF8}). */
     public static byte[] header(long[] shape) {
@@ -74,14 +73,15 @@ public final class NpyWriter {
     public static void write(Path path, long[] shape, double[] data) throws IOException {
         long n = NpyHeader.product(shape, "shape");
         if (n != data.length) {
-            throw new IllegalArgumentException("shape " + NpyHeader.shapeString(shape) + " has " + n
-                    + " elements, data has " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + NpyHeader.shapeString(shape) + " has " + n + " elements, data has " + data.length);
         }
         Path abs = path.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = abs.resolveSibling(
+                "." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] h = header(shape);
                 ch.write(ByteBuffer.wrap(h), 0);
                 writeAt(ch, h.length, data, 0, data.length);

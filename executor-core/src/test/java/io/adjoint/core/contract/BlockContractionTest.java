@@ -64,8 +64,8 @@ class BlockContractionTest {
                 NpyHeader h = NpyHeader.read(src);
                 for (int r0 = 0; r0 < p * q; r0 += rowsPerBlock) {
                     int r1 = Math.min(p * q, r0 + rowsPerBlock);
-                    DMatrixRMaj block = BlockContraction.compute(List.of(src), List.of(h), List.of(op), r0, r1,
-                            null, null);
+                    DMatrixRMaj block =
+                            BlockContraction.compute(List.of(src), List.of(h), List.of(op), r0, r1, null, null);
                     System.arraycopy(block.data, 0, got, r0 * k * l, (r1 - r0) * k * l);
                 }
             }
@@ -101,9 +101,11 @@ class BlockContractionTest {
             ch.write(ByteBuffer.allocate(1), header.length + 8L * want.length - 1);
         }
         BlockSink sink = new PositionalFileSink(out, header.length, 10);
-        List<JacobianOperand> js = List.of(JacobianOperand.of(DMatrixRMaj.wrap(4, 10, j1), 0.0),
+        List<JacobianOperand> js = List.of(
+                JacobianOperand.of(DMatrixRMaj.wrap(4, 10, j1), 0.0),
                 JacobianOperand.of(DMatrixRMaj.wrap(6, 10, j2), 0.0));
-        try (FileByteSource s1 = new FileByteSource(a1p); FileByteSource s2 = new FileByteSource(a2p)) {
+        try (FileByteSource s1 = new FileByteSource(a1p);
+                FileByteSource s2 = new FileByteSource(a2p)) {
             List<ByteSource> srcs = List.of(s1, s2);
             List<NpyHeader> hs = List.of(NpyHeader.read(s1), NpyHeader.read(s2));
             // blocks written out of order, one twice (a retry)
@@ -121,15 +123,16 @@ class BlockContractionTest {
 
     @Test
     void equalsNumpyTensordotFixture() throws Exception {
-        Path res = Paths.get(getClass().getResource("/npy/contract_A.npy").toURI()).getParent();
+        Path res =
+                Paths.get(getClass().getResource("/npy/contract_A.npy").toURI()).getParent();
         try (FileByteSource a = new FileByteSource(res.resolve("contract_A.npy"));
                 FileByteSource j = new FileByteSource(res.resolve("contract_J.npy"));
                 FileByteSource g = new FileByteSource(res.resolve("contract_G.npy"))) {
             NpyHeader ah = NpyHeader.read(a);
             DMatrixRMaj jm = NpyReader.readAll(j, NpyHeader.read(j), 2);
             DMatrixRMaj want = NpyReader.readAll(g, NpyHeader.read(g), 2);
-            DMatrixRMaj got = BlockContraction.compute(List.of(a), List.of(ah),
-                    List.of(JacobianOperand.of(jm, 0.0)), 0, 6, null, null);
+            DMatrixRMaj got = BlockContraction.compute(
+                    List.of(a), List.of(ah), List.of(JacobianOperand.of(jm, 0.0)), 0, 6, null, null);
             assertEquals(want.numCols, got.numCols);
             assertTrue(TestArrays.relError(got.data, want.data) < 1e-12);
         }
@@ -139,17 +142,26 @@ class BlockContractionTest {
     void shapeRulesNameFilesAndShapes() {
         Shape4 a = new Shape4(2, 3, 4, 5);
         Shape4 jBad = new Shape4(4, 6, 7, 8);
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ContractionShapes.resultShape(
-                List.of("A.npy"), List.of(a), List.of("J.npy"), List.of(jBad)));
-        assertEquals("A.npy is (2, 3, 4, 5), J.npy is (4, 6, 7, 8): contracted axes differ"
-                + " (adjoint's last two (4, 5) vs Jacobian's first two (4, 6))", e.getMessage());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> ContractionShapes.resultShape(List.of("A.npy"), List.of(a), List.of("J.npy"), List.of(jBad)));
+        assertEquals(
+                "A.npy is (2, 3, 4, 5), J.npy is (4, 6, 7, 8): contracted axes differ"
+                        + " (adjoint's last two (4, 5) vs Jacobian's first two (4, 6))",
+                e.getMessage());
         List<Shape4> as = new ArrayList<>(List.of(a, new Shape4(2, 3, 1, 1)));
         List<Shape4> js = List.of(new Shape4(4, 5, 7, 8), new Shape4(1, 1, 7, 9));
-        e = assertThrows(InvalidInputException.class, () -> ContractionShapes.resultShape(
-                List.of("A.npy", "A2.npy"), as, List.of("J.npy", "J2.npy"), js));
-        assertTrue(e.getMessage().startsWith("pair 2: A2.npy (2, 3, 1, 1) with J2.npy (1, 1, 7, 9) gives a result"
-                + " of shape (2, 3, 7, 9), but pair 1 gives (2, 3, 7, 8)"), e.getMessage());
-        assertEquals(new Shape4(2, 3, 7, 8), ContractionShapes.resultShape(List.of("A.npy"), List.of(a),
-                List.of("J.npy"), List.of(new Shape4(4, 5, 7, 8))));
+        e = assertThrows(
+                InvalidInputException.class,
+                () -> ContractionShapes.resultShape(List.of("A.npy", "A2.npy"), as, List.of("J.npy", "J2.npy"), js));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("pair 2: A2.npy (2, 3, 1, 1) with J2.npy (1, 1, 7, 9) gives a result"
+                                + " of shape (2, 3, 7, 9), but pair 1 gives (2, 3, 7, 8)"),
+                e.getMessage());
+        assertEquals(
+                new Shape4(2, 3, 7, 8),
+                ContractionShapes.resultShape(
+                        List.of("A.npy"), List.of(a), List.of("J.npy"), List.of(new Shape4(4, 5, 7, 8))));
     }
 }

@@ -17,25 +17,28 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ExpressionGradientTest {
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "tanh(W2 @ tanh(W1 @ X + b1) + b2) | W1:5x4 W2:3x5 X:4x6 b1:5x1 b2:3x1",
-        "X * X | X:3x4",
-        "X @ X.T | X:3x5",
-        "X.T @ X | X:4x3",
-        "X @ X @ X + X | X:4x4",
-        "sum(softmax(W @ X, 0) * Y) | W:3x4 X:4x5 Y:3x5",
-        "mean(square(W @ X - Y), 1) | W:2x3 X:3x4 Y:2x4",
-        "relu(N) + r - c * 2 | N:3x4 r:1x4 c:3x1",
-        "trace(inv(S) @ X) | S:3x3 X:3x3",
-        "sigmoid(A @ B) / (1 + exp(-C)) | A:3x7 B:7x5 C:1x5",
-        "-X.T @ pow(P, 0.5) | X:4x3 P:4x5",
-        "- -Z + log(P) * sin(Z) - cos(P) / sqrt(P) | Z:2x3 P:2x3",
-        "sum(abs(N) @ N.T, 0) + mean(N) | N:3x4",
-        "A @ X + X @ B | A:4x4 X:4x7 B:7x7",
-        "softmax(X, 1) @ W | X:3x5 W:5x5",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "tanh(W2 @ tanh(W1 @ X + b1) + b2) | W1:5x4 W2:3x5 X:4x6 b1:5x1 b2:3x1",
+                "X * X | X:3x4",
+                "X @ X.T | X:3x5",
+                "X.T @ X | X:4x3",
+                "X @ X @ X + X | X:4x4",
+                "sum(softmax(W @ X, 0) * Y) | W:3x4 X:4x5 Y:3x5",
+                "mean(square(W @ X - Y), 1) | W:2x3 X:3x4 Y:2x4",
+                "relu(N) + r - c * 2 | N:3x4 r:1x4 c:3x1",
+                "trace(inv(S) @ X) | S:3x3 X:3x3",
+                "sigmoid(A @ B) / (1 + exp(-C)) | A:3x7 B:7x5 C:1x5",
+                "-X.T @ pow(P, 0.5) | X:4x3 P:4x5",
+                "- -Z + log(P) * sin(Z) - cos(P) / sqrt(P) | Z:2x3 P:2x3",
+                "sum(abs(N) @ N.T, 0) + mean(N) | N:3x4",
+                "A @ X + X @ B | A:4x4 X:4x7 B:7x7",
+                "softmax(X, 1) @ W | X:3x5 W:5x5",
+            })
     void sweepEqualsFiniteDifferences(String expr, String specs) {
-        Map<String, DMatrixRMaj> in = GraphTesting.inputs(expr.hashCode(), specs.trim().split(" "));
+        Map<String, DMatrixRMaj> in =
+                GraphTesting.inputs(expr.hashCode(), specs.trim().split(" "));
         Functions fns = Functions.standard();
         Graph g = GraphTesting.compile(expr.trim(), in);
         Forward f = Forward.run(g, in, fns);
@@ -59,7 +62,8 @@ class ExpressionGradientTest {
         Graph g2 = GraphTesting.compile("X * 2", in2);
         Forward f2 = Forward.run(g2, in2, Functions.standard());
         assertEquals(Arrays.asList("X"), Arrays.asList(g2.inputs().keySet().toArray()));
-        DMatrixRMaj[] blocks = ReverseSweep.sweep(f2.tape, new int[] {g2.inputs().get("X")}, 0, 4);
+        DMatrixRMaj[] blocks =
+                ReverseSweep.sweep(f2.tape, new int[] {g2.inputs().get("X")}, 0, 4);
         assertEquals(2.0, blocks[0].get(3, 3), 0.0);
     }
 }

@@ -111,7 +111,8 @@ class OpGradientTest {
     @Test
     void everyBuiltinFunctionHasAGradientTest() {
         Set<String> covered = CASES.stream().map(c -> fn(c[0])).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> builtins = Functions.builtins().stream().map(Function::name).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> builtins =
+                Functions.builtins().stream().map(Function::name).collect(Collectors.toCollection(TreeSet::new));
         builtins.removeAll(covered);
         assertEquals(Set.of(), builtins, "built-in functions without a gradient test");
     }
@@ -120,7 +121,8 @@ class OpGradientTest {
     @MethodSource("cases")
     void structuredVjpEqualsDenseEqualsFiniteDifferences(String name, String[] c) {
         String expr = c[0];
-        Map<String, DMatrixRMaj> in = GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length));
+        Map<String, DMatrixRMaj> in =
+                GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length));
         Graph g = GraphTesting.compile(expr, in);
         Functions fns = Functions.standard();
         Forward f = Forward.run(g, in, fns);
@@ -154,21 +156,27 @@ class OpGradientTest {
             Gemm.mult(1.0, ybar, dense, 1.0, want);
             assertNull(GraphTesting.compare(got, want, 1e-12, 1e-12), expr + " d/d" + arg.name + " VJP vs dense");
             // a selection block (one non-zero per row, columns repeating, any values): both of its paths
-            Selection sel = new Selection(new int[] {root.shape.size() - 1, 0, root.shape.size() / 2, 0},
-                    new double[] {1.5, -2.0, 0.25, 3.0}, root.shape.size());
+            Selection sel = new Selection(
+                    new int[] {root.shape.size() - 1, 0, root.shape.size() / 2, 0},
+                    new double[] {1.5, -2.0, 0.25, 3.0},
+                    root.shape.size());
             DMatrixRMaj wantSel = start.copy();
             Gemm.mult(1.0, sel.toDense(), dense, 1.0, wantSel);
             DMatrixRMaj gotSel = start.copy();
             lj.vjpAddSelection(sel, gotSel);
-            assertNull(GraphTesting.compare(gotSel, wantSel, 1e-12, 1e-12), expr + " d/d" + arg.name + " selection VJP");
+            assertNull(
+                    GraphTesting.compare(gotSel, wantSel, 1e-12, 1e-12), expr + " d/d" + arg.name + " selection VJP");
             Selection mapped = lj.mapSelection(sel);
             if (mapped != null) {
                 DMatrixRMaj viaMap = start.copy();
                 mapped.addTo(viaMap);
-                assertNull(GraphTesting.compare(viaMap, wantSel, 1e-12, 1e-12), expr + " d/d" + arg.name + " mapped selection");
+                assertNull(
+                        GraphTesting.compare(viaMap, wantSel, 1e-12, 1e-12),
+                        expr + " d/d" + arg.name + " mapped selection");
             }
             // and the sweep over all rows gives the dense Jacobian
-            assertNull(GraphTesting.compare(GraphTesting.sweepAll(f, arg.name, 3), dense, 1e-12, 1e-12), expr + " sweep");
+            assertNull(
+                    GraphTesting.compare(GraphTesting.sweepAll(f, arg.name, 3), dense, 1e-12, 1e-12), expr + " sweep");
         }
         assertTrue(root.args.length > 0);
     }

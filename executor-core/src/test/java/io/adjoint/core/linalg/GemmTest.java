@@ -79,12 +79,15 @@ class GemmTest {
         assertEquals(200, d.nonZeros());
         assertTrue(d.bytes() < 8L * 200 * 200 / 50, "sparse storage is small: " + d.bytes());
         DMatrixRMaj full = DMatrixRMaj.wrap(3, 3, TestArrays.random(new Random(1), 9));
-        assertEquals("dense", JacobianOperand.of(full, JacobianOperand.DEFAULT_SPARSE_DENSITY).kind());
+        assertEquals(
+                "dense",
+                JacobianOperand.of(full, JacobianOperand.DEFAULT_SPARSE_DENSITY).kind());
     }
 
     @org.junit.jupiter.api.Test
     void shapeErrorsNameBothShapes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Gemm.mult(1, new DMatrixRMaj(3, 4), new DMatrixRMaj(5, 2), 0, new DMatrixRMaj(3, 2)));
         assertEquals("A is 3×4, B is 5×2: inner dimensions 4 and 5 differ", e.getMessage());
     }

@@ -49,8 +49,20 @@ class NpyRoundTripTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"<f8,false", "<f8,true", ">f8,false", ">f8,true", "<f4,false", "<f4,true", ">f4,false",
-        ">f4,true", "<i4,false", "<i4,true", "<i8,false", "<i8,true"})
+    @CsvSource({
+        "<f8,false",
+        "<f8,true",
+        ">f8,false",
+        ">f8,true",
+        "<f4,false",
+        "<f4,true",
+        ">f4,false",
+        ">f4,true",
+        "<i4,false",
+        "<i4,true",
+        "<i8,false",
+        "<i8,true"
+    })
     void everyAcceptedDtypeAndOrderRoundTrips(String descr, boolean fortran) throws IOException {
         long[] shape = {3, 2, 4, 5};
         Random rng = new Random(descr.hashCode() * 31 + (fortran ? 1 : 0));
@@ -81,14 +93,21 @@ class NpyRoundTripTest {
         try (FileByteSource file = new FileByteSource(p)) {
             NpyHeader h = NpyHeader.read(file);
             ByteSource spy = new ByteSource() {
-                public String name() { return file.name(); }
-                public long size() throws IOException { return file.size(); }
+                public String name() {
+                    return file.name();
+                }
+
+                public long size() throws IOException {
+                    return file.size();
+                }
+
                 public void readFully(long pos, byte[] b, int off, int len) throws IOException {
                     touched[0] = Math.min(touched[0], pos);
                     touched[1] = Math.max(touched[1], pos + len);
                     file.readFully(pos, b, off, len);
                 }
-                public void close() { }
+
+                public void close() {}
             };
             DMatrixRMaj m = NpyReader.readRows(spy, h, 2, 30, 45, null);
             assertArrayEquals(Arrays.copyOfRange(d, 30 * 4, 45 * 4), m.data, 0.0);
@@ -179,17 +198,19 @@ class NpyRoundTripTest {
 
     @Test
     void refusesGarbledHeaders() throws IOException {
-        assertRefused(withDict("a.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4, 5), "),
-                "bad header");
+        assertRefused(withDict("a.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4, 5), "), "bad header");
         assertRefused(withDict("b.npy", "{'descr': '<f8', 'shape': (4, 5), }"), "keys must be exactly");
-        assertRefused(withDict("c.npy", "{'descr': '<f8', 'fortran_order': 0, 'shape': (4, 5), }"),
+        assertRefused(
+                withDict("c.npy", "{'descr': '<f8', 'fortran_order': 0, 'shape': (4, 5), }"),
                 "fortran_order must be True or False");
-        assertRefused(withDict("d.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4, -5), }"),
+        assertRefused(
+                withDict("d.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4, -5), }"),
                 "not a non-negative integer");
         assertRefused(withDict("e.npy", "__import__('os').system('true')"), "bad header");
-        assertRefused(withDict("f.npy", "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 5), }"),
+        assertRefused(
+                withDict("f.npy", "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 5), }"),
                 "unsupported dtype '<c16'");
-        assertRefused(withDict("g.npy", "{'descr': '|O', 'fortran_order': False, 'shape': (20,), }"),
-                "object dtype refused");
+        assertRefused(
+                withDict("g.npy", "{'descr': '|O', 'fortran_order': False, 'shape': (20,), }"), "object dtype refused");
     }
 }

@@ -14,8 +14,7 @@ import org.ejml.data.DMatrixRMaj;
  * derivative 4A instead of 2A.
  */
 public final class BrokenOps {
-    private BrokenOps() {
-    }
+    private BrokenOps() {}
 
     abstract static class Base implements Function {
         public int matrixArity() {

@@ -14,8 +14,7 @@ import org.ejml.data.DMatrixRMaj;
 
 /** Helpers for expression tests: seeded inputs by a naming convention, compile, full sweeps. */
 public final class GraphTesting {
-    private GraphTesting() {
-    }
+    private GraphTesting() {}
 
     /**
      * A seeded random input. Conventions: names starting with P are positive (0.5..2), S square and well

@@ -12,8 +12,7 @@ import org.ejml.data.DMatrixRMaj;
 
 /** Test helpers shared by every module: seeded random arrays, raw .npy writing, a naive contraction. */
 public final class TestArrays {
-    private TestArrays() {
-    }
+    private TestArrays() {}
 
     public static double[] random(Random rng, long n) {
         double[] d = new double[Math.toIntExact(n)];
@@ -96,8 +95,8 @@ public final class TestArrays {
             sh.append(i > 0 ? ", " : "").append(shape[i]);
         }
         sh.append(shape.length == 1 ? ",)" : ")");
-        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-                + ", 'shape': " + sh + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + sh
+                + ", }";
         int total = (10 + dict.length() + 1 + 63) / 64 * 64;
         ByteBuffer bb = ByteBuffer.allocate(total + cOrder.length * item);
         bb.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
@@ -113,11 +112,20 @@ public final class TestArrays {
         for (int f = 0; f < n; f++) {
             double v = cOrder[fortran ? fortranToC(f, shape) : f];
             switch (t) {
-                case "f8": bb.putDouble(v); break;
-                case "f4": bb.putFloat((float) v); break;
-                case "i4": bb.putInt((int) v); break;
-                case "i8": bb.putLong((long) v); break;
-                default: throw new IllegalArgumentException(descr);
+                case "f8":
+                    bb.putDouble(v);
+                    break;
+                case "f4":
+                    bb.putFloat((float) v);
+                    break;
+                case "i4":
+                    bb.putInt((int) v);
+                    break;
+                case "i8":
+                    bb.putLong((long) v);
+                    break;
+                default:
+                    throw new IllegalArgumentException(descr);
             }
         }
         Files.write(path, bb.array());

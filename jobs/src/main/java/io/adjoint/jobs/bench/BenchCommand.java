@@ -1,21 +1,21 @@
 package io.adjoint.jobs.bench;
 
 import io.adjoint.driver.commit.FileTrees;
-
-
+import io.adjoint.jobs.SparkOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import io.adjoint.jobs.SparkOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code adjoint bench}: benchmarks that print the README's tables. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         header = "Benchmarks that print the README's tables (not tests).",
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
         subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class, BenchCommand.Gradcheck.class})
@@ -41,8 +41,9 @@ public final class BenchCommand implements Runnable {
         if (spark.master == null && System.getProperty("spark.master") == null) {
             spark.master = "local[2]";
         }
-        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory(Paths.get(
-                System.getProperty("java.io.tmpdir")), "adjoint-bench-");
+        Path work = dir != null
+                ? Files.createDirectories(dir)
+                : Files.createTempDirectory(Paths.get(System.getProperty("java.io.tmpdir")), "adjoint-bench-");
         JavaSparkContext jsc = spark.start(app);
         try {
             body.run(jsc, work);
@@ -55,21 +56,34 @@ public final class BenchCommand implements Runnable {
         return 0;
     }
 
-    @Command(name = "contract", mixinStandardHelpOptions = true,
-            description = {"Kernel GFLOP/s at (p·q, n·m, k·l) = (1024,1024,1024) and (4096,1024,1024) next to plain",
+    @Command(
+            name = "contract",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Kernel GFLOP/s at (p·q, n·m, k·l) = (1024,1024,1024) and (4096,1024,1024) next to plain",
                 "BLAS dgemm; then the whole contract job against MLlib BlockMatrix.multiply on the same operands.",
-                "Default master local[2]. Needs about 1 GiB of scratch space under --dir."})
+                "Default master local[2]. Needs about 1 GiB of scratch space under --dir."
+            })
     static final class Contract implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--reps", defaultValue = "5", description = "Repetitions per figure (median reported; default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--reps",
+                defaultValue = "5",
+                description = "Repetitions per figure (median reported; default ${DEFAULT-VALUE}).")
         int reps;
 
-        @Option(names = "--rows-per-task", paramLabel = "B", description = "Rows per task of the job (default: the planner's choice).")
+        @Option(
+                names = "--rows-per-task",
+                paramLabel = "B",
+                description = "Rows per task of the job (default: the planner's choice).")
         int rowsPerTask;
 
-        @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder, removed after).")
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
+                description = "Scratch folder (default: a new temporary folder, removed after).")
         Path dir;
 
         @Mixin
@@ -80,31 +94,53 @@ public final class BenchCommand implements Runnable {
             // The peer, MLlib's BlockMatrix, shuffles Breeze matrices that are not registered with Kryo.
             spark.conf.add(0, "spark.kryo.registrationRequired=false");
             java.io.PrintWriter err = spec.commandLine().getErr();
-            return framed(spark, dir, "adjoint bench contract", (jsc, work) -> ContractBenchmark.run(jsc, work,
-                    Math.max(1, reps), rowsPerTask, System.out, spark.quiet ? null : err::println));
+            return framed(
+                    spark,
+                    dir,
+                    "adjoint bench contract",
+                    (jsc, work) -> ContractBenchmark.run(
+                            jsc, work, Math.max(1, reps), rowsPerTask, System.out, spark.quiet ? null : err::println));
         }
     }
 
-    @Command(name = "jacobian", mixinStandardHelpOptions = true,
-            description = {"f(X) = tanh(W2 @ tanh(W1 @ X + b1) + b2), every matrix n×n: the structured jacobian job",
+    @Command(
+            name = "jacobian",
+            mixinStandardHelpOptions = true,
+            description = {
+                "f(X) = tanh(W2 @ tanh(W1 @ X + b1) + b2), every matrix n×n: the structured jacobian job",
                 "(time to the committed result, task and sweep time, peak heap) against the same job with dense",
                 "explicit local Jacobians. Default master local[2]. The n = 128 result is 2 GiB on disk; run it with",
-                "ADJOINT_DRIVER_MEMORY=900m to see it produced with a driver heap under 1 GiB."})
+                "ADJOINT_DRIVER_MEMORY=900m to see it produced with a driver heap under 1 GiB."
+            })
     static final class Jacobian implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--sizes", split = ",", defaultValue = "32,64,96,128", description = "Values of n (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--sizes",
+                split = ",",
+                defaultValue = "32,64,96,128",
+                description = "Values of n (default ${DEFAULT-VALUE}).")
         int[] sizes;
 
-        @Option(names = "--dense-max", defaultValue = "64",
-                description = "Largest n for the dense-explicit baseline (default ${DEFAULT-VALUE}; its memory grows as 6·n⁴·8 bytes).")
+        @Option(
+                names = "--dense-max",
+                defaultValue = "64",
+                description =
+                        "Largest n for the dense-explicit baseline (default ${DEFAULT-VALUE}; its memory grows as 6·n⁴·8 bytes).")
         int denseMax;
 
-        @Option(names = "--reps", defaultValue = "3", description = "Repetitions for n < 96 (median reported; default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--reps",
+                defaultValue = "3",
+                description = "Repetitions for n < 96 (median reported; default ${DEFAULT-VALUE}).")
         int reps;
 
-        @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder, removed after; needs ~2.2 GiB free for n = 128).")
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
+                description =
+                        "Scratch folder (default: a new temporary folder, removed after; needs ~2.2 GiB free for n = 128).")
         Path dir;
 
         @Mixin
@@ -113,24 +149,47 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             java.io.PrintWriter err = spec.commandLine().getErr();
-            return framed(spark, dir, "adjoint bench jacobian", (jsc, work) -> JacobianBenchmark.run(jsc, work, sizes,
-                    denseMax, Math.max(1, reps), System.out, spark.quiet ? null : line -> {
-                        if (line.contains(" wrote ") || line.contains("rows per task")) {
-                            err.println(line);
-                        }
-                    }));
+            return framed(
+                    spark,
+                    dir,
+                    "adjoint bench jacobian",
+                    (jsc, work) -> JacobianBenchmark.run(
+                            jsc,
+                            work,
+                            sizes,
+                            denseMax,
+                            Math.max(1, reps),
+                            System.out,
+                            spark.quiet
+                                    ? null
+                                    : line -> {
+                                        if (line.contains(" wrote ") || line.contains("rows per task")) {
+                                            err.println(line);
+                                        }
+                                    }));
         }
     }
 
-    @Command(name = "gradcheck", mixinStandardHelpOptions = true,
-            description = {"gradcheck --mode full against --mode probe on f(X) = tanh(W2 @ tanh(W1 @ X + b1) + b2),",
+    @Command(
+            name = "gradcheck",
+            mixinStandardHelpOptions = true,
+            description = {
+                "gradcheck --mode full against --mode probe on f(X) = tanh(W2 @ tanh(W1 @ X + b1) + b2),",
                 "every matrix n×n, and the finite-difference throughput against a plain loop of forward passes.",
-                "Default master local[2]; needs about 2.2 GiB of scratch space for n = 128."})
+                "Default master local[2]; needs about 2.2 GiB of scratch space for n = 128."
+            })
     static final class Gradcheck implements Callable<Integer> {
-        @Option(names = "--sizes", split = ",", defaultValue = "64,128", description = "Values of n (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--sizes",
+                split = ",",
+                defaultValue = "64,128",
+                description = "Values of n (default ${DEFAULT-VALUE}).")
         int[] sizes;
 
-        @Option(names = "--dir", paramLabel = "DIR", description = "Scratch folder (default: a new temporary folder, removed after).")
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
+                description = "Scratch folder (default: a new temporary folder, removed after).")
         Path dir;
 
         @Mixin
@@ -138,7 +197,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return framed(spark, dir, "adjoint bench gradcheck",
+            return framed(
+                    spark,
+                    dir,
+                    "adjoint bench gradcheck",
                     (jsc, work) -> GradcheckBenchmark.run(jsc, work, sizes, System.out, null));
         }
     }

@@ -1,11 +1,5 @@
 package io.adjoint.jobs.bench;
 
-import io.adjoint.driver.plan.BlockPlanner;
-import io.adjoint.driver.contract.ContractInputs;
-import io.adjoint.driver.contract.ContractJob;
-import io.adjoint.driver.contract.ContractRequest;
-import io.adjoint.driver.plan.RowBlocks;
-
 import io.adjoint.core.contract.BlockContraction;
 import io.adjoint.core.linalg.DenseJacobian;
 import io.adjoint.core.linalg.Gemm;
@@ -15,6 +9,11 @@ import io.adjoint.core.npy.FileByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.driver.contract.ContractInputs;
+import io.adjoint.driver.contract.ContractJob;
+import io.adjoint.driver.contract.ContractRequest;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,8 +42,7 @@ public final class ContractBenchmark {
     /** Untimed runs of the job and of the peer before the timed ones, so both are measured JIT-warm. */
     static final int WARMUP = 3;
 
-    private ContractBenchmark() {
-    }
+    private ContractBenchmark() {}
 
     static double median(double[] xs) {
         double[] s = xs.clone();
@@ -54,14 +52,16 @@ public final class ContractBenchmark {
     }
 
     /** Runs the benchmark in {@code dir} (removed afterwards) and prints a Markdown table to {@code out}. */
-    public static void run(JavaSparkContext jsc, Path dir, int reps, int rowsPerTask, PrintStream out, Consumer<String> log)
+    public static void run(
+            JavaSparkContext jsc, Path dir, int reps, int rowsPerTask, PrintStream out, Consumer<String> log)
             throws IOException {
         Random rng = new Random(42);
         int[][] sizes = {{1024, 1024, 1024}, {4096, 1024, 1024}};
         out.println("BLAS: " + Gemm.implementation() + "; Spark master " + jsc.master() + "; medians of " + reps
                 + " runs (the job and its peer after " + WARMUP + " untimed warm-up runs each)");
         out.println();
-        out.println("| (p·q, n·m, k·l) | plain dgemm | kernel: GEMM on row blocks | kernel: read rows + GEMM | kernel / dgemm |");
+        out.println(
+                "| (p·q, n·m, k·l) | plain dgemm | kernel: GEMM on row blocks | kernel: read rows + GEMM | kernel / dgemm |");
         out.println("|---|---|---|---|---|");
         for (int[] sz : sizes) {
             int m = sz[0];
@@ -75,7 +75,9 @@ public final class ContractBenchmark {
             Path ap = dir.resolve("A-" + m + ".npy");
             NpyWriter.write(ap, new long[] {m, 1, k, 1}, a.data);
             JacobianOperand jop = new DenseJacobian(j);
-            int b = BlockPlanner.plan(m, k, n, 8L * k * n, Runtime.getRuntime().maxMemory(), 2, 2, 0).blocks().rowsPerBlock();
+            int b = BlockPlanner.plan(m, k, n, 8L * k * n, Runtime.getRuntime().maxMemory(), 2, 2, 0)
+                    .blocks()
+                    .rowsPerBlock();
             RowBlocks blocks = new RowBlocks(m, b);
             List<DMatrixRMaj> aBlocks = new ArrayList<>();
             for (int i = 0; i < blocks.count(); i++) {
@@ -107,8 +109,8 @@ public final class ContractBenchmark {
                     DMatrixRMaj scratch = new DMatrixRMaj(1, 1);
                     t0 = System.nanoTime();
                     for (int i = 0; i < blocks.count(); i++) {
-                        BlockContraction.compute(List.of(src), List.of(h), List.of(jop), blocks.start(i), blocks.end(i),
-                                scratch, cb);
+                        BlockContraction.compute(
+                                List.of(src), List.of(h), List.of(jop), blocks.start(i), blocks.end(i), scratch, cb);
                     }
                     tTask[r] = (System.nanoTime() - t0) / 1e9;
                 }
@@ -116,8 +118,18 @@ public final class ContractBenchmark {
             double gD = flops / median(tDgemm) / 1e9;
             double gG = flops / median(tGemm) / 1e9;
             double gT = flops / median(tTask) / 1e9;
-            out.println(String.format(Locale.ROOT, "| (%d, %d, %d), B=%d | %.1f GFLOP/s | %.1f GFLOP/s | %.1f GFLOP/s | %.0f%% / %.0f%% |",
-                    m, k, n, b, gD, gG, gT, 100 * gG / gD, 100 * gT / gD));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "| (%d, %d, %d), B=%d | %.1f GFLOP/s | %.1f GFLOP/s | %.1f GFLOP/s | %.0f%% / %.0f%% |",
+                    m,
+                    k,
+                    n,
+                    b,
+                    gD,
+                    gG,
+                    gT,
+                    100 * gG / gD,
+                    100 * gT / gD));
         }
         out.println();
         jobVersusBlockMatrix(jsc, dir, reps, rowsPerTask, rng, out, log);
@@ -129,9 +141,15 @@ public final class ContractBenchmark {
         }
     }
 
-    private static void jobVersusBlockMatrix(JavaSparkContext jsc, Path dir, int reps, int rowsPerTask, Random rng,
+    private static void jobVersusBlockMatrix(
+            JavaSparkContext jsc,
+            Path dir,
+            int reps,
+            int rowsPerTask,
+            Random rng,
             PrintStream out,
-            Consumer<String> log) throws IOException {
+            Consumer<String> log)
+            throws IOException {
         int p = 64, q = 64, n = 32, mm = 32, k = 32, l = 32;
         int rows = p * q, inner = n * mm, cols = k * l;
         double[] a = new double[rows * inner];
@@ -157,8 +175,8 @@ public final class ContractBenchmark {
             req.rowsPerTask = rowsPerTask > 0 ? rowsPerTask : null;
             long t0 = System.nanoTime();
             String[] phases = new String[1];
-            ContractJob.Summary s = ContractJob.run(jsc, ContractInputs.prepare(req, jsc.hadoopConfiguration()),
-                    line -> {
+            ContractJob.Summary s =
+                    ContractJob.run(jsc, ContractInputs.prepare(req, jsc.hadoopConfiguration()), line -> {
                         if (line.startsWith("contract: wrote")) {
                             phases[0] = line;
                         }
@@ -196,18 +214,37 @@ public final class ContractBenchmark {
             last = s;
         }
         double gflop = 2.0 * rows * inner * cols / 1e9;
-        out.println(String.format(Locale.ROOT, "| whole job, (p·q, n·m, k·l) = (%d, %d, %d) on %s | time | GFLOP/s |", rows,
-                inner, cols, jsc.master()));
+        out.println(String.format(
+                Locale.ROOT,
+                "| whole job, (p·q, n·m, k·l) = (%d, %d, %d) on %s | time | GFLOP/s |",
+                rows,
+                inner,
+                cols,
+                jsc.master()));
         out.println("|---|---|---|");
-        out.println(String.format(Locale.ROOT, "| adjoint contract (read A from .npy, broadcast J, %d tasks, commit G.npy) | %.2f s | %.1f |",
-                last.blocks().count(), median(tJob), gflop / median(tJob)));
-        out.println(String.format(Locale.ROOT, "| MLlib BlockMatrix.multiply, result blocks computed and counted (not written) | %.2f s | %.1f |",
-                median(tPeer), gflop / median(tPeer)));
-        out.println(String.format(Locale.ROOT, "| MLlib BlockMatrix.multiply, result written to .npy (toLocalMatrix) | %.2f s | %.1f |",
-                median(tPeerFile), gflop / median(tPeerFile)));
-        out.println(String.format(Locale.ROOT, "| speed-up of adjoint: vs counted / vs written to .npy | %.1f× / %.1f× | |",
-                median(tPeer) / median(tJob), median(tPeerFile) / median(tJob)));
-        out.println(String.format(Locale.ROOT, "| (task compute inside the job, summed over tasks) | %.2f s | |", median(tCompute)));
+        out.println(String.format(
+                Locale.ROOT,
+                "| adjoint contract (read A from .npy, broadcast J, %d tasks, commit G.npy) | %.2f s | %.1f |",
+                last.blocks().count(),
+                median(tJob),
+                gflop / median(tJob)));
+        out.println(String.format(
+                Locale.ROOT,
+                "| MLlib BlockMatrix.multiply, result blocks computed and counted (not written) | %.2f s | %.1f |",
+                median(tPeer),
+                gflop / median(tPeer)));
+        out.println(String.format(
+                Locale.ROOT,
+                "| MLlib BlockMatrix.multiply, result written to .npy (toLocalMatrix) | %.2f s | %.1f |",
+                median(tPeerFile),
+                gflop / median(tPeerFile)));
+        out.println(String.format(
+                Locale.ROOT,
+                "| speed-up of adjoint: vs counted / vs written to .npy | %.1f× / %.1f× | |",
+                median(tPeer) / median(tJob),
+                median(tPeerFile) / median(tJob)));
+        out.println(String.format(
+                Locale.ROOT, "| (task compute inside the job, summed over tasks) | %.2f s | |", median(tCompute)));
         if (log != null) {
             log.accept("bench: " + last.planReason());
         }
@@ -219,8 +256,8 @@ public final class ContractBenchmark {
      * MLlib's distributed product of the same operands: the driver reads both .npy files, cuts them into
      * 1024×1024 column-major blocks, and BlockMatrix multiplies them (lazily: the caller forces it).
      */
-    private static BlockMatrix blockMatrixProduct(JavaSparkContext jsc, Path ap, Path jp, int rows, int inner,
-            int cols) throws IOException {
+    private static BlockMatrix blockMatrixProduct(JavaSparkContext jsc, Path ap, Path jp, int rows, int inner, int cols)
+            throws IOException {
         int bs = 1024;
         BlockMatrix a = toBlockMatrix(jsc, read(ap), rows, inner, bs);
         BlockMatrix j = toBlockMatrix(jsc, read(jp), inner, cols, bs);

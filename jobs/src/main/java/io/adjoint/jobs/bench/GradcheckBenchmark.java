@@ -1,17 +1,15 @@
 package io.adjoint.jobs.bench;
 
-import io.adjoint.driver.plan.BlockPlanner;
-
-import io.adjoint.driver.gradcheck.CheckMode;
+import io.adjoint.core.graph.Forward;
+import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.driver.commit.FileTrees;
+import io.adjoint.driver.gradcheck.CheckMode;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
 import io.adjoint.driver.gradcheck.GradcheckRequest;
 import io.adjoint.driver.gradcheck.GradcheckResult;
 import io.adjoint.driver.jacobian.JacobianInputs;
-
-import io.adjoint.core.graph.Forward;
-import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.driver.plan.BlockPlanner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,15 +29,15 @@ import org.ejml.data.DMatrixRMaj;
  * tasks) against a plain single-threaded loop of forward passes on the driver.
  */
 public final class GradcheckBenchmark {
-    private GradcheckBenchmark() {
-    }
+    private GradcheckBenchmark() {}
 
     public static void run(JavaSparkContext jsc, Path dir, int[] sizes, PrintStream out, Consumer<String> log)
             throws IOException {
         out.println("f(X) = " + JacobianBenchmark.EXPR + ", all n×n, d/dX; Spark " + jsc.master() + "; one run each");
         out.println();
-        out.println("| n | Jacobian | full: time | of which analytic sweep to file | numeric + compare | FD forward evals/s"
-                + " | plain loop evals/s (1 thread) | probe (16 projections): time | verdicts |");
+        out.println(
+                "| n | Jacobian | full: time | of which analytic sweep to file | numeric + compare | FD forward evals/s"
+                        + " | plain loop evals/s (1 thread) | probe (16 projections): time | verdicts |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         for (int n : sizes) {
             Path d = Files.createDirectories(dir.resolve("g" + n));
@@ -62,12 +60,14 @@ public final class GradcheckBenchmark {
             Files.createDirectories(d.resolve("probe"));
 
             long t0 = System.nanoTime();
-            GradcheckResult fr = GradcheckJob.run(jsc, GradcheckInputs.prepare(full, jsc.hadoopConfiguration(),
-                    Functions.standard()), log).get(0);
+            GradcheckResult fr = GradcheckJob.run(
+                            jsc, GradcheckInputs.prepare(full, jsc.hadoopConfiguration(), Functions.standard()), log)
+                    .get(0);
             double tFull = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
-            GradcheckResult pr = GradcheckJob.run(jsc, GradcheckInputs.prepare(probe, jsc.hadoopConfiguration(),
-                    Functions.standard()), log).get(0);
+            GradcheckResult pr = GradcheckJob.run(
+                            jsc, GradcheckInputs.prepare(probe, jsc.hadoopConfiguration(), Functions.standard()), log)
+                    .get(0);
             double tProbe = (System.nanoTime() - t0) / 1e9;
 
             // the plain loop: single forward passes, one after another, on the driver
@@ -80,9 +80,18 @@ public final class GradcheckBenchmark {
                 evals++;
             }
             double loopRate = evals / ((System.nanoTime() - l0) / 1e9);
-            out.println(String.format(Locale.ROOT, "| %d | %s | %.2f s | %.2f s | %.2f s | %.0f | %.0f | %.2f s | %s / %s |", n,
-                    BlockPlanner.human(8L * n * n * n * n), tFull, fr.analyticSeconds, fr.numericSeconds,
-                    fr.forwardEvals / fr.numericSeconds, loopRate, tProbe, fr.passed() ? "PASS" : "FAIL",
+            out.println(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %.2f s | %.2f s | %.2f s | %.0f | %.0f | %.2f s | %s / %s |",
+                    n,
+                    BlockPlanner.human(8L * n * n * n * n),
+                    tFull,
+                    fr.analyticSeconds,
+                    fr.numericSeconds,
+                    fr.forwardEvals / fr.numericSeconds,
+                    loopRate,
+                    tProbe,
+                    fr.passed() ? "PASS" : "FAIL",
                     pr.passed() ? "PASS" : "FAIL"));
             FileTrees.delete(d);
         }

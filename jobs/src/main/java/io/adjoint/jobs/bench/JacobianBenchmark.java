@@ -1,16 +1,15 @@
 package io.adjoint.jobs.bench;
 
-import io.adjoint.driver.plan.BlockPlanner;
-import io.adjoint.driver.commit.FileTrees;
-import io.adjoint.driver.jacobian.JacobianInputs;
-import io.adjoint.driver.jacobian.JacobianJob;
-import io.adjoint.driver.jacobian.JacobianRequest;
-
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.FileByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.driver.commit.FileTrees;
+import io.adjoint.driver.jacobian.JacobianInputs;
+import io.adjoint.driver.jacobian.JacobianJob;
+import io.adjoint.driver.jacobian.JacobianRequest;
+import io.adjoint.driver.plan.BlockPlanner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -34,8 +33,7 @@ import org.ejml.data.DMatrixRMaj;
  * by dgemm), same Spark master, same I/O. Peak heap is sampled every 2 ms (used heap, so an upper bound).
  */
 public final class JacobianBenchmark {
-    private JacobianBenchmark() {
-    }
+    private JacobianBenchmark() {}
 
     static final String EXPR = "tanh(W2 @ tanh(W1 @ X + b1) + b2)";
 
@@ -47,11 +45,17 @@ public final class JacobianBenchmark {
         long peakHeap;
     }
 
-    public static void run(JavaSparkContext jsc, Path dir, int[] sizes, int denseMax, int reps, PrintStream out,
-            Consumer<String> log) throws IOException {
+    public static void run(
+            JavaSparkContext jsc, Path dir, int[] sizes, int denseMax, int reps, PrintStream out, Consumer<String> log)
+            throws IOException {
         long maxHeap = Runtime.getRuntime().maxMemory();
-        out.println(String.format(Locale.ROOT, "f(X) = %s, all n×n, d/dX; Spark %s; driver heap %s; medians of %d"
-                + " (n ≥ 96: 1 run)", EXPR, jsc.master(), BlockPlanner.mib(maxHeap), reps));
+        out.println(String.format(
+                Locale.ROOT,
+                "f(X) = %s, all n×n, d/dX; Spark %s; driver heap %s; medians of %d" + " (n ≥ 96: 1 run)",
+                EXPR,
+                jsc.master(),
+                BlockPlanner.mib(maxHeap),
+                reps));
         out.println();
         out.println("| n | result | structured: to committed result | tasks | sweep compute (Σ tasks) | peak heap"
                 + " | dense-explicit: to result | peak heap | speed-up |");
@@ -68,20 +72,23 @@ public final class JacobianBenchmark {
             int r = n >= 96 ? 1 : reps;
             Run[] runs = new Run[r];
             for (int i = 0; i < r; i++) {
-                runs[i] = timed(() -> JacobianJob.run(jsc, JacobianInputs.prepare(req, jsc.hadoopConfiguration(),
-                        Functions.standard()), log));
+                runs[i] = timed(() -> JacobianJob.run(
+                        jsc, JacobianInputs.prepare(req, jsc.hadoopConfiguration(), Functions.standard()), log));
             }
             Run s = median(runs);
-            String dense = "not run (dense local Jacobians: " + String.format(Locale.ROOT, "%.1f GiB",
-                    6.0 * n * n * n * n * 8 / (1L << 30)) + ")";
+            String dense = "not run (dense local Jacobians: "
+                    + String.format(Locale.ROOT, "%.1f GiB", 6.0 * n * n * n * n * 8 / (1L << 30)) + ")";
             String denseHeap = "";
             String speedup = "";
             if (n <= denseMax) {
                 JacobianRequest dreq = copy(req, d.resolve("dense").toString());
                 Run[] druns = new Run[Math.min(r, 2)];
                 for (int i = 0; i < druns.length; i++) {
-                    druns[i] = timed(() -> JacobianJob.run(jsc, JacobianInputs.prepare(dreq, jsc.hadoopConfiguration(),
-                            Functions.standard()).withDenseLocalJacobians(), log));
+                    druns[i] = timed(() -> JacobianJob.run(
+                            jsc,
+                            JacobianInputs.prepare(dreq, jsc.hadoopConfiguration(), Functions.standard())
+                                    .withDenseLocalJacobians(),
+                            log));
                 }
                 Run dr = median(druns);
                 double diff = maxRelDiff(d.resolve("structured/X.npy"), d.resolve("dense/X.npy"));
@@ -92,9 +99,18 @@ public final class JacobianBenchmark {
                 denseHeap = BlockPlanner.mib(dr.peakHeap);
                 speedup = String.format(Locale.ROOT, "%.0f×", dr.seconds / s.seconds);
             }
-            out.println(String.format(Locale.ROOT, "| %d | %s | %.2f s | %.2f s | %.2f s | %s | %s | %s | %s |", n,
-                    BlockPlanner.human(8L * n * n * n * n), s.seconds, s.tasksSeconds, s.computeSeconds,
-                    BlockPlanner.mib(s.peakHeap), dense, denseHeap, speedup));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "| %d | %s | %.2f s | %.2f s | %.2f s | %s | %s | %s | %s |",
+                    n,
+                    BlockPlanner.human(8L * n * n * n * n),
+                    s.seconds,
+                    s.tasksSeconds,
+                    s.computeSeconds,
+                    BlockPlanner.mib(s.peakHeap),
+                    dense,
+                    denseHeap,
+                    speedup));
             FileTrees.delete(d);
         }
     }
@@ -129,16 +145,18 @@ public final class JacobianBenchmark {
         System.gc();
         AtomicLong peak = new AtomicLong(mem.getHeapMemoryUsage().getUsed());
         AtomicBoolean stop = new AtomicBoolean();
-        Thread sampler = new Thread(() -> {
-            while (!stop.get()) {
-                peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
         long t0 = System.nanoTime();
@@ -174,7 +192,8 @@ public final class JacobianBenchmark {
 
     /** Largest |a − b| / max|b|, streaming both files block by block. */
     static double maxRelDiff(Path a, Path b) throws IOException {
-        try (FileByteSource sa = new FileByteSource(a); FileByteSource sb = new FileByteSource(b)) {
+        try (FileByteSource sa = new FileByteSource(a);
+                FileByteSource sb = new FileByteSource(b)) {
             NpyHeader ha = NpyHeader.read(sa);
             NpyHeader hb = NpyHeader.read(sb);
             long rows = NpyReader.rows(ha, 2);

@@ -20,8 +20,12 @@ public final class BroadcastBinary implements Function {
     }
 
     static BroadcastBinary[] all() {
-        return new BroadcastBinary[] {new BroadcastBinary("add", '+'), new BroadcastBinary("subtract", '-'),
-            new BroadcastBinary("multiply", '*'), new BroadcastBinary("divide", '/')};
+        return new BroadcastBinary[] {
+            new BroadcastBinary("add", '+'),
+            new BroadcastBinary("subtract", '-'),
+            new BroadcastBinary("multiply", '*'),
+            new BroadcastBinary("divide", '/')
+        };
     }
 
     /** The operator symbol, for messages. */

@@ -15,8 +15,7 @@ import java.util.TreeMap;
 public final class Functions implements FunctionLookup {
     private final Map<String, Function> byName = new TreeMap<>();
 
-    private Functions() {
-    }
+    private Functions() {}
 
     /** The built-in functions only. */
     public static List<Function> builtins() {
@@ -24,8 +23,14 @@ public final class Functions implements FunctionLookup {
         l.addAll(List.of(UnaryElementwise.all()));
         l.add(new Pow());
         l.addAll(List.of(BroadcastBinary.all()));
-        l.addAll(List.of(new Matmul(), new Transpose(), new Sum("sum", false), new Sum("mean", true), new Trace(),
-                new Inverse(), new Softmax()));
+        l.addAll(List.of(
+                new Matmul(),
+                new Transpose(),
+                new Sum("sum", false),
+                new Sum("mean", true),
+                new Trace(),
+                new Inverse(),
+                new Softmax()));
         return l;
     }
 

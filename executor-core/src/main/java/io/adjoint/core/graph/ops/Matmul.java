@@ -8,7 +8,6 @@ import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Batched;
 import io.adjoint.core.linalg.Gemm;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /** {@code A @ B}: Y_ij = Σ_k A_ik B_kj through dgemm; ∂Y/∂A = I ⊗ Bᵀ, ∂Y/∂B = A ⊗ I. */
 public final class Matmul implements Function {
@@ -31,8 +30,8 @@ public final class Matmul implements Function {
     public Shape2 outputShape(Shape2[] a, double[] lit) {
         OpArgs.noLiterals(name(), signature(), lit);
         if (a[0].cols != a[1].rows) {
-            throw new IllegalArgumentException("shape mismatch: " + a[0] + " @ " + a[1] + ": inner dimensions "+ a[0].cols + " and "
-                    + a[1].rows + " differ");
+            throw new IllegalArgumentException("shape mismatch: " + a[0] + " @ " + a[1] + ": inner dimensions "
+                    + a[0].cols + " and " + a[1].rows + " differ");
         }
         return new Shape2(a[0].rows, a[1].cols);
     }
@@ -43,7 +42,6 @@ public final class Matmul implements Function {
         Gemm.mult(1.0, a[0], a[1], 0.0, y);
         return new Evaluated(y, new Left(a[0].numRows, a[1]), new Right(a[0], a[1].numCols));
     }
-
 
     /** {@code A @ [X₁ … X_B]} = [A X₁ … A X_B]: column-separable when A does not vary (one GEMM for all copies). */
     @Override

@@ -67,7 +67,6 @@ public final class Softmax implements Function {
         return new Evaluated(y, new Jacobian(y, axis));
     }
 
-
     /** Along columns (axis 0) it acts on each column alone: column-separable; otherwise not. */
     @Override
     public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {

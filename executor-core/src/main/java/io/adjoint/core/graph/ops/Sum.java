@@ -62,7 +62,6 @@ public final class Sum implements Function {
         return new Evaluated(y, new Jacobian(in, out, s));
     }
 
-
     /** Along columns (axis 0) it acts on each column alone: column-separable; otherwise not. */
     @Override
     public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {

@@ -26,7 +26,9 @@ public final class UnaryElementwise implements Function {
     static UnaryElementwise[] all() {
         return new UnaryElementwise[] {
             new UnaryElementwise("tanh", Math::tanh, (x, y) -> 1 - y * y),
-            new UnaryElementwise("sigmoid", x -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)),
+            new UnaryElementwise(
+                    "sigmoid",
+                    x -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)),
                     (x, y) -> y * (1 - y)),
             new UnaryElementwise("relu", x -> x > 0 ? x : 0.0, (x, y) -> x > 0 ? 1 : 0),
             new UnaryElementwise("exp", Math::exp, (x, y) -> y),

@@ -18,7 +18,8 @@ import io.adjoint.driver.commit.PartFilesResult;
 import io.adjoint.driver.commit.ResumeJournal;
 import io.adjoint.driver.contract.ContractWork;
 import io.adjoint.driver.gradcheck.CheckData;
-import io.adjoint.driver.gradcheck.ProbeCheck;
+import io.adjoint.driver.gradcheck.Projection;
+import io.adjoint.driver.gradcheck.TileRegion;
 import io.adjoint.driver.jacobian.SweepWork;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
@@ -45,9 +46,9 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         // found through ServiceLoader), so they travel with Java serialization inside Kryo.
         kryo.register(SweepWork.class, new JavaSerializer());
         kryo.register(CheckData.class, new JavaSerializer());
-        kryo.register(ProbeCheck.Region.class);
-        kryo.register(ProbeCheck.Probe.class);
-        kryo.register(ProbeCheck.Probe[].class);
+        kryo.register(TileRegion.class);
+        kryo.register(Projection.class);
+        kryo.register(Projection[].class);
         kryo.register(TileStats.class);
         kryo.register(TileStats[].class);
         kryo.register(TileStats.Entry.class);

@@ -3,8 +3,8 @@ package io.adjoint.jobs;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.driver.gradcheck.CheckMode;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
-import io.adjoint.driver.gradcheck.GradcheckJob;
 import io.adjoint.driver.gradcheck.GradcheckRequest;
+import io.adjoint.driver.report.ReportedGradcheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -132,7 +132,7 @@ final class GradcheckCommand implements Callable<Integer> {
         in.job.warnings.forEach(w -> err.println("adjoint gradcheck: warning: " + w));
         JavaSparkContext jsc = spark.start("adjoint gradcheck");
         try {
-            GradcheckJob.Outcome o = GradcheckJob.runWithReport(jsc, in, spark.log(err));
+            ReportedGradcheck.Outcome o = ReportedGradcheck.run(jsc, in, spark.log(err));
             spec.commandLine().getOut().println(o.verdict());
             return o.passed() ? 0 : 1;
         } finally {

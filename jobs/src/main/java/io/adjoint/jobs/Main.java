@@ -1,7 +1,6 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.jobs.bench.BenchCommand;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -6,10 +6,8 @@ import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
-import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
-import io.adjoint.driver.report.GradcheckReport;
 import io.adjoint.driver.storage.HadoopConf;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
@@ -31,39 +29,6 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class GradcheckJob {
     private GradcheckJob() {}
-
-    /** The check's outcome: one result per input and the one-line verdict. */
-    public record Outcome(List<GradcheckResult> results, String verdict) {
-        public boolean passed() {
-            return results.stream().allMatch(GradcheckResult::passed);
-        }
-    }
-
-    /**
-     * Runs the check and writes the report ({@code report.json}, {@code report.md}, heatmaps) into the report
-     * folder, created when absent and removed again when the check fails to complete.
-     */
-    public static Outcome runWithReport(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)
-            throws IOException {
-        long t0 = System.nanoTime();
-        Destinations.Folder dir = Destinations.Folder.open(in.request.reportDir, jsc.hadoopConfiguration());
-        boolean ok = false;
-        try {
-            List<GradcheckResult> results = run(jsc, in, log);
-            GradcheckReport.write(
-                    in.request.reportDir,
-                    in.request,
-                    results,
-                    (System.nanoTime() - t0) / 1e9,
-                    jsc.hadoopConfiguration());
-            ok = true;
-            return new Outcome(results, GradcheckReport.verdict(results));
-        } finally {
-            if (!ok) {
-                dir.discard();
-            }
-        }
-    }
 
     /** Runs the check for every requested input; writes nothing but temporaries, which it removes. */
     public static List<GradcheckResult> run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)

@@ -8,7 +8,6 @@ import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.driver.storage.HadoopByteSource;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,66 +30,6 @@ import org.ejml.data.DMatrixRMaj;
 public final class ProbeCheck {
     private ProbeCheck() {}
 
-    /** A rectangle of tiles [tr0, tr1) × [tc0, tc1), with the id of its projection. */
-    public static final class Region implements Serializable {
-        private static final long serialVersionUID = 1L;
-        final int tr0;
-        final int tr1;
-        final int tc0;
-        final int tc1;
-        final int id;
-
-        Region(int tr0, int tr1, int tc0, int tc1, int id) {
-            this.tr0 = tr0;
-            this.tr1 = tr1;
-            this.tc0 = tc0;
-            this.tc1 = tc1;
-            this.id = id;
-        }
-
-        boolean single() {
-            return tr1 - tr0 == 1 && tc1 - tc0 == 1;
-        }
-
-        /** Its halves along each axis longer than one tile: 2 or 4 regions with fresh ids. */
-        List<Region> split(int[] nextId) {
-            List<Region> out = new ArrayList<>();
-            int rm = tr1 - tr0 > 1 ? (tr0 + tr1) / 2 : tr1;
-            int cm = tc1 - tc0 > 1 ? (tc0 + tc1) / 2 : tc1;
-            int[][] rs = rm < tr1 ? new int[][] {{tr0, rm}, {rm, tr1}} : new int[][] {{tr0, tr1}};
-            int[][] cs = cm < tc1 ? new int[][] {{tc0, cm}, {cm, tc1}} : new int[][] {{tc0, tc1}};
-            for (int[] r : rs) {
-                for (int[] c : cs) {
-                    out.add(new Region(r[0], r[1], c[0], c[1], nextId[0]++));
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public String toString() {
-            return "tiles rows " + tr0 + ".." + (tr1 - 1) + " × cols " + tc0 + ".." + (tc1 - 1);
-        }
-    }
-
-    /** One projection's outcome. */
-    public static final class Probe implements Serializable {
-        private static final long serialVersionUID = 1L;
-        final int id;
-        final double analytic;
-        final double numeric;
-        final double vnorm;
-        final double unorm;
-
-        Probe(int id, double analytic, double numeric, double vnorm, double unorm) {
-            this.id = id;
-            this.analytic = analytic;
-            this.numeric = numeric;
-            this.vnorm = vnorm;
-            this.unorm = unorm;
-        }
-    }
-
     static void run(
             JavaSparkContext jsc,
             Broadcast<CheckData> bc,
@@ -101,15 +40,15 @@ public final class ProbeCheck {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
         int[] nextId = {0};
-        List<Region> first = new ArrayList<>();
+        List<TileRegion> first = new ArrayList<>();
         for (int i = 0; i < req.probes; i++) {
-            first.add(new Region(0, nRowTiles, 0, nColTiles, nextId[0]++));
+            first.add(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
         }
-        List<Probe> ps = project(jsc, bc, first, 0);
+        List<Projection> ps = project(jsc, bc, first, 0);
         double scale = rms(ps);
         r.probes += ps.size();
         int bad = 0;
-        for (Probe p : ps) {
+        for (Projection p : ps) {
             r.maxProbeError = Math.max(r.maxProbeError, Math.abs(p.analytic - p.numeric));
             if (disagrees(p, tol, scale)) {
                 bad++;
@@ -130,7 +69,7 @@ public final class ProbeCheck {
         if (bad == 0) {
             return;
         }
-        List<Region> finals = bisect(jsc, bc, tol, scale, r, nextId, log);
+        List<TileRegion> finals = bisect(jsc, bc, tol, scale, r, nextId, log);
         if (finals.isEmpty()) {
             r.probeLog.add(
                     "no single tile disagreed on its own; the disagreement is spread thin (check with --mode full)");
@@ -144,7 +83,7 @@ public final class ProbeCheck {
     }
 
     /** Bisection over tile ranges: keeps the quarters whose fresh projection disagrees; returns the single tiles. */
-    private static List<Region> bisect(
+    private static List<TileRegion> bisect(
             JavaSparkContext jsc,
             Broadcast<CheckData> bc,
             Tolerance tol,
@@ -154,13 +93,13 @@ public final class ProbeCheck {
             Consumer<String> log) {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
-        List<Region> suspects = List.of(new Region(0, nRowTiles, 0, nColTiles, nextId[0]++));
-        List<Region> finals = new ArrayList<>();
+        List<TileRegion> suspects = List.of(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
+        List<TileRegion> finals = new ArrayList<>();
         int level = 0;
         while (!suspects.isEmpty()) {
             level++;
-            List<Region> parts = new ArrayList<>();
-            for (Region s : suspects) {
+            List<TileRegion> parts = new ArrayList<>();
+            for (TileRegion s : suspects) {
                 if (s.single()) {
                     finals.add(s);
                 } else {
@@ -170,16 +109,16 @@ public final class ProbeCheck {
             if (parts.isEmpty()) {
                 break;
             }
-            List<Probe> res = project(jsc, bc, parts, level);
+            List<Projection> res = project(jsc, bc, parts, level);
             r.probes += res.size();
-            Map<Integer, Probe> byId = new HashMap<>();
-            for (Probe p : res) {
+            Map<Integer, Projection> byId = new HashMap<>();
+            for (Projection p : res) {
                 byId.put(p.id, p);
             }
-            List<Region> next = new ArrayList<>();
+            List<TileRegion> next = new ArrayList<>();
             List<double[]> errs = new ArrayList<>();
-            for (Region g : parts) {
-                Probe p = byId.get(g.id);
+            for (TileRegion g : parts) {
+                Projection p = byId.get(g.id);
                 double share = (double) (g.tr1 - g.tr0) * (g.tc1 - g.tc0) / ((double) nRowTiles * nColTiles);
                 if (disagrees(p, tol, scale * Math.sqrt(share))) {
                     next.add(g);
@@ -188,7 +127,7 @@ public final class ProbeCheck {
             }
             if (next.size() > 64) {
                 errs.sort((a, b) -> Double.compare(b[0], a[0]));
-                List<Region> kept = new ArrayList<>();
+                List<TileRegion> kept = new ArrayList<>();
                 for (int k = 0; k < 64; k++) {
                     kept.add(next.get((int) errs.get(k)[1]));
                 }
@@ -203,7 +142,7 @@ public final class ProbeCheck {
 
     /** The suspect tiles, in full: analytic rows against numeric columns. */
     private static void checkTiles(
-            JavaSparkContext jsc, Broadcast<CheckData> bc, List<Region> finals, GradcheckResult r, int worst) {
+            JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> finals, GradcheckResult r, int worst) {
         List<TileStats> stats = jsc.parallelize(finals, Math.max(1, finals.size()))
                 .map(reg -> {
                     CheckData d = bc.value();
@@ -238,14 +177,15 @@ public final class ProbeCheck {
     }
 
     /** Evaluates one projection per region, in parallel. */
-    private static List<Probe> project(JavaSparkContext jsc, Broadcast<CheckData> bc, List<Region> regions, long salt) {
+    private static List<Projection> project(
+            JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> regions, long salt) {
         return jsc.parallelize(regions, Math.max(1, Math.min(regions.size(), 4 * jsc.defaultParallelism())))
                 .map(reg -> projection(bc.value(), reg, salt))
                 .collect();
     }
 
     /** vᵀJu analytic and numeric for Gaussian v, u supported on the region's rows and columns. */
-    private static Probe projection(CheckData d, Region reg, long salt) throws java.io.IOException {
+    private static Projection projection(CheckData d, TileRegion reg, long salt) throws java.io.IOException {
         TileGrid g = d.grid;
         long r0 = g.rowStart(reg.tr0);
         long r1 = g.rowEnd(reg.tr1 - 1);
@@ -285,7 +225,7 @@ public final class ProbeCheck {
                 numeric += v[rr] * ju[rr];
             }
         }
-        return new Probe(reg.id, analytic, numeric, norm(v), norm(u));
+        return new Projection(reg.id, analytic, numeric, norm(v), norm(u));
     }
 
     /** A seeded Gaussian vector of length n, zero outside [a, b). */
@@ -309,13 +249,13 @@ public final class ProbeCheck {
         return Math.sqrt(s);
     }
 
-    static boolean disagrees(Probe p, Tolerance tol, double rms) {
+    static boolean disagrees(Projection p, Tolerance tol, double rms) {
         return !(Math.abs(p.analytic - p.numeric) <= tol.atol * p.vnorm * p.unorm + tol.rtol * rms);
     }
 
-    static double rms(List<Probe> ps) {
+    static double rms(List<Projection> ps) {
         double s = 0;
-        for (Probe p : ps) {
+        for (Projection p : ps) {
             s += p.numeric * p.numeric;
         }
         return ps.isEmpty() ? 0 : Math.sqrt(s / ps.size());

@@ -5,9 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -165,7 +163,7 @@ public final class NpyHeader implements Serializable {
         }
         Map<String, Object> dict;
         try {
-            Object parsed = new LiteralParser(text).parseTopLevel();
+            Object parsed = new PyLiteral(text).parseTopLevel();
             if (!(parsed instanceof Map)) {
                 throw new IllegalArgumentException("header is not a dict");
             }
@@ -182,7 +180,7 @@ public final class NpyHeader implements Serializable {
         if (!(descr instanceof String ds)) {
             throw bad(
                     name,
-                    "structured dtype " + LiteralParser.show(descr) + " is not supported (need a plain numeric array)");
+                    "structured dtype " + PyLiteral.show(descr) + " is not supported (need a plain numeric array)");
         }
         if (ds.equals("O") || ds.equals("|O") || ds.equals("<O") || ds.equals(">O")) {
             throw bad(
@@ -206,7 +204,7 @@ public final class NpyHeader implements Serializable {
         for (int i = 0; i < shape.length; i++) {
             Object d = dims.get(i);
             if (!(d instanceof Long dim) || dim < 0) {
-                throw bad(name, "bad header: shape entry " + LiteralParser.show(d) + " is not a non-negative integer");
+                throw bad(name, "bad header: shape entry " + PyLiteral.show(d) + " is not a non-negative integer");
             }
             shape[i] = dim;
         }
@@ -277,148 +275,5 @@ public final class NpyHeader implements Serializable {
 
     private static InvalidInputException bad(String name, String what) {
         return new InvalidInputException(name + ": " + what);
-    }
-
-    /**
-     * A parser for the Python literal subset that appears in .npy headers: dicts, tuples, lists,
-     * strings, integers, True/False. It builds plain Java values and never evaluates code.
-     */
-    static final class LiteralParser {
-        private final String s;
-        private int i;
-
-        LiteralParser(String s) {
-            this.s = s;
-        }
-
-        Object parseTopLevel() {
-            Object v = value(0);
-            skipWs();
-            if (i != s.length()) {
-                throw new IllegalArgumentException("unexpected text after the dict at character " + i);
-            }
-            return v;
-        }
-
-        private Object value(int depth) {
-            if (depth > 8) {
-                throw new IllegalArgumentException("nesting too deep");
-            }
-            skipWs();
-            if (i >= s.length()) {
-                throw new IllegalArgumentException("unexpected end of header");
-            }
-            char c = s.charAt(i);
-            if (c == '{') {
-                i++;
-                Map<String, Object> m = new LinkedHashMap<>();
-                while (true) {
-                    skipWs();
-                    if (peek('}')) {
-                        i++;
-                        return m;
-                    }
-                    Object k = value(depth + 1);
-                    if (!(k instanceof String key)) {
-                        throw new IllegalArgumentException("dict key is not a string at character " + i);
-                    }
-                    skipWs();
-                    expect(':');
-                    Object v = value(depth + 1);
-                    if (m.put(key, v) != null) {
-                        throw new IllegalArgumentException("duplicate key '" + k + "'");
-                    }
-                    skipWs();
-                    if (peek(',')) {
-                        i++;
-                    } else if (!peek('}')) {
-                        throw new IllegalArgumentException("expected ',' or '}' at character " + i);
-                    }
-                }
-            }
-            if (c == '(' || c == '[') {
-                char close = c == '(' ? ')' : ']';
-                i++;
-                List<Object> l = new ArrayList<>();
-                while (true) {
-                    skipWs();
-                    if (peek(close)) {
-                        i++;
-                        return l;
-                    }
-                    l.add(value(depth + 1));
-                    skipWs();
-                    if (peek(',')) {
-                        i++;
-                    } else if (!peek(close)) {
-                        throw new IllegalArgumentException("expected ',' or '" + close + "' at character " + i);
-                    }
-                }
-            }
-            if (c == '\'' || c == '"') {
-                int end = s.indexOf(c, i + 1);
-                if (end < 0) {
-                    throw new IllegalArgumentException("unterminated string at character " + i);
-                }
-                String str = s.substring(i + 1, end);
-                if (str.indexOf('\\') >= 0) {
-                    throw new IllegalArgumentException("escape sequences are not supported in header strings");
-                }
-                i = end + 1;
-                return str;
-            }
-            if (s.startsWith("True", i)) {
-                i += 4;
-                return true;
-            }
-            if (s.startsWith("False", i)) {
-                i += 5;
-                return false;
-            }
-            if (c == '-' || Character.isDigit(c)) {
-                int start = i;
-                if (c == '-') {
-                    i++;
-                }
-                while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                    i++;
-                }
-                if (i < s.length() && s.charAt(i) == 'L') {
-                    i++; // Python 2 long suffix, seen in very old files
-                    return parseLong(s.substring(start, i - 1));
-                }
-                return parseLong(s.substring(start, i));
-            }
-            throw new IllegalArgumentException("unexpected character '" + c + "' at character " + i);
-        }
-
-        private static Long parseLong(String t) {
-            try {
-                return Long.parseLong(t);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad integer '" + t + "'");
-            }
-        }
-
-        private boolean peek(char c) {
-            return i < s.length() && s.charAt(i) == c;
-        }
-
-        private void expect(char c) {
-            if (!peek(c)) {
-                throw new IllegalArgumentException("expected '" + c + "' at character " + i);
-            }
-            i++;
-        }
-
-        private void skipWs() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        static String show(Object o) {
-            return String.valueOf(o);
-        }
     }
 }

@@ -37,6 +37,10 @@ import scala.Tuple2;
  * machine in the same run, and the whole {@code contract} job against Spark MLlib
  * {@code BlockMatrix.multiply} on the same operands flattened. Medians of repeated runs; every figure of
  * a row comes from the same process.
+ *
+ * <p>Longer than our other files on purpose: it is one measurement script read top to bottom — operands, kernel
+ * rates, the job, the peer, the check that the peer computed the same product — and splitting it would scatter
+ * what a reader must compare side by side.
  */
 public final class ContractBenchmark {
     /** Untimed runs of the job and of the peer before the timed ones, so both are measured JIT-warm. */

@@ -1,7 +1,9 @@
-package io.adjoint.jobs.bench;
+package io.adjoint.jobs;
 
 import io.adjoint.driver.commit.FileTrees;
-import io.adjoint.jobs.SparkOptions;
+import io.adjoint.jobs.bench.ContractBenchmark;
+import io.adjoint.jobs.bench.GradcheckBenchmark;
+import io.adjoint.jobs.bench.JacobianBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Option;
         header = "Benchmarks that print the README's tables (not tests).",
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
         subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class, BenchCommand.Gradcheck.class})
-public final class BenchCommand implements Runnable {
+final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -47,23 +47,8 @@ final class GradcheckCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--expr", paramLabel = "EXPR", required = true, description = "The expression, quoted.")
-    String expr;
-
-    @Option(
-            names = "--input",
-            paramLabel = "NAME=PATH",
-            required = true,
-            description = "A 2-D .npy input; repeat for each.")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(
-            names = "--wrt",
-            paramLabel = "NAME",
-            split = ",",
-            required = true,
-            description = "Input(s) to check, comma-separated.")
-    List<String> wrt = new ArrayList<>();
+    @Mixin
+    ExpressionOptions expression;
 
     @Option(
             names = "--report",
@@ -114,9 +99,7 @@ final class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GradcheckRequest req = new GradcheckRequest();
-        req.job.expr(expr);
-        req.job.inputs.putAll(NamedPaths.parse("--input", inputs, "PATH.npy"));
-        wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.job.wrt::add);
+        expression.fill(req.job);
         req.reportDir = report;
         req.overwrite = overwrite;
         req.mode = CheckMode.parse(mode);

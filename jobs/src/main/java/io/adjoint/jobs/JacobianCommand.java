@@ -4,8 +4,6 @@ import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -45,23 +43,8 @@ final class JacobianCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--expr", paramLabel = "EXPR", required = true, description = "The expression, quoted.")
-    String expr;
-
-    @Option(
-            names = "--input",
-            paramLabel = "NAME=PATH",
-            required = true,
-            description = "A 2-D .npy input (any dtype the reader accepts); repeat for each.")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(
-            names = "--wrt",
-            paramLabel = "NAME",
-            split = ",",
-            required = true,
-            description = "Input(s) to differentiate with respect to, comma-separated.")
-    List<String> wrt = new ArrayList<>();
+    @Mixin
+    ExpressionOptions expression;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for NAME.npy results.")
     String out;
@@ -77,9 +60,8 @@ final class JacobianCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JacobianRequest req = new JacobianRequest().expr(expr).out(out);
-        req.inputs.putAll(NamedPaths.parse("--input", inputs, "PATH.npy"));
-        wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.wrt::add);
+        JacobianRequest req = new JacobianRequest().out(out);
+        expression.fill(req);
         req.overwrite = overwrite;
         req.rowsPerTask = blocks.rowsPerTask;
         req.resume = blocks.resume;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "",
             "Paths may be Hadoop URIs (file://, hdfs://, s3a://). Inputs may be <f8 >f8 <f4 >f4 <i4 <i8,",
             "C or Fortran order (C order lets each task read only its rows).",
-            "Exit codes: 0 success, 1 internal failure, 2 usage or input error (nothing is written)."
+            "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr)."
         })
 final class ContractCommand implements Callable<Integer> {
     @Spec

@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
             "Compare the Jacobian of an expression — from our reverse sweep, or a stored one (--jacobian) — with",
             "central differences (f(x + h·e) − f(x − h·e)) / 2h. An entry passes when",
             "  |analytic − numeric| ≤ atol + rtol·|numeric|.",
-            "full compares every entry; probe checks random projections vᵀJu and, where one disagrees, bisects",
-            "over row and column tiles down to the wrong tiles and checks those in full; auto picks full for",
-            "Jacobians of at most 4,000,000 entries. Writes DIR/report.json, DIR/report.md and",
+            "full compares every entry; probe checks random projections vᵀJu — a projection disagrees when its",
+            "|analytic − numeric| exceeds 10× the differences' own measured noise (steps h and 2h) — and, where one",
+            "disagrees, bisects over row and column tiles down to the wrong tiles and checks those in full; the",
+            "verdict states the smallest single wrong entry it detects with probability ≥ 1 − 1e-6. auto picks full",
+            "for Jacobians of at most 4,000,000 entries. Writes DIR/report.json, DIR/report.md and",
             "DIR/error-heatmap.png; prints one verdict line."
         },
         footer = {
@@ -40,8 +42,8 @@ import picocli.CommandLine.Spec;
             "  adjoint gradcheck --expr 'tanh(W @ X + b)' --input W=W.npy --input X=X.npy --input b=b.npy \\",
             "                    --wrt X,W --report check/",
             "",
-            "Exit codes: 0 PASS, 1 FAIL (or an internal failure, said on stderr), 2 usage or input error",
-            "(nothing is written)."
+            "Exit codes: 0 PASS, 1 FAIL, 2 usage or input error (nothing is written), 3 internal failure (said on",
+            "stderr; the check did not complete, so there is no verdict)."
         })
 final class GradcheckCommand implements Callable<Integer> {
     @Spec
@@ -74,9 +76,10 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Option(
             names = "--probes",
-            defaultValue = "16",
-            description = "Random projections per input in probe mode (default ${DEFAULT-VALUE}).")
-    int probes;
+            paramLabel = "N",
+            description = "Random projections of the whole Jacobian per input in probe mode (default: as many as it"
+                    + " takes, 16 to 256, to detect a single wrong entry of size atol with probability ≥ 1 − 1e-6).")
+    Integer probes;
 
     @Option(
             names = "--seed",

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "                   --wrt X,W --out jac/        # → jac/X.npy, jac/W.npy",
             "",
             "DIR is created when absent; an empty DIR is used; a non-empty DIR needs --overwrite.",
-            "Exit codes: 0 success, 1 internal failure, 2 usage or input error (nothing is written)."
+            "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr)."
         })
 final class JacobianCommand implements Callable<Integer> {
     @Spec

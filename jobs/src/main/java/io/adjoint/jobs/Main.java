@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /**
  * The single entry point: {@code bin/adjoint} runs it with plain {@code java}, and it is the
  * {@code spark-submit --class}. Exit codes: 0 success; 2 usage or input error (one line on stderr
- * naming the argument or file, no stack trace); 1 internal failure.
+ * naming the argument or file, no stack trace); 3 internal failure; gradcheck alone uses 1, for FAIL.
  */
 @Command(
         name = "adjoint",
@@ -30,14 +30,15 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Run 'adjoint COMMAND --help' for the options of a command.",
-            "Exit codes: 0 success, 1 internal failure, 2 usage or input error."
+            "Exit codes: 0 success (gradcheck: PASS), 1 gradcheck FAIL, 2 usage or input error, 3 internal failure."
         })
 public final class Main implements Runnable {
     public static final int USAGE = 2;
     /** Held strongly: java.util.logging forgets the level of a logger that has been garbage collected. */
     private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib");
 
-    public static final int INTERNAL = 1;
+    /** A failure that is not the user's: a bug, or the cluster or storage failing under us. */
+    public static final int INTERNAL = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

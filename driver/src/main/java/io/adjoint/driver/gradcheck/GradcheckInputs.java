@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * The validated inputs of a {@code gradcheck}, checked on the driver before Spark starts: the tolerances, the
@@ -45,11 +46,18 @@ public final class GradcheckInputs {
         if (req.mode == null || req.mode == CheckMode.NONE) {
             throw new InvalidInputException("--mode: expected full, probe or auto");
         }
-        if (!(req.eps > 0) || !(req.rtol >= 0) || !(req.atol >= 0)) {
-            throw new InvalidInputException("--eps must be > 0 and --rtol, --atol ≥ 0 (got eps " + req.eps + ", rtol "
-                    + req.rtol + ", atol " + req.atol + ")");
+        if (!(req.eps >= 1e-10 && req.eps <= 0.1)) {
+            throw new InvalidInputException("--eps " + req.eps + ": the central-difference step must be between 1e-10"
+                    + " and 0.1 (below, rounding swamps the difference; above, truncation does; 1e-6 suits float64)");
         }
-        if (req.probes < 1) {
+        if (!(req.atol >= 0 && req.atol < Double.POSITIVE_INFINITY)) {
+            throw new InvalidInputException("--atol " + req.atol + ": must be a finite number ≥ 0");
+        }
+        if (!(req.rtol >= 0 && req.rtol < 1)) {
+            throw new InvalidInputException(
+                    "--rtol " + req.rtol + ": must be ≥ 0 and below 1 (1 would pass a derivative" + " off by 100%)");
+        }
+        if (req.probes != null && req.probes < 1) {
             throw new InvalidInputException("--probes must be at least 1, got " + req.probes);
         }
         for (String name : req.stored.keySet()) {
@@ -63,6 +71,7 @@ public final class GradcheckInputs {
         }
         Destinations.checkFolder("--report", req.reportDir, req.overwrite, "the report", conf);
         JacobianInputs job = JacobianInputs.prepare(req.job, conf, fns);
+        requireFinite(req, job);
         Shape2 out = job.graph.outputShape();
         Map<String, NpyHeader> stored = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : req.stored.entrySet()) {
@@ -77,6 +86,24 @@ public final class GradcheckInputs {
             stored.put(name, h);
         }
         return new GradcheckInputs(req, job, stored);
+    }
+
+    /**
+     * Central differences at a NaN or infinite input value are meaningless (and every derivative through it is NaN),
+     * so such an input is refused up front, naming its first non-finite entry.
+     */
+    private static void requireFinite(GradcheckRequest req, JacobianInputs job) {
+        for (Map.Entry<String, DMatrixRMaj> e : job.inputValues().entrySet()) {
+            DMatrixRMaj m = e.getValue();
+            for (int i = 0; i < m.getNumElements(); i++) {
+                if (!Double.isFinite(m.data[i])) {
+                    String path = req.job.inputs.get(e.getKey());
+                    throw new InvalidInputException("--input " + e.getKey() + (path == null ? "" : "=" + path) + ": "
+                            + e.getKey() + "[" + i / m.numCols + "," + i % m.numCols + "] is " + m.data[i]
+                            + "; a gradient check needs finite inputs");
+                }
+            }
+        }
     }
 
     /** The mode for a Jacobian of this shape: as asked, or by size for auto; NONE when it has no entries. */

@@ -61,13 +61,16 @@ public final class GradcheckJob {
         GradcheckInputs.Choice choice = in.modeFor(shape);
         r.mode = choice.mode();
         r.modeReason = choice.reason();
+        r.tolerance = new Tolerance(req.atol, req.rtol);
         if (r.mode == CheckMode.NONE) {
             r.tileMax = new double[][] {{Double.NaN}};
+            r.tileFailed = new boolean[1][1];
             r.seconds = (System.nanoTime() - t0) / 1e9;
             return r;
         }
         r.grid = TileGrid.of(shape, req.grid);
         r.tileMax = new double[r.grid.rowTiles()][r.grid.colTiles()];
+        r.tileFailed = new boolean[r.grid.rowTiles()][r.grid.colTiles()];
         for (double[] row : r.tileMax) {
             Arrays.fill(row, Double.NaN);
         }

@@ -1,6 +1,7 @@
 package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.TileStats;
+import io.adjoint.core.check.Tolerance;
 import io.adjoint.core.linalg.Shape4;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,35 @@ public final class GradcheckResult {
     public final List<TileStats.Entry> worst = new ArrayList<>();
     /** The tiles compared and reported on; null when the Jacobian has no entries. */
     public TileGrid grid;
-    /** Largest |analytic − numeric| per tile (row tile, column tile); NaN where not compared. */
+    /** Largest |analytic − numeric| per tile (row tile, column tile); NaN where not compared, +∞ where not finite. */
     public double[][] tileMax;
+    /** Whether some entry of the tile failed the tolerance. */
+    public boolean[][] tileFailed;
+    /** The entry tolerance the check used. */
+    public Tolerance tolerance;
     /** Probe mode: projections evaluated (including bisection probes) and how many disagreed. */
     public int probes;
 
     public int probesFailed;
-    /** Probe mode: the largest |vᵀJu (analytic) − vᵀJu (numeric)| over the first round of projections. */
+    /** Probe mode: the largest |vᵀJu (analytic) − vᵀJu (numeric)| over the projections of the whole Jacobian. */
     public double maxProbeError;
+    /** Probe mode: projections of the whole Jacobian whose values or noise are NaN or infinite. */
+    public int nonFiniteProbes;
+    /** Probe mode: the largest threshold (safety × measured noise) over those projections. */
+    public double maxProbeThreshold;
+    /** Probe mode: projections of the whole Jacobian (the rest of {@link #probes} served the bisection). */
+    public int firstProbes;
+    /**
+     * Probe mode: a single wrong entry at least this large is detected with probability ≥ 1 − 10⁻⁶ (NaN: not in
+     * probe mode).
+     */
+    public double detectable = Double.NaN;
+    /** Probe mode: projections disagreed but the bisection could not pin the disagreement to tiles checked in full. */
+    public boolean unresolved;
+    /** Entries compared whose analytic or numeric value is NaN or infinite, and the first of them. */
+    public long nonFinite;
+
+    public TileStats.Entry firstNonFinite;
 
     public final List<String> probeLog = new ArrayList<>();
     public double seconds;
@@ -55,8 +77,13 @@ public final class GradcheckResult {
         return grid == null ? 1 : grid.tileCols();
     }
 
+    /**
+     * No compared entry outside the tolerance or not finite, and no disagreement of the projections left unexplained.
+     * Projections that disagree beyond their noise send the bisection to tiles that are then checked in full; when
+     * every entry there is within the tolerance, the disagreement is below what the tolerance calls wrong.
+     */
     public boolean passed() {
-        return failed == 0 && probesFailed == 0;
+        return failed == 0 && nonFinite == 0 && !unresolved;
     }
 
     /** (i, j, r, s) of a flattened (row, col) entry. */
@@ -69,11 +96,19 @@ public final class GradcheckResult {
     void add(TileStats t, int k) {
         compared += t.compared;
         failed += t.failed;
+        nonFinite += t.nonFinite;
+        if (t.firstNonFinite != null
+                && (firstNonFinite == null
+                        || t.firstNonFinite.row < firstNonFinite.row
+                        || (t.firstNonFinite.row == firstNonFinite.row && t.firstNonFinite.col < firstNonFinite.col))) {
+            firstNonFinite = t.firstNonFinite;
+        }
         maxAbs = Math.max(maxAbs, t.maxAbs);
         maxRel = Math.max(maxRel, t.maxRel);
         int tr = (int) (t.r0 / grid.tileRows());
         int tc = (int) (t.c0 / grid.tileCols());
         tileMax[tr][tc] = Double.isNaN(tileMax[tr][tc]) ? t.maxAbs : Math.max(tileMax[tr][tc], t.maxAbs);
+        tileFailed[tr][tc] |= t.failed > 0;
         worst.addAll(t.worst);
         worst.sort((a, b) -> Double.compare(b.absError, a.absError));
         while (worst.size() > k) {

@@ -1,19 +1,13 @@
 package io.adjoint.driver.gradcheck;
 
+import io.adjoint.core.check.DetectionPower;
 import io.adjoint.core.check.TileStats;
-import io.adjoint.core.check.Tolerance;
-import io.adjoint.core.graph.FiniteDifferences;
-import io.adjoint.core.graph.ReverseSweep;
-import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.core.npy.ByteSource;
-import io.adjoint.core.npy.NpyReader;
-import io.adjoint.driver.storage.HadoopByteSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -21,14 +15,25 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * Probe mode, and its bisection. N random projections vᵀJu of the whole Jacobian, v and u Gaussian: analytic vᵀJ
- * from one seeded reverse sweep (or a pass over the stored file), numeric J·u from two forward passes. A projection
- * disagrees when |a − n| > atol·‖v‖·‖u‖ + rtol·rms(n) (for an error matrix E, vᵀEu has the size of ‖E‖_F). A
- * disagreement is localized by bisection over tile ranges of rows and columns — one fresh projection per quarter,
- * keeping the quarters that disagree (at most 64 per level) — down to single tiles, which are then checked in full.
- * Cost: N + 4·(levels)·(failing regions) projections, each one sweep and two forward passes, plus the final tiles.
+ * from one seeded reverse sweep (or a pass over the stored file), numeric J·u from central differences at steps h
+ * and 2h. A projection disagrees when |analytic − numeric| exceeds {@link Projection#SAFETY} times the numeric value's
+ * own measured noise (see {@link Projection#measure}) — a threshold from the differences' error, not from the tolerances,
+ * so an error far below atol·‖v‖·‖u‖ is still seen. {@link DetectionPower} turns the thresholds into the size of a
+ * single wrong entry detected with probability ≥ 1 − 10⁻⁶; without --probes, N grows from 16 (up to 256) until that
+ * size is at most atol. A disagreement is localized by bisection over tile ranges of rows and columns — one fresh
+ * projection per quarter, keeping the quarters that disagree (at most 64 per level) — down to single tiles, which
+ * are then checked in full against atol and rtol. Cost: N + 4·(levels)·(failing regions) projections, each one sweep
+ * and four forward passes, plus the final tiles.
  */
 public final class ProbeCheck {
     private ProbeCheck() {}
+
+    /** The most projections of the whole Jacobian an automatic --probes makes. */
+    static final int MAX_AUTO_PROBES = 256;
+    /** Fresh projections per region in the bisection: a single one misses a small error now and then. */
+    static final int PER_REGION = 4;
+    /** The projections of the whole Jacobian an automatic --probes starts with. */
+    static final int FIRST_PROBES = 16;
 
     static void run(
             JavaSparkContext jsc,
@@ -36,61 +41,99 @@ public final class ProbeCheck {
             GradcheckRequest req,
             GradcheckResult r,
             Consumer<String> log) {
-        Tolerance tol = new Tolerance(req.atol, req.rtol);
-        int nRowTiles = r.grid.rowTiles();
-        int nColTiles = r.grid.colTiles();
         int[] nextId = {0};
-        List<TileRegion> first = new ArrayList<>();
-        for (int i = 0; i < req.probes; i++) {
-            first.add(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
-        }
-        List<Projection> ps = project(jsc, bc, first, 0);
-        double scale = rms(ps);
-        r.probes += ps.size();
-        int bad = 0;
-        for (Projection p : ps) {
-            r.maxProbeError = Math.max(r.maxProbeError, Math.abs(p.analytic - p.numeric));
-            if (disagrees(p, tol, scale)) {
-                bad++;
+        List<Projection> ps =
+                new ArrayList<>(project(jsc, bc, whole(r, req.probes != null ? req.probes : FIRST_PROBES, nextId), 0));
+        double[] t = thresholds(ps);
+        if (req.probes == null && t.length == ps.size() && ps.stream().noneMatch(Projection::disagrees)) {
+            // as many as it takes to detect a single wrong entry of size atol with probability ≥ 1 − MISS: first
+            // as the median threshold predicts, then a quarter more at a time while the stated size is above atol
+            Arrays.sort(t);
+            int need = DetectionPower.projectionsNeeded(t[t.length / 2], req.atol, DetectionPower.MISS);
+            int more = Math.min(need, MAX_AUTO_PROBES) - ps.size();
+            while (more > 0) {
+                ps.addAll(project(jsc, bc, whole(r, more, nextId), 0));
+                t = thresholds(ps);
+                boolean enough = DetectionPower.detectableSize(t, DetectionPower.MISS) <= req.atol
+                        || t.length < ps.size()
+                        || ps.stream().anyMatch(Projection::disagrees);
+                more = enough ? 0 : Math.min(MAX_AUTO_PROBES - ps.size(), Math.max(4, ps.size() / 4));
             }
         }
+        r.probes += ps.size();
+        r.firstProbes = ps.size();
+        int bad = 0;
+        for (Projection p : ps) {
+            if (Double.isFinite(p.error()) && Double.isFinite(p.threshold())) {
+                r.maxProbeError = Math.max(r.maxProbeError, p.error());
+                r.maxProbeThreshold = Math.max(r.maxProbeThreshold, p.threshold());
+            } else {
+                r.nonFiniteProbes++;
+            }
+            bad += p.disagrees() ? 1 : 0;
+        }
         r.probesFailed = bad;
+        r.detectable = DetectionPower.detectableSize(thresholds(ps), DetectionPower.MISS);
         note(
                 r,
                 log,
                 String.format(
                         Locale.ROOT,
-                        "%d random projections of the whole Jacobian: %d disagree (largest"
-                                + " |analytic − numeric| %.3e; rms of the projections %.3e)",
+                        "%d random projections of the whole Jacobian: %d beyond %.0f× their own noise (largest"
+                                + " |analytic − numeric| %.3e, largest threshold %.3e); a single wrong entry of size"
+                                + " ≥ %.3e is detected with probability ≥ 1 − %.0e",
                         ps.size(),
                         bad,
+                        Projection.SAFETY,
                         r.maxProbeError,
-                        scale));
+                        r.maxProbeThreshold,
+                        r.detectable,
+                        DetectionPower.MISS));
         if (bad == 0) {
             return;
         }
-        List<TileRegion> finals = bisect(jsc, bc, tol, scale, r, nextId, log);
+        List<TileRegion> finals = bisect(jsc, bc, r, nextId, log);
         if (finals.isEmpty()) {
+            r.unresolved = true;
             r.probeLog.add(
                     "no single tile disagreed on its own; the disagreement is spread thin (check with --mode full)");
             return;
         }
         checkTiles(jsc, bc, finals, r, req.worst);
+        // with failing entries found the verdict is FAIL anyway; without, a capped bisection cannot vouch for the rest
+        r.unresolved = r.capped && r.failed == 0;
+        if (r.capped) {
+            r.probeLog.add("the bisection kept the 64 largest disagreements per level; other regions may hold more");
+        }
         note(
                 r,
                 log,
-                finals.size() + " tile(s) checked in full: " + r.failed + " of " + r.compared + " entries disagree");
+                finals.size() + " tile(s) checked in full: " + r.failed + " of " + r.compared + " entries disagree"
+                        + (r.failed == 0 && !r.capped
+                                ? " (the projections' disagreement is within the entry tolerance there)"
+                                : ""));
+    }
+
+    /** {@code n} regions covering the whole Jacobian, with fresh ids. */
+    private static List<TileRegion> whole(GradcheckResult r, int n, int[] nextId) {
+        List<TileRegion> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new TileRegion(0, r.grid.rowTiles(), 0, r.grid.colTiles(), nextId[0]++));
+        }
+        return out;
+    }
+
+    /** The shift each projection is sure to flag: its threshold plus its own noise. */
+    private static double[] thresholds(List<Projection> ps) {
+        return ps.stream()
+                .mapToDouble(p -> p.threshold() + p.noise)
+                .filter(Double::isFinite)
+                .toArray();
     }
 
     /** Bisection over tile ranges: keeps the quarters whose fresh projection disagrees; returns the single tiles. */
     private static List<TileRegion> bisect(
-            JavaSparkContext jsc,
-            Broadcast<CheckData> bc,
-            Tolerance tol,
-            double scale,
-            GradcheckResult r,
-            int[] nextId,
-            Consumer<String> log) {
+            JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckResult r, int[] nextId, Consumer<String> log) {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
         List<TileRegion> suspects = List.of(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
@@ -109,20 +152,37 @@ public final class ProbeCheck {
             if (parts.isEmpty()) {
                 break;
             }
-            List<Projection> res = project(jsc, bc, parts, level);
-            r.probes += res.size();
-            Map<Integer, Projection> byId = new HashMap<>();
-            for (Projection p : res) {
-                byId.put(p.id, p);
-            }
             List<TileRegion> next = new ArrayList<>();
             List<double[]> errs = new ArrayList<>();
-            for (TileRegion g : parts) {
-                Projection p = byId.get(g.id);
-                double share = (double) (g.tr1 - g.tr0) * (g.tc1 - g.tc0) / ((double) nRowTiles * nColTiles);
-                if (disagrees(p, tol, scale * Math.sqrt(share))) {
-                    next.add(g);
-                    errs.add(new double[] {Math.abs(p.analytic - p.numeric), next.size() - 1});
+            // a quarter is suspect when any of its PER_REGION fresh projections disagrees; when no quarter of a
+            // disagreeing parent does (a single projection misses a small error now and then), try again
+            for (int attempt = 0; attempt < 3 && next.isEmpty(); attempt++) {
+                Map<Integer, Integer> partOf = new HashMap<>();
+                List<TileRegion> probes = new ArrayList<>();
+                for (int i = 0; i < parts.size(); i++) {
+                    TileRegion g = parts.get(i);
+                    for (int k = 0; k < PER_REGION; k++) {
+                        TileRegion copy = new TileRegion(g.tr0, g.tr1, g.tc0, g.tc1, nextId[0]++);
+                        partOf.put(copy.id, i);
+                        probes.add(copy);
+                    }
+                }
+                List<Projection> res = project(jsc, bc, probes, level);
+                r.probes += res.size();
+                double[] worst = new double[parts.size()];
+                boolean[] bad = new boolean[parts.size()];
+                for (Projection p : res) {
+                    int i = partOf.get(p.id);
+                    if (p.disagrees()) {
+                        bad[i] = true;
+                        worst[i] = Math.max(worst[i], Double.isNaN(p.error()) ? Double.POSITIVE_INFINITY : p.error());
+                    }
+                }
+                for (int i = 0; i < parts.size(); i++) {
+                    if (bad[i]) {
+                        next.add(parts.get(i));
+                        errs.add(new double[] {worst[i], next.size() - 1});
+                    }
                 }
             }
             if (next.size() > 64) {
@@ -180,84 +240,7 @@ public final class ProbeCheck {
     private static List<Projection> project(
             JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> regions, long salt) {
         return jsc.parallelize(regions, Math.max(1, Math.min(regions.size(), 4 * jsc.defaultParallelism())))
-                .map(reg -> projection(bc.value(), reg, salt))
+                .map(reg -> Projection.measure(bc.value(), reg, salt))
                 .collect();
-    }
-
-    /** vᵀJu analytic and numeric for Gaussian v, u supported on the region's rows and columns. */
-    private static Projection projection(CheckData d, TileRegion reg, long salt) throws java.io.IOException {
-        TileGrid g = d.grid;
-        long r0 = g.rowStart(reg.tr0);
-        long r1 = g.rowEnd(reg.tr1 - 1);
-        long c0 = g.colStart(reg.tc0);
-        long c1 = g.colEnd(reg.tc1 - 1);
-        long s = d.seed * 31 + salt * 1_000_033L + reg.id;
-        double[] v = gaussian(s, (int) g.rows(), r0, r1);
-        double[] u = gaussian(s ^ 0x5DEECE66DL, (int) g.cols(), c0, c1);
-        double analytic = 0;
-        if (d.analyticUri != null) {
-            try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
-                long step = Math.max(1, (4L << 20) / Math.max(1, g.cols()));
-                for (long a = r0; a < r1; a += step) {
-                    long b = Math.min(r1, a + step);
-                    DMatrixRMaj blk = NpyReader.readRows(src, d.analyticHeader, 2, a, b, null);
-                    for (long rr = a; rr < b; rr++) {
-                        double dot = 0;
-                        int off = (int) ((rr - a) * g.cols());
-                        for (long cc = c0; cc < c1; cc++) {
-                            dot += blk.data[off + (int) cc] * u[(int) cc];
-                        }
-                        analytic += v[(int) rr] * dot;
-                    }
-                }
-            }
-        } else if (d.wrtNode >= 0) {
-            DMatrixRMaj seed = DMatrixRMaj.wrap(1, (int) g.rows(), v.clone());
-            DMatrixRMaj vj = ReverseSweep.sweepSeeded(d.tape, new int[] {d.wrtNode}, seed)[0];
-            for (int c = 0; c < u.length; c++) {
-                analytic += vj.data[c] * u[c];
-            }
-        }
-        double numeric = 0;
-        if (d.wrtNode >= 0) {
-            double[] ju = FiniteDifferences.directional(d.graph, d.inputs, d.wrt, u, d.eps, Functions.standard());
-            for (int rr = 0; rr < ju.length; rr++) {
-                numeric += v[rr] * ju[rr];
-            }
-        }
-        return new Projection(reg.id, analytic, numeric, norm(v), norm(u));
-    }
-
-    /** A seeded Gaussian vector of length n, zero outside [a, b). */
-    static double[] gaussian(long seed, int n, long a, long b) {
-        Random rng = new Random(seed);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            double g = rng.nextGaussian();
-            if (i >= a && i < b) {
-                v[i] = g;
-            }
-        }
-        return v;
-    }
-
-    static double norm(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x * x;
-        }
-        return Math.sqrt(s);
-    }
-
-    static boolean disagrees(Projection p, Tolerance tol, double rms) {
-        return !(Math.abs(p.analytic - p.numeric) <= tol.atol * p.vnorm * p.unorm + tol.rtol * rms);
-    }
-
-    static double rms(List<Projection> ps) {
-        double s = 0;
-        for (Projection p : ps) {
-            s += p.numeric * p.numeric;
-        }
-        return ps.isEmpty() ? 0 : Math.sqrt(s / ps.size());
     }
 }

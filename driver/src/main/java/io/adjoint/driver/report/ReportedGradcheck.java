@@ -34,7 +34,7 @@ public final class ReportedGradcheck {
             double seconds = (System.nanoTime() - t0) / 1e9;
             GradcheckReport.write(in.request.reportDir, in.request, results, seconds, jsc.hadoopConfiguration());
             ok = true;
-            return new Outcome(results, GradcheckReport.verdict(results));
+            return new Outcome(results, Verdict.line(results));
         } finally {
             if (!ok) {
                 dir.discard();

@@ -23,13 +23,17 @@ public final class TileStats implements Serializable {
         public final double absError;
         public final double relError;
 
-        public Entry(long row, long col, double analytic, double numeric) {
+        /** Whether this entry is within the tolerance it was compared with. */
+        public final boolean passes;
+
+        public Entry(long row, long col, double analytic, double numeric, Tolerance tol) {
             this.row = row;
             this.col = col;
             this.analytic = analytic;
             this.numeric = numeric;
             this.absError = Math.abs(analytic - numeric);
-            this.relError = Tolerance.relError(analytic, numeric);
+            this.relError = tol.relError(analytic, numeric);
+            this.passes = tol.passes(analytic, numeric);
         }
     }
 
@@ -41,6 +45,10 @@ public final class TileStats implements Serializable {
     public long failed;
     public double maxAbs;
     public double maxRel;
+    /** Entries whose analytic or numeric value is NaN or infinite (each also counts as failed). */
+    public long nonFinite;
+    /** The first of them in row-major order, or null. */
+    public Entry firstNonFinite;
     /** The largest |analytic − numeric| first; at most K. */
     public final List<Entry> worst = new ArrayList<>();
 
@@ -69,15 +77,21 @@ public final class TileStats implements Serializable {
             if (!tol.passes(a, n)) {
                 t.failed++;
             }
+            if (!Double.isFinite(a) || !Double.isFinite(n)) {
+                t.nonFinite++;
+                if (t.firstNonFinite == null) {
+                    t.firstNonFinite = new Entry(r0 + i / cols, c0 + i % cols, a, n, tol);
+                }
+            }
             if (!(abs <= t.maxAbs)) {
                 t.maxAbs = Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs;
             }
-            double rel = Tolerance.relError(a, n);
+            double rel = tol.relError(a, n);
             if (!(rel <= t.maxRel)) {
                 t.maxRel = Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
             }
             if (heap.size() < k || abs > heap.peek().absError || Double.isNaN(abs)) {
-                heap.add(new Entry(r0 + i / cols, c0 + i % cols, a, n));
+                heap.add(new Entry(r0 + i / cols, c0 + i % cols, a, n, tol));
                 if (heap.size() > k) {
                     heap.poll();
                 }

@@ -29,8 +29,11 @@ public final class Tolerance implements Serializable {
         return Math.abs(analytic - numeric) <= atol + rtol * Math.abs(numeric);
     }
 
-    /** |a − n| / max(|n|, tiny): the relative error reported. */
-    public static double relError(double analytic, double numeric) {
-        return Math.abs(analytic - numeric) / Math.max(Math.abs(numeric), 1e-300);
+    /**
+     * The relative error reported: |a − n| / max(|n|, atol). Where the numeric value is (near) zero it is measured
+     * against atol, the scale below which the tolerance counts absolute error, so it never reads 1e+297.
+     */
+    public double relError(double analytic, double numeric) {
+        return Math.abs(analytic - numeric) / Math.max(Math.abs(numeric), Math.max(atol, Double.MIN_NORMAL));
     }
 }

@@ -151,4 +151,38 @@ class GradcheckTrustTest {
         String json = Files.readString(dir.resolve("rep/report.json"));
         assertTrue(json.contains("\"detects_single_entry_error_of\": "), json);
     }
+
+    @ParameterizedTest
+    @CsvSource({"full", "probe"})
+    void storedJacobiansInTheShapesUsersHaveAreRead(String mode) throws IOException {
+        // out = tanh(W @ x), W 3×4, x 4×1: (p, q, k, l) = (3, 1, 4, 1); PyTorch, with 1-D x and out, writes (3, 4)
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(27, "W:3x4", "X:4x1");
+        DMatrixRMaj w = in.get("W");
+        DMatrixRMaj x = in.get("X");
+        double[] j = new double[12];
+        for (int i = 0; i < 3; i++) {
+            double z = 0;
+            for (int k = 0; k < 4; k++) {
+                z += w.get(i, k) * x.get(k, 0);
+            }
+            double t = Math.tanh(z);
+            for (int k = 0; k < 4; k++) {
+                j[i * 4 + k] = (1 - t * t) * w.get(i, k);
+            }
+        }
+        for (long[] shape : new long[][] {{3, 4}, {3, 1, 4}, {3, 4, 1}, {3, 1, 4, 1}}) {
+            Path stored = dir.resolve("J" + shape.length + shape[1] + ".npy");
+            NpyWriter.write(stored, shape, j);
+            String rep = "rep" + mode + shape.length + shape[1];
+            CliRunner r = gradcheck("tanh(W @ X)", in, rep, "--mode", mode, "--jacobian", "X=" + stored);
+            assertEquals(0, r.code, java.util.Arrays.toString(shape) + ": " + r.out + r.err);
+            String json = Files.readString(dir.resolve(rep).resolve("report.json"));
+            assertTrue(json.contains("\"analytic_side\": \"the stored Jacobian " + stored + ", read as "), json);
+        }
+        Path wrong = dir.resolve("wrong.npy");
+        NpyWriter.write(wrong, new long[] {4, 3}, j);
+        CliRunner r = gradcheck("tanh(W @ X)", in, "repw", "--mode", mode, "--jacobian", "X=" + wrong);
+        assertEquals(2, r.code, r.out + r.err);
+        assertTrue(r.err.contains("also accepted: the flattened (3, 4) matrix"), r.err);
+    }
 }

@@ -4,7 +4,10 @@ import io.adjoint.driver.plan.RowBlocks;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -14,10 +17,13 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * the blocks has finished. Counts each block once, however many attempts it took. Listens only to
  * the jobs of its own job group.
  */
-final class BlockProgress extends SparkListener {
+public final class BlockProgress extends SparkListener {
     private final String jobGroup;
     private final String label;
     private final RowBlocks blocks;
+    /** What the blocks partition: "rows" (of a result) or "columns" (of a gradient check). */
+    private final String unit;
+
     private final Consumer<String> out;
     private final Set<Integer> stages = new HashSet<>();
     private final Set<Integer> doneBlocks = new HashSet<>();
@@ -26,10 +32,36 @@ final class BlockProgress extends SparkListener {
     private final long startNanos = System.nanoTime();
 
     BlockProgress(String jobGroup, String label, RowBlocks blocks, Consumer<String> out) {
+        this(jobGroup, label, blocks, "rows", out);
+    }
+
+    BlockProgress(String jobGroup, String label, RowBlocks blocks, String unit, Consumer<String> out) {
         this.jobGroup = jobGroup;
         this.label = label;
         this.blocks = blocks;
+        this.unit = unit;
         this.out = out;
+    }
+
+    /**
+     * Runs {@code job} (one Spark job whose task i handles block i of {@code blocks}) in a job group of its own,
+     * printing progress to {@code log} each time another tenth of the blocks is done; no progress when log is null.
+     */
+    public static <T> T track(
+            JavaSparkContext jsc, String label, RowBlocks blocks, String unit, Consumer<String> log, Supplier<T> job) {
+        if (log == null) {
+            return job.get();
+        }
+        String group = "adjoint-" + label + "-" + UUID.randomUUID();
+        BlockProgress p = new BlockProgress(group, label, blocks, unit, log);
+        jsc.sc().addSparkListener(p);
+        jsc.setJobGroup(group, "adjoint " + label, true);
+        try {
+            return job.get();
+        } finally {
+            jsc.clearJobGroup();
+            jsc.sc().removeSparkListener(p);
+        }
     }
 
     @Override
@@ -63,14 +95,16 @@ final class BlockProgress extends SparkListener {
             double eta = (blocks.rows() - rowsDone) / Math.max(rate, 1e-9);
             out.accept(String.format(
                     Locale.ROOT,
-                    "%s: %d/%d blocks (%d%%), %d/%d rows, %.0f rows/s, ETA %.0f s",
+                    "%s: %d/%d blocks (%d%%), %d/%d %s, %.0f %s/s, ETA %.0f s",
                     label,
                     doneBlocks.size(),
                     total,
                     doneBlocks.size() * 100L / total,
                     rowsDone,
                     blocks.rows(),
+                    unit,
                     rate,
+                    unit,
                     eta));
         }
     }

@@ -33,6 +33,9 @@ public final class CheckData implements Serializable {
 
     final String analyticUri;
     final NpyHeader analyticHeader;
+    /** Leading axes of the analytic file that index the output (2 for (p, q, k, l)). */
+    final int analyticRowDims;
+
     final double eps;
     final Tolerance tol;
     final TileGrid grid;
@@ -48,6 +51,7 @@ public final class CheckData implements Serializable {
             int wrtNode,
             String analyticUri,
             NpyHeader analyticHeader,
+            int analyticRowDims,
             double eps,
             Tolerance tol,
             TileGrid grid,
@@ -61,6 +65,7 @@ public final class CheckData implements Serializable {
         this.wrtNode = wrtNode;
         this.analyticUri = analyticUri;
         this.analyticHeader = analyticHeader;
+        this.analyticRowDims = analyticRowDims;
         this.eps = eps;
         this.tol = tol;
         this.grid = grid;
@@ -82,7 +87,7 @@ public final class CheckData implements Serializable {
     DMatrixRMaj analyticRows(long r0, long r1) throws IOException {
         if (analyticUri != null) {
             try (ByteSource src = HadoopByteSource.open(analyticUri, conf.get())) {
-                return NpyReader.readRows(src, analyticHeader, 2, r0, r1, null);
+                return NpyReader.readRows(src, analyticHeader, analyticRowDims, r0, r1, null);
             }
         }
         if (wrtNode < 0) {

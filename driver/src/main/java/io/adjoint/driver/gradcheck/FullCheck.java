@@ -3,9 +3,12 @@ package io.adjoint.driver.gradcheck;
 import io.adjoint.core.check.TileStats;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
+import io.adjoint.driver.block.BlockProgress;
+import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
@@ -18,36 +21,44 @@ import org.ejml.data.DMatrixRMaj;
 final class FullCheck {
     private FullCheck() {}
 
-    static void run(JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckResult r, int worst) {
+    static void run(JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckResult r, int worst, Consumer<String> log) {
         List<Integer> colTiles = new ArrayList<>();
         for (int c = 0; c < r.grid.colTiles(); c++) {
             colTiles.add(c);
         }
-        List<TileStats> stats = jsc.parallelize(colTiles, Math.max(1, colTiles.size()))
-                .flatMap(tc -> {
-                    CheckData d = bc.value();
-                    TileGrid g = d.grid;
-                    long c0 = g.colStart(tc);
-                    long c1 = g.colEnd(tc);
-                    DMatrixRMaj numeric = d.numericColumns(c0, c1);
-                    DMatrixRMaj analytic;
-                    try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
-                        analytic = NpyReader.readColumns(src, d.analyticHeader, 2, c0, c1, null);
-                    }
-                    List<TileStats> out = new ArrayList<>();
-                    int w = (int) (c1 - c0);
-                    for (int tr = 0; tr < g.rowTiles(); tr++) {
-                        long r0 = g.rowStart(tr);
-                        int h = (int) (g.rowEnd(tr) - r0);
-                        DMatrixRMaj a = new DMatrixRMaj(h, w);
-                        DMatrixRMaj n = new DMatrixRMaj(h, w);
-                        System.arraycopy(analytic.data, (int) (r0 * w), a.data, 0, h * w);
-                        System.arraycopy(numeric.data, (int) (r0 * w), n.data, 0, h * w);
-                        out.add(TileStats.compare(r0, c0, a, n, d.tol, d.worst));
-                    }
-                    return out.iterator();
-                })
-                .collect();
+        RowBlocks columns = new RowBlocks(r.grid.cols(), r.grid.tileCols());
+        List<TileStats> stats = BlockProgress.track(
+                jsc,
+                "gradcheck: d/d" + r.input,
+                columns,
+                "columns",
+                log,
+                () -> jsc.parallelize(colTiles, Math.max(1, colTiles.size()))
+                        .flatMap(tc -> {
+                            CheckData d = bc.value();
+                            TileGrid g = d.grid;
+                            long c0 = g.colStart(tc);
+                            long c1 = g.colEnd(tc);
+                            DMatrixRMaj numeric = d.numericColumns(c0, c1);
+                            DMatrixRMaj analytic;
+                            try (ByteSource src = HadoopByteSource.open(d.analyticUri, d.conf.get())) {
+                                analytic =
+                                        NpyReader.readColumns(src, d.analyticHeader, d.analyticRowDims, c0, c1, null);
+                            }
+                            List<TileStats> out = new ArrayList<>();
+                            int w = (int) (c1 - c0);
+                            for (int tr = 0; tr < g.rowTiles(); tr++) {
+                                long r0 = g.rowStart(tr);
+                                int h = (int) (g.rowEnd(tr) - r0);
+                                DMatrixRMaj a = new DMatrixRMaj(h, w);
+                                DMatrixRMaj n = new DMatrixRMaj(h, w);
+                                System.arraycopy(analytic.data, (int) (r0 * w), a.data, 0, h * w);
+                                System.arraycopy(numeric.data, (int) (r0 * w), n.data, 0, h * w);
+                                out.add(TileStats.compare(r0, c0, a, n, d.tol, d.worst));
+                            }
+                            return out.iterator();
+                        })
+                        .collect());
         for (TileStats t : stats) {
             r.add(t, worst);
         }

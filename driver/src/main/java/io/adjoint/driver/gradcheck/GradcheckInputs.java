@@ -9,6 +9,7 @@ import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -25,12 +26,18 @@ public final class GradcheckInputs {
     /** The expression, its inputs and forward pass: shared by the analytic sweep and the differences. */
     public final JacobianInputs job;
     /** Input name → header of its stored Jacobian, for inputs checked against a stored one. */
-    public final Map<String, NpyHeader> storedHeaders;
+    public final Map<String, StoredJacobian> stored;
 
-    private GradcheckInputs(GradcheckRequest request, JacobianInputs job, Map<String, NpyHeader> storedHeaders) {
+    /**
+     * A stored Jacobian as found on disk: its header, how many leading axes are the output's (rows of the (p·q) ×
+     * (k·l) matricization), and how its shape was read, for the report.
+     */
+    public record StoredJacobian(String uri, NpyHeader header, int rowDims, String layout) {}
+
+    private GradcheckInputs(GradcheckRequest request, JacobianInputs job, Map<String, StoredJacobian> stored) {
         this.request = request;
         this.job = job;
-        this.storedHeaders = storedHeaders;
+        this.stored = stored;
     }
 
     /** A mode and why it was chosen, for the log and the report. */
@@ -73,17 +80,20 @@ public final class GradcheckInputs {
         JacobianInputs job = JacobianInputs.prepare(req.job, conf, fns);
         requireFinite(req, job);
         Shape2 out = job.graph.outputShape();
-        Map<String, NpyHeader> stored = new LinkedHashMap<>();
+        Map<String, StoredJacobian> stored = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : req.stored.entrySet()) {
             String name = e.getKey();
             Shape2 x = job.wrtShapes.get(name);
             Shape4 want = new Shape4(out.rows, out.cols, x.rows, x.cols);
             NpyHeader h = StoredArrays.header("--jacobian " + name + "=", e.getValue(), conf);
-            if (h.rank() != 4 || !Shape4.of(h.shape()).equals(want)) {
+            int rowDims = rowDims(h.shape(), want);
+            if (rowDims < 0) {
                 throw new InvalidInputException("--jacobian " + name + "=" + e.getValue() + ": shape " + h.shapeString()
-                        + ", but ∂out/∂" + name + " has shape " + want);
+                        + ", but ∂out/∂" + name + " has shape " + want + " (also accepted: the flattened ("
+                        + want.rows() + ", " + want.cols() + ") matrix, or that shape without its axes of size 1,"
+                        + " as PyTorch writes it for 1-D tensors)");
             }
-            stored.put(name, h);
+            stored.put(name, new StoredJacobian(e.getValue(), h, rowDims, layout(h, want, rowDims)));
         }
         return new GradcheckInputs(req, job, stored);
     }
@@ -104,6 +114,57 @@ public final class GradcheckInputs {
                 }
             }
         }
+    }
+
+    /**
+     * Where a stored array of this shape splits into output and input axes: the (p, q, k, l) shape itself (2), the
+     * flattened (p·q, k·l) matrix (1), or (p, q, k, l) without some of its axes of size 1 — PyTorch's Jacobian of a
+     * function of 1-D tensors, e.g. (p, q, k) for a k×1 input — split where the leading axes hold p·q entries.
+     * All are the same bytes in C order. −1 when the shape is none of these.
+     */
+    static int rowDims(long[] shape, Shape4 want) {
+        if (shape.length == 4 && Shape4.of(shape).equals(want)) {
+            return 2;
+        }
+        if (shape.length == 2 && shape[0] == want.rows() && shape[1] == want.cols()) {
+            return 1;
+        }
+        long[] full = want.toArray();
+        if (!Arrays.equals(withoutOnes(shape), withoutOnes(full))) {
+            return -1;
+        }
+        long prefix = 1;
+        for (int t = 0; t <= shape.length; t++) {
+            if (prefix == want.rows() && product(shape, t) == want.cols()) {
+                return t;
+            }
+            if (t < shape.length) {
+                prefix *= shape[t];
+            }
+        }
+        return -1;
+    }
+
+    private static long[] withoutOnes(long[] s) {
+        return Arrays.stream(s).filter(d -> d != 1).toArray();
+    }
+
+    private static long product(long[] s, int from) {
+        long p = 1;
+        for (int i = from; i < s.length; i++) {
+            p *= s[i];
+        }
+        return p;
+    }
+
+    private static String layout(NpyHeader h, Shape4 want, int rowDims) {
+        if (h.rank() == 4 && rowDims == 2) {
+            return "read as (p, q, k, l) = " + want;
+        }
+        if (h.rank() == 2 && rowDims == 1 && h.dim(0) == want.rows()) {
+            return "read as the flattened (p·q, k·l) matrix " + h.shapeString() + " of " + want;
+        }
+        return "read as " + want + " with its axes of size 1 dropped, as PyTorch writes the Jacobian of 1-D tensors";
     }
 
     /** The mode for a Jacobian of this shape: as asked, or by size for auto; NONE when it has no entries. */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -74,12 +75,24 @@ public final class GradcheckJob {
         for (double[] row : r.tileMax) {
             Arrays.fill(row, Double.NaN);
         }
-        String analyticUri = req.stored.get(name);
-        NpyHeader analyticHeader = in.storedHeaders.get(name);
+        GradcheckInputs.StoredJacobian stored = in.stored.get(name);
+        String analyticUri = stored == null ? null : stored.uri();
+        NpyHeader analyticHeader = stored == null ? null : stored.header();
+        int analyticRowDims = stored == null ? 2 : stored.rowDims();
+        if (stored != null) {
+            r.analyticSource = "the stored Jacobian " + stored.uri() + ", " + stored.layout();
+        }
         if (analyticUri == null && r.mode == CheckMode.FULL) {
             long a0 = System.nanoTime();
             JacobianJob.run(jsc, job.forOne(name, work.toString()), null);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
+            if (log != null) {
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "gradcheck: d/d%s: the analytic Jacobian written by the sweep in %.2f s",
+                        name,
+                        r.analyticSeconds));
+            }
             analyticUri = new Path(work, name + ".npy").toString();
             analyticHeader = StoredArrays.header("", analyticUri, jsc.hadoopConfiguration());
         }
@@ -91,6 +104,7 @@ public final class GradcheckJob {
                 job.wrtNodes[i],
                 analyticUri,
                 analyticHeader,
+                analyticRowDims,
                 req.eps,
                 new Tolerance(req.atol, req.rtol),
                 r.grid,
@@ -111,7 +125,7 @@ public final class GradcheckJob {
             }
             long n0 = System.nanoTime();
             if (r.mode == CheckMode.FULL) {
-                FullCheck.run(jsc, bc, r, req.worst);
+                FullCheck.run(jsc, bc, r, req.worst, log);
                 r.forwardEvals += 2 * shape.cols();
             } else {
                 ProbeCheck.run(jsc, bc, req, r, log);

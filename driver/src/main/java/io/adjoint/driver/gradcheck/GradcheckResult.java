@@ -12,6 +12,8 @@ public final class GradcheckResult {
     public final Shape4 shape;
     public CheckMode mode;
     public String modeReason;
+    /** Where the analytic Jacobian came from, for the report. */
+    public String analyticSource = "our reverse sweep";
     /** How the numeric columns are evaluated (batched or one pass per copy). */
     public String numericMethod = "";
 

@@ -70,7 +70,7 @@ public final class Projection implements Serializable {
                 long step = Math.max(1, (4L << 20) / Math.max(1, g.cols()));
                 for (long a = r0; a < r1; a += step) {
                     long b = Math.min(r1, a + step);
-                    DMatrixRMaj blk = NpyReader.readRows(src, d.analyticHeader, 2, a, b, null);
+                    DMatrixRMaj blk = NpyReader.readRows(src, d.analyticHeader, d.analyticRowDims, a, b, null);
                     for (long rr = a; rr < b; rr++) {
                         double dot = 0;
                         double abs = 0;

@@ -33,6 +33,7 @@ final class ReportJson {
                     .append(json(
                             req.stored.containsKey(r.input) ? "stored " + req.stored.get(r.input) : "reverse sweep"))
                     .append(",\n");
+            j.append("      \"analytic_side\": ").append(json(r.analyticSource)).append(",\n");
             j.append("      \"jacobian_shape\": ")
                     .append(java.util.Arrays.toString(r.shape.toArray()))
                     .append(",\n");

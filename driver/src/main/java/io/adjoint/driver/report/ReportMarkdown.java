@@ -53,10 +53,7 @@ final class ReportMarkdown {
                     .append(r.input)
                     .append("\n\n")
                     .append("Analytic side: ")
-                    .append(
-                            req.stored.containsKey(r.input)
-                                    ? "the stored Jacobian " + req.stored.get(r.input)
-                                    : "our reverse sweep")
+                    .append(r.analyticSource)
                     .append(". ")
                     .append(r.modeReason)
                     .append("; ")

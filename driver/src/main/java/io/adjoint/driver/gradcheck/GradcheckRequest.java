@@ -23,7 +23,7 @@ public final class GradcheckRequest {
     public double rtol = Tolerance.DEFAULT_RTOL;
     public double atol = Tolerance.DEFAULT_ATOL;
     /**
-     * Random projections of the whole Jacobian per input in probe mode; null: as many as it takes (16 to 256) to
+     * Random projections of the whole Jacobian per input in probe mode; null: as many as it takes (16 to 64) to
      * detect a single wrong entry of size atol with probability ≥ 1 − 10⁻⁶.
      */
     public Integer probes;

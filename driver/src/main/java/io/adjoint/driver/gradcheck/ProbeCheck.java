@@ -19,7 +19,7 @@ import org.ejml.data.DMatrixRMaj;
  * and 2h. A projection disagrees when |analytic − numeric| exceeds {@link Projection#SAFETY} times the numeric value's
  * own measured noise (see {@link Projection#measure}) — a threshold from the differences' error, not from the tolerances,
  * so an error far below atol·‖v‖·‖u‖ is still seen. {@link DetectionPower} turns the thresholds into the size of a
- * single wrong entry detected with probability ≥ 1 − 10⁻⁶; without --probes, N grows from 16 (up to 256) until that
+ * single wrong entry detected with probability ≥ 1 − 10⁻⁶; without --probes, N grows from 16 (up to 64) until that
  * size is at most atol. A disagreement is localized by bisection over tile ranges of rows and columns — one fresh
  * projection per quarter, keeping the quarters that disagree (at most 64 per level) — down to single tiles, which
  * are then checked in full against atol and rtol. Cost: N + 4·(levels)·(failing regions) projections, each one sweep
@@ -29,7 +29,7 @@ public final class ProbeCheck {
     private ProbeCheck() {}
 
     /** The most projections of the whole Jacobian an automatic --probes makes. */
-    static final int MAX_AUTO_PROBES = 256;
+    static final int MAX_AUTO_PROBES = 64;
     /** Fresh projections per region in the bisection: a single one misses a small error now and then. */
     static final int PER_REGION = 4;
     /** The projections of the whole Jacobian an automatic --probes starts with. */

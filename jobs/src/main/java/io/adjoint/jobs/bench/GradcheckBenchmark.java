@@ -37,7 +37,7 @@ public final class GradcheckBenchmark {
         out.println();
         out.println(
                 "| n | Jacobian | full: time | of which analytic sweep to file | numeric + compare | FD forward evals/s"
-                        + " | plain loop evals/s (1 thread) | probe (16 projections): time | verdicts |");
+                        + " | plain loop evals/s (1 thread) | probe (automatic --probes): time | verdicts |");
         out.println("|---|---|---|---|---|---|---|---|---|");
         for (int n : sizes) {
             Path d = Files.createDirectories(dir.resolve("g" + n));

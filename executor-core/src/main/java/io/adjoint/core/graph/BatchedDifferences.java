@@ -145,7 +145,7 @@ public final class BatchedDifferences {
                 for (int a = 0; a < args.length; a++) {
                     args[a] = vals[n.args[a]];
                 }
-                yield fns.get(n.name).apply(args, n.literals).value;
+                yield fns.get(n.name).value(args, n.literals);
             }
         };
     }

@@ -31,11 +31,11 @@ public final class FiniteDifferences {
             DMatrixRMaj xp = x.copy();
             xp.data[c] += h;
             in.put(wrt, xp);
-            DMatrixRMaj fp = Forward.run(g, in, fns).output();
+            DMatrixRMaj fp = Forward.outputValue(g, in, fns);
             DMatrixRMaj xm = x.copy();
             xm.data[c] -= h;
             in.put(wrt, xm);
-            DMatrixRMaj fm = Forward.run(g, in, fns).output();
+            DMatrixRMaj fm = Forward.outputValue(g, in, fns);
             for (int r = 0; r < outSize; r++) {
                 jac.set(r, c - c0, (fp.data[r] - fm.data[r]) / (2 * h));
             }
@@ -107,9 +107,9 @@ public final class FiniteDifferences {
             xm.data[i] -= h * u[i];
         }
         in.put(wrt, xp);
-        DMatrixRMaj fp = Forward.run(g, in, fns).output();
+        DMatrixRMaj fp = Forward.outputValue(g, in, fns);
         in.put(wrt, xm);
-        DMatrixRMaj fm = Forward.run(g, in, fns).output();
+        DMatrixRMaj fm = Forward.outputValue(g, in, fns);
         return new DMatrixRMaj[] {fp, fm};
     }
 }

@@ -73,4 +73,45 @@ public final class Forward {
         }
         return new Forward(vals, new Tape(g, jac));
     }
+
+    /**
+     * The output's value alone, for finite differences: every op's {@link Function#value} (no local Jacobians), and
+     * each node's value dropped after its last consumer, so at most the live frontier of values is held instead of
+     * every node's value and derivative. The same numbers as {@code run(g, inputs, fns).output()}.
+     *
+     * @throws InvalidInputException when an op cannot be evaluated on these values
+     */
+    public static DMatrixRMaj outputValue(Graph g, Map<String, DMatrixRMaj> inputs, FunctionLookup fns) {
+        int n = g.nodes().size();
+        int[] lastUse = new int[n];
+        for (Graph.Node node : g.nodes()) {
+            for (int a : node.args) {
+                lastUse[a] = node.id;
+            }
+        }
+        DMatrixRMaj[] vals = new DMatrixRMaj[n];
+        for (Graph.Node node : g.nodes()) {
+            switch (node.kind) {
+                case INPUT -> vals[node.id] = inputs.get(node.name);
+                case CONSTANT -> vals[node.id] = new DMatrixRMaj(1, 1, true, node.constant);
+                case APPLY -> {
+                    DMatrixRMaj[] args = new DMatrixRMaj[node.args.length];
+                    for (int i = 0; i < args.length; i++) {
+                        args[i] = vals[node.args[i]];
+                    }
+                    try {
+                        vals[node.id] = fns.get(node.name).value(args, node.literals);
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException("cannot evaluate '" + node.text + "': " + e.getMessage());
+                    }
+                    for (int a : node.args) {
+                        if (lastUse[a] == node.id && a != g.output()) {
+                            vals[a] = null;
+                        }
+                    }
+                }
+            }
+        }
+        return vals[g.output()];
+    }
 }

@@ -31,6 +31,15 @@ public interface Function {
     Evaluated apply(DMatrixRMaj[] args, double[] literals);
 
     /**
+     * The forward value alone, for passes that need no derivative (finite differences): the same numbers as
+     * {@code apply(args, literals).value}, which is the default; ops override it to skip building their local
+     * Jacobians.
+     */
+    default DMatrixRMaj value(DMatrixRMaj[] args, double[] literals) {
+        return apply(args, literals).value;
+    }
+
+    /**
      * Whether this op acts on columns independently, so that batched finite differences may evaluate it once on
      * B perturbed copies laid side by side, [X₁ X₂ … X_B]: with {@code varying[a]} marking the arguments that
      * depend on the perturbed input, f([X₁ … X_B], fixed…) = [f(X₁, fixed…) … f(X_B, fixed…)] through
@@ -46,6 +55,6 @@ public interface Function {
      * for ops with no fixed argument that lines up with the copies' columns.
      */
     default DMatrixRMaj applyToColumnCopies(DMatrixRMaj[] args, boolean[] varying, int copies, double[] literals) {
-        return apply(args, literals).value;
+        return value(args, literals);
     }
 }

@@ -73,16 +73,28 @@ public final class BroadcastBinary implements Function {
 
     @Override
     public Evaluated apply(DMatrixRMaj[] args, double[] literals) {
-        DMatrixRMaj a = args[0];
-        DMatrixRMaj b = args[1];
-        Shape2 sa = new Shape2(a.numRows, a.numCols);
-        Shape2 sb = new Shape2(b.numRows, b.numCols);
+        Shape2 sa = new Shape2(args[0].numRows, args[0].numCols);
+        Shape2 sb = new Shape2(args[1].numRows, args[1].numCols);
         Shape2 out = outputShape(new Shape2[] {sa, sb}, literals);
+        double[] ga = op == '*' || op == '/' ? new double[out.size()] : null;
+        double[] gb = op == '*' || op == '/' ? new double[out.size()] : null;
+        DMatrixRMaj y = compute(args[0], args[1], out, ga, gb);
+        double sB = op == '-' ? -1.0 : 1.0;
+        return new Evaluated(y, new Elementwise(out, sa, ga, 1.0), new Elementwise(out, sb, gb, sB));
+    }
+
+    @Override
+    public DMatrixRMaj value(DMatrixRMaj[] args, double[] literals) {
+        Shape2 sa = new Shape2(args[0].numRows, args[0].numCols);
+        Shape2 sb = new Shape2(args[1].numRows, args[1].numCols);
+        return compute(args[0], args[1], outputShape(new Shape2[] {sa, sb}, literals), null, null);
+    }
+
+    /** y = a op b broadcast to {@code out}; the local derivatives into ga, gb (× and ÷ only) when not null. */
+    private DMatrixRMaj compute(DMatrixRMaj a, DMatrixRMaj b, Shape2 out, double[] ga, double[] gb) {
         int n = out.rows;
         int m = out.cols;
         DMatrixRMaj y = new DMatrixRMaj(n, m);
-        double[] ga = op == '*' || op == '/' ? new double[n * m] : null;
-        double[] gb = op == '*' || op == '/' ? new double[n * m] : null;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
                 double x = a.get(a.numRows == 1 ? 0 : i, a.numCols == 1 ? 0 : j);
@@ -93,19 +105,22 @@ public final class BroadcastBinary implements Function {
                     case '-' -> y.data[k] = x - z;
                     case '*' -> {
                         y.data[k] = x * z;
-                        ga[k] = z;
-                        gb[k] = x;
+                        if (ga != null) {
+                            ga[k] = z;
+                            gb[k] = x;
+                        }
                     }
                     default -> {
                         y.data[k] = x / z;
-                        ga[k] = 1 / z;
-                        gb[k] = -x / (z * z);
+                        if (ga != null) {
+                            ga[k] = 1 / z;
+                            gb[k] = -x / (z * z);
+                        }
                     }
                 }
             }
         }
-        double sB = op == '-' ? -1.0 : 1.0;
-        return new Evaluated(y, new Elementwise(out, sa, ga, 1.0), new Elementwise(out, sb, gb, sB));
+        return y;
     }
 
     /**
@@ -138,7 +153,7 @@ public final class BroadcastBinary implements Function {
                 tiled[a] = tile(args[a], copies);
             }
         }
-        return apply(tiled, literals).value;
+        return value(tiled, literals);
     }
 
     /** [V V … V], {@code copies} times side by side. */

@@ -38,9 +38,14 @@ public final class Matmul implements Function {
 
     @Override
     public Evaluated apply(DMatrixRMaj[] a, double[] lit) {
+        return new Evaluated(value(a, lit), new Left(a[0].numRows, a[1]), new Right(a[0], a[1].numCols));
+    }
+
+    @Override
+    public DMatrixRMaj value(DMatrixRMaj[] a, double[] lit) {
         DMatrixRMaj y = new DMatrixRMaj(a[0].numRows, a[1].numCols);
         Gemm.mult(1.0, a[0], a[1], 0.0, y);
-        return new Evaluated(y, new Left(a[0].numRows, a[1]), new Right(a[0], a[1].numCols));
+        return y;
     }
 
     /** {@code A @ [X₁ … X_B]} = [A X₁ … A X_B]: column-separable when A does not vary (one GEMM for all copies). */

@@ -43,6 +43,16 @@ public final class Pow implements Function {
         return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
     }
 
+    @Override
+    public DMatrixRMaj value(DMatrixRMaj[] args, double[] literals) {
+        DMatrixRMaj x = args[0];
+        DMatrixRMaj y = new DMatrixRMaj(x.numRows, x.numCols);
+        for (int i = 0; i < y.data.length; i++) {
+            y.data[i] = Math.pow(x.data[i], literals[0]);
+        }
+        return y;
+    }
+
     /** Elementwise: column-separable. */
     @Override
     public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {

@@ -80,6 +80,16 @@ public final class UnaryElementwise implements Function {
         return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
     }
 
+    @Override
+    public DMatrixRMaj value(DMatrixRMaj[] args, double[] literals) {
+        DMatrixRMaj x = args[0];
+        DMatrixRMaj y = new DMatrixRMaj(x.numRows, x.numCols);
+        for (int i = 0; i < x.getNumElements(); i++) {
+            y.data[i] = f.applyAsDouble(x.data[i]);
+        }
+        return y;
+    }
+
     /** Elementwise: column-separable. */
     @Override
     public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {

@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -142,6 +144,10 @@ public final class BlockJob {
             return new Run(blocks, plan.reason(), compute, t1 - t0, System.nanoTime() - t1, reused);
         } finally {
             if (!committed) {
+                // tasks of a failed job may still be writing; stop them first, or a straggler's part file could
+                // land in a folder the abort is deleting
+                jsc.cancelJobGroup(group);
+                awaitNoRunningTasks(jsc, group, 10_000);
                 outputs.forEach(o -> o.abortJob(hconf));
             }
             try {
@@ -169,6 +175,33 @@ public final class BlockJob {
                 o.uncommitJob(hconf);
             }
             throw e;
+        }
+    }
+
+    /** Waits (at most {@code millis}) until no task of the job group's stages is running. */
+    private static void awaitNoRunningTasks(JavaSparkContext jsc, String group, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            int running = 0;
+            for (int job : jsc.statusTracker().getJobIdsForGroup(group)) {
+                SparkJobInfo info = jsc.statusTracker().getJobInfo(job);
+                if (info == null) {
+                    continue;
+                }
+                for (int stage : info.stageIds()) {
+                    SparkStageInfo st = jsc.statusTracker().getStageInfo(stage);
+                    running += st == null ? 0 : st.numActiveTasks();
+                }
+            }
+            if (running == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -110,11 +110,24 @@ public final class PartFilesResult extends CommitProtocol {
 
     @Override
     public void abortJob(Configuration conf) {
+        Path d = new Path(dir);
         try {
-            Path d = new Path(dir);
-            fs(d, conf).delete(d, true);
+            FileSystem fs = fs(d, conf);
+            // a straggling task of the failed job may still be writing its part while the folder is deleted; its
+            // file makes the recursive delete fail once. Parts are created non-recursively, so once the folder is
+            // gone no straggler brings it back: retry until it is (a few seconds at most)
+            for (int attempt = 0; attempt < 100; attempt++) {
+                fs.delete(d, true);
+                if (!fs.exists(d)) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            System.err.println("adjoint: warning: could not remove temporary " + dir);
         } catch (IOException e) {
             System.err.println("adjoint: warning: could not remove temporary " + dir + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

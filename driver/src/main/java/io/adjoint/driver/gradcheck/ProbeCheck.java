@@ -42,8 +42,9 @@ public final class ProbeCheck {
             GradcheckResult r,
             Consumer<String> log) {
         int[] nextId = {0};
-        List<Projection> ps =
-                new ArrayList<>(project(jsc, bc, whole(r, req.probes != null ? req.probes : FIRST_PROBES, nextId), 0));
+        int slots = ProbeMemory.slots(jsc, bc.value(), r, log);
+        List<Projection> ps = new ArrayList<>(
+                project(jsc, bc, whole(r, req.probes != null ? req.probes : FIRST_PROBES, nextId), 0, slots));
         double[] t = thresholds(ps);
         if (req.probes == null && t.length == ps.size() && ps.stream().noneMatch(Projection::disagrees)) {
             // as many as it takes to detect a single wrong entry of size atol with probability ≥ 1 − MISS: first
@@ -52,7 +53,7 @@ public final class ProbeCheck {
             int need = DetectionPower.projectionsNeeded(t[t.length / 2], req.atol, DetectionPower.MISS);
             int more = Math.min(need, MAX_AUTO_PROBES) - ps.size();
             while (more > 0) {
-                ps.addAll(project(jsc, bc, whole(r, more, nextId), 0));
+                ps.addAll(project(jsc, bc, whole(r, more, nextId), 0, slots));
                 t = thresholds(ps);
                 boolean enough = DetectionPower.detectableSize(t, DetectionPower.MISS) <= req.atol
                         || t.length < ps.size()
@@ -92,7 +93,7 @@ public final class ProbeCheck {
         if (bad == 0) {
             return;
         }
-        List<TileRegion> finals = bisect(jsc, bc, r, nextId, log);
+        List<TileRegion> finals = bisect(jsc, bc, r, nextId, slots, log);
         if (finals.isEmpty()) {
             r.unresolved = true;
             r.probeLog.add(
@@ -133,7 +134,12 @@ public final class ProbeCheck {
 
     /** Bisection over tile ranges: keeps the quarters whose fresh projection disagrees; returns the single tiles. */
     private static List<TileRegion> bisect(
-            JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckResult r, int[] nextId, Consumer<String> log) {
+            JavaSparkContext jsc,
+            Broadcast<CheckData> bc,
+            GradcheckResult r,
+            int[] nextId,
+            int slots,
+            Consumer<String> log) {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
         List<TileRegion> suspects = List.of(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
@@ -167,7 +173,7 @@ public final class ProbeCheck {
                         probes.add(copy);
                     }
                 }
-                List<Projection> res = project(jsc, bc, probes, level);
+                List<Projection> res = project(jsc, bc, probes, level, slots);
                 r.probes += res.size();
                 double[] worst = new double[parts.size()];
                 boolean[] bad = new boolean[parts.size()];
@@ -238,8 +244,9 @@ public final class ProbeCheck {
 
     /** Evaluates one projection per region, in parallel. */
     private static List<Projection> project(
-            JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> regions, long salt) {
-        return jsc.parallelize(regions, Math.max(1, Math.min(regions.size(), 4 * jsc.defaultParallelism())))
+            JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> regions, long salt, int slots) {
+        // at most `slots` partitions: as many projections run at once as the memory plan allows
+        return jsc.parallelize(regions, Math.max(1, Math.min(regions.size(), slots)))
                 .map(reg -> Projection.measure(bc.value(), reg, salt))
                 .collect();
     }

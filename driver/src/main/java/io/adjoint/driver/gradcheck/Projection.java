@@ -96,17 +96,10 @@ public final class Projection implements Serializable {
         double numeric = 0;
         double noise = 64 * EPS * absScale;
         if (d.wrtNode >= 0) {
-            FiniteDifferences.Directional fd =
-                    FiniteDifferences.directionalWithError(d.graph, d.inputs, d.wrt, u, d.eps, Functions.standard());
-            double numeric2h = 0;
-            double rounding = 0;
-            for (int rr = 0; rr < fd.atH.length; rr++) {
-                numeric += v[rr] * fd.atH[rr];
-                numeric2h += v[rr] * fd.at2H[rr];
-                double t = v[rr] * fd.magnitude[rr];
-                rounding += t * t;
-            }
-            noise += Math.abs(numeric - numeric2h) + 4 * EPS * Math.sqrt(rounding) / (2 * d.eps);
+            double[] fd =
+                    FiniteDifferences.projectedWithError(d.graph, d.inputs, d.wrt, u, v, d.eps, Functions.standard());
+            numeric = fd[0];
+            noise += Math.abs(fd[0] - fd[1]) + 4 * EPS * Math.sqrt(fd[2]) / (2 * d.eps);
         }
         return new Projection(reg.id, analytic, numeric, noise);
     }

@@ -44,55 +44,34 @@ public final class FiniteDifferences {
     }
 
     /**
-     * The directional derivative J·u ≈ (f(x + h·u) − f(x − h·u)) / (2h) for a direction u over the entries
-     * of input {@code wrt} (flattened row-major): two forward passes. Returns p·q values.
+     * A projected central difference with what is needed to bound its error, for a projection vᵀJu: returns
+     * {n_h, n_2h, ρ²} with n_h = vᵀ(f(x + h·u) − f(x − h·u))/(2h), n_2h the same at step 2h, and
+     * ρ² = Σ_i (v_i·(|f_i(x + h·u)| + |f_i(x − h·u)|))². The truncation error of n_h is about (n_2h − n_h)/3 (it
+     * scales as h²); its rounding error about ε·ρ/(2h). Four value-only forward passes, one pair of outputs held at a
+     * time; inputs are not modified.
      */
-    public static double[] directional(
-            Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h, FunctionLookup fns) {
+    public static double[] projectedWithError(
+            Graph g,
+            Map<String, DMatrixRMaj> inputs,
+            String wrt,
+            double[] u,
+            double[] v,
+            double h,
+            FunctionLookup fns) {
+        double nh = 0;
+        double rounding = 0;
         DMatrixRMaj[] f = shifted(g, inputs, wrt, u, h, fns);
-        double[] out = new double[f[0].getNumElements()];
-        for (int r = 0; r < out.length; r++) {
-            out[r] = (f[0].data[r] - f[1].data[r]) / (2 * h);
+        for (int r = 0; r < v.length; r++) {
+            nh += v[r] * ((f[0].data[r] - f[1].data[r]) / (2 * h));
+            double t = v[r] * (Math.abs(f[0].data[r]) + Math.abs(f[1].data[r]));
+            rounding += t * t;
         }
-        return out;
-    }
-
-    /**
-     * A central difference along u with what is needed to bound its error: the derivative at step h,
-     * d_h = (f(x + h·u) − f(x − h·u)) / (2h), the same at step 2h, and the magnitudes |f(x + h·u)| + |f(x − h·u)|.
-     * The truncation error of d_h is about (d_2h − d_h) / 3 (it scales as h²); its rounding error about
-     * ε·magnitude / (2h) per entry. Four forward passes; inputs are not modified.
-     */
-    public static final class Directional {
-        /** d_h, one value per output entry. */
-        public final double[] atH;
-        /** d_2h. */
-        public final double[] at2H;
-        /** |f(x + h·u)| + |f(x − h·u)|. */
-        public final double[] magnitude;
-
-        Directional(double[] atH, double[] at2H, double[] magnitude) {
-            this.atH = atH;
-            this.at2H = at2H;
-            this.magnitude = magnitude;
+        f = shifted(g, inputs, wrt, u, 2 * h, fns);
+        double n2h = 0;
+        for (int r = 0; r < v.length; r++) {
+            n2h += v[r] * ((f[0].data[r] - f[1].data[r]) / (4 * h));
         }
-    }
-
-    /** {@link Directional} for direction u over the entries of input {@code wrt} (flattened row-major). */
-    public static Directional directionalWithError(
-            Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h, FunctionLookup fns) {
-        DMatrixRMaj[] fh = shifted(g, inputs, wrt, u, h, fns);
-        DMatrixRMaj[] f2h = shifted(g, inputs, wrt, u, 2 * h, fns);
-        int n = fh[0].getNumElements();
-        double[] dh = new double[n];
-        double[] d2h = new double[n];
-        double[] mag = new double[n];
-        for (int r = 0; r < n; r++) {
-            dh[r] = (fh[0].data[r] - fh[1].data[r]) / (2 * h);
-            d2h[r] = (f2h[0].data[r] - f2h[1].data[r]) / (4 * h);
-            mag[r] = Math.abs(fh[0].data[r]) + Math.abs(fh[1].data[r]);
-        }
-        return new Directional(dh, d2h, mag);
+        return new double[] {nh, n2h, rounding};
     }
 
     /** f(x + h·u) and f(x − h·u). */
@@ -100,15 +79,15 @@ public final class FiniteDifferences {
             Graph g, Map<String, DMatrixRMaj> inputs, String wrt, double[] u, double h, FunctionLookup fns) {
         DMatrixRMaj x = inputs.get(wrt);
         Map<String, DMatrixRMaj> in = new HashMap<>(inputs);
-        DMatrixRMaj xp = x.copy();
-        DMatrixRMaj xm = x.copy();
+        DMatrixRMaj shifted = x.copy();
         for (int i = 0; i < u.length; i++) {
-            xp.data[i] += h * u[i];
-            xm.data[i] -= h * u[i];
+            shifted.data[i] += h * u[i];
         }
-        in.put(wrt, xp);
+        in.put(wrt, shifted);
         DMatrixRMaj fp = Forward.outputValue(g, in, fns);
-        in.put(wrt, xm);
+        for (int i = 0; i < u.length; i++) {
+            shifted.data[i] = x.data[i] - h * u[i];
+        }
         DMatrixRMaj fm = Forward.outputValue(g, in, fns);
         return new DMatrixRMaj[] {fp, fm};
     }

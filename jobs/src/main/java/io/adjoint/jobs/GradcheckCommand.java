@@ -91,7 +91,9 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(
             names = "--jacobian",
             paramLabel = "NAME=J.npy",
-            description = "Check this stored Jacobian (p, q, k, l) of NAME instead of our own sweep; repeatable.")
+            description =
+                    "Check this stored Jacobian of NAME instead of our own sweep: shape (p, q, k, l), the flattened"
+                            + " (p·q, k·l), or without its axes of size 1 as PyTorch writes it for 1-D tensors; repeatable.")
     List<String> stored = new ArrayList<>();
 
     @Option(names = "--overwrite", description = "Write into a non-empty report folder.")

@@ -111,6 +111,7 @@ public final class GradcheckJob {
                 req.worst,
                 req.seed * 1_000_003L + i,
                 new HadoopConf(jsc.hadoopConfiguration()));
+        ProbeMemory.checkDriver(jsc, data, r);
         Broadcast<CheckData> bc = jsc.broadcast(data);
         try {
             r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())

@@ -63,4 +63,29 @@ final class ProbeMemory {
         }
         return slots;
     }
+
+    /**
+     * In local mode, before the broadcast: the driver must hold what it holds now, the broadcast of the check's data
+     * twice over (Spark keeps the value and its serialized blocks; 8 bytes per entry of every node, as an estimate of
+     * the tape and the inputs) and one task. When it cannot, the check stops with exit 2 naming the heap it needs,
+     * instead of an OutOfMemoryError halfway through.
+     */
+    static void checkDriver(JavaSparkContext jsc, CheckData d, GradcheckResult r) {
+        if (!jsc.isLocal()) {
+            return;
+        }
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long used = rt.totalMemory() - rt.freeMemory();
+        long nodes = d.graph.nodes().stream().mapToLong(n -> n.shape.size()).sum();
+        long need = used + 2 * 8 * nodes + taskBytes(d);
+        if (need > rt.maxMemory()) {
+            long gib = (need >> 30) + 1;
+            throw new InvalidInputException("gradcheck of ∂out/∂" + r.input + " at this size needs about "
+                    + BlockPlanner.human(need) + " of driver heap (" + BlockPlanner.human(used) + " held now, the"
+                    + " broadcast of the expression's tape and inputs, one task), more than its "
+                    + BlockPlanner.human(rt.maxMemory()) + "; raise it, e.g. ADJOINT_DRIVER_MEMORY=" + gib
+                    + "g (bin/adjoint) or --driver-memory " + gib + "g (spark-submit)");
+        }
+    }
 }

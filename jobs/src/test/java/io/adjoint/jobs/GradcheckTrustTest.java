@@ -185,4 +185,13 @@ class GradcheckTrustTest {
         assertEquals(2, r.code, r.out + r.err);
         assertTrue(r.err.contains("also accepted: the flattened (3, 4) matrix"), r.err);
     }
+
+    @Test
+    void projectionsOfAnExpressionThatIsItsInputAgree() throws IOException {
+        // out = X: the forward pass hands back the (shifted) input itself; the differences must not alias it
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(28, "X:3x4");
+        CliRunner r = gradcheck("X", in, "rep", "--mode", "probe");
+        assertEquals(0, r.code, r.out + r.err);
+        assertTrue(r.out.contains("random projections (0 beyond"), r.out);
+    }
 }

@@ -85,6 +85,9 @@ public final class FiniteDifferences {
         }
         in.put(wrt, shifted);
         DMatrixRMaj fp = Forward.outputValue(g, in, fns);
+        if (fp == shifted) {
+            fp = fp.copy(); // the output is the input itself: keep f(x + h·u) before x is shifted the other way
+        }
         for (int i = 0; i < u.length; i++) {
             shifted.data[i] = x.data[i] - h * u[i];
         }

@@ -1,10 +1,13 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.block.Interruption;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Run 'adjoint COMMAND --help' for the options of a command.",
-            "Exit codes: 0 success (gradcheck: PASS), 1 gradcheck FAIL, 2 usage or input error, 3 internal failure."
+            "Exit codes: 0 success (gradcheck: PASS), 1 gradcheck FAIL, 2 usage or input error, 3 internal failure,",
+            "130/143 interrupted (Ctrl-C/SIGTERM; jacobian and contract keep finished blocks for --resume)."
         })
 public final class Main implements Runnable {
     public static final int USAGE = 2;
@@ -39,6 +43,9 @@ public final class Main implements Runnable {
 
     /** A failure that is not the user's: a bug, or the cluster or storage failing under us. */
     public static final int INTERNAL = 3;
+
+    /** Ctrl-C (the JVM itself exits with 143 after SIGTERM). */
+    public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,7 +56,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        // on Ctrl-C or SIGTERM the JVM exits (130 or 143) when its shutdown hooks end: this one gives the failing
+        // command up to 10 s to keep its resumable work and say so
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                done.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "adjoint-await-cleanup"));
+        int code = run(args, System.out, System.err);
+        done.countDown();
+        System.exit(code);
     }
 
     /** Runs a command line and returns its exit code; never calls System.exit. */
@@ -65,6 +87,14 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (Interruption.shuttingDown()) {
+                String name = c.getCommandSpec().name();
+                err.println(c.getCommandSpec().qualifiedName() + ": interrupted"
+                        + (name.equals("jacobian") || name.equals("contract")
+                                ? "; finished blocks are kept: rerun the same command with --resume to continue"
+                                : "; nothing was written"));
+                return INTERRUPTED;
+            }
             InvalidInputException bad = findInputError(ex);
             if (bad != null) {
                 err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(bad.getMessage()));

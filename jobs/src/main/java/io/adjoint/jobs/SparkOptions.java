@@ -50,8 +50,55 @@ public final class SparkOptions {
         } else if (!sc.contains("spark.master")) {
             sc.setMaster("local[*]");
         }
+        checkMaster(sc.get("spark.master"));
         built = AdjointSpark.configure(sc);
         return built;
+    }
+
+    private static final java.util.regex.Pattern LOCAL =
+            java.util.regex.Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?\\])?");
+    private static final java.util.regex.Pattern STANDALONE =
+            java.util.regex.Pattern.compile("spark://[^:/,\\s]+:\\d+(,[^:/,\\s]+:\\d+)*");
+
+    /** Refuses a master URL Spark would not take (exit 2), before anything starts. */
+    static void checkMaster(String m) {
+        java.util.regex.Matcher local = LOCAL.matcher(m);
+        if (local.matches()) {
+            if (local.group(2) != null && local.group(2).matches("0+")) {
+                throw new InvalidInputException("--master " + m + ": needs at least one thread (local[1], local[*])");
+            }
+            return;
+        }
+        if (STANDALONE.matcher(m).matches()
+                || m.equals("yarn")
+                || m.startsWith("k8s://")
+                || m.startsWith("local-cluster[")) {
+            return;
+        }
+        throw new InvalidInputException("--master " + m + ": not a Spark master URL (local[*], local[N],"
+                + " spark://HOST:PORT, yarn, k8s://https://HOST:PORT)");
+    }
+
+    /**
+     * A standalone master must answer on its port: Spark itself would retry for a minute and then report a
+     * block-manager failure. Checked within 5 s per address.
+     */
+    static void checkReachable(String m) {
+        if (!m.startsWith("spark://")) {
+            return;
+        }
+        for (String hostPort : m.substring("spark://".length()).split(",", -1)) {
+            int colon = hostPort.lastIndexOf(':');
+            String host = hostPort.substring(0, colon);
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(host, port), 5000);
+                return;
+            } catch (java.io.IOException e) {
+                // try the next master
+            }
+        }
+        throw new InvalidInputException("--master " + m + ": no Spark master answers there (is it running?)");
     }
 
     /** The Hadoop configuration the Spark context will have: for validating inputs before it starts. */
@@ -61,7 +108,20 @@ public final class SparkOptions {
 
     /** Builds the Spark context; the caller stops it. */
     public JavaSparkContext start(String appName) {
-        return new JavaSparkContext(sparkConf(appName));
+        SparkConf sc = sparkConf(appName);
+        checkReachable(sc.get("spark.master"));
+        try {
+            return new JavaSparkContext(sc);
+        } catch (RuntimeException e) {
+            if (conf.isEmpty() && master == null) {
+                throw e;
+            }
+            // with the user's own settings, a context that does not start is theirs to fix
+            throw new InvalidInputException(
+                    "Spark did not start with these settings (--master, --conf): "
+                            + Main.oneLine(String.valueOf(e.getMessage())),
+                    e);
+        }
     }
 
     /** Where plan and progress lines go: stderr, or nowhere with --quiet. */

@@ -104,7 +104,7 @@ public final class BlockJob {
         Configuration hconf = jsc.hadoopConfiguration();
         RowBlocks blocks = plan.blocks();
         String group = "adjoint-" + label + "-" + UUID.randomUUID();
-        Thread cleanup = new Thread(() -> outputs.forEach(o -> o.abortJob(hconf)), "adjoint-abort");
+        Thread cleanup = new Thread(() -> outputs.forEach(o -> o.interruptJob(hconf)), "adjoint-interrupt");
         Runtime.getRuntime().addShutdownHook(cleanup);
         BlockProgress progress = null;
         boolean committed = false;
@@ -146,9 +146,18 @@ public final class BlockJob {
             if (!committed) {
                 // tasks of a failed job may still be writing; stop them first, or a straggler's part file could
                 // land in a folder the abort is deleting
-                jsc.cancelJobGroup(group);
-                awaitNoRunningTasks(jsc, group, 10_000);
-                outputs.forEach(o -> o.abortJob(hconf));
+                boolean interrupted = Interruption.shuttingDown();
+                if (!interrupted) {
+                    jsc.cancelJobGroup(group);
+                    awaitNoRunningTasks(jsc, group, 10_000);
+                }
+                outputs.forEach(o -> {
+                    if (interrupted) {
+                        o.interruptJob(hconf); // keep what --resume continues from
+                    } else {
+                        o.abortJob(hconf);
+                    }
+                });
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -84,6 +84,14 @@ public abstract class CommitProtocol implements Serializable {
     /** Driver: remove every temporary this job created; never throws. */
     public abstract void abortJob(Configuration conf);
 
+    /**
+     * Driver, when the process is interrupted (Ctrl-C, SIGTERM): what kill -9 would leave of a resumable result is
+     * kept for {@code --resume}; temporaries of a result that cannot be resumed are removed. Never throws.
+     */
+    public void interruptJob(Configuration conf) {
+        abortJob(conf);
+    }
+
     /** Driver: remove the result this job committed (a sibling output failed to commit); never throws. */
     public void uncommitJob(Configuration conf) {
         try {
@@ -133,7 +141,8 @@ public abstract class CommitProtocol implements Serializable {
         }
         List<FileStatus> leftovers = new ArrayList<>();
         for (FileStatus st : fs.listStatus(parent)) {
-            if (st.getPath().getName().startsWith(prefix)) {
+            if (st.getPath().getName().startsWith(prefix)
+                    && !st.getPath().equals(Destinations.fileLock(q))) { // the claim of this run, not a leftover
                 leftovers.add(st);
             }
         }

@@ -3,6 +3,8 @@ package io.adjoint.driver.commit;
 import io.adjoint.core.InvalidInputException;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -77,46 +79,128 @@ public final class Destinations {
     }
 
     /**
-     * A results folder that exists for the duration of a job: created when absent, and removed again by
-     * {@link #discard} only if this job created it.
+     * Refuses a run that would write over a file it reads: {@code writes} are the files (or folders, with everything
+     * in them) the run writes, {@code inputs} the files it reads. Paths are compared qualified and, on the local file
+     * system, with symbolic links resolved.
+     *
+     * @param option how the destination was given ("--out D")
+     * @throws InvalidInputException naming the input and the option
      */
-    public static final class Folder {
+    public static void refuseOverwritingInputs(
+            String option, List<Path> writes, Collection<String> inputs, Configuration conf) throws IOException {
+        for (String input : inputs) {
+            String in = canonical(new Path(input), conf);
+            for (Path w : writes) {
+                String out = canonical(w, conf);
+                if (in.equals(out) || in.startsWith(out + "/")) {
+                    throw new InvalidInputException(option + ": would write over the input " + input + " ("
+                            + new Path(out).getName() + "); give another destination");
+                }
+            }
+        }
+    }
+
+    private static String canonical(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        Path q = fs.makeQualified(p);
+        if (!"file".equals(q.toUri().getScheme())) {
+            return q.toString();
+        }
+        java.nio.file.Path local = java.nio.file.Paths.get(q.toUri());
+        java.nio.file.Path tail = null;
+        // resolve links on the longest existing prefix; names below it cannot be links yet
+        while (local != null && !java.nio.file.Files.exists(local)) {
+            tail = tail == null ? local.getFileName() : local.getFileName().resolve(tail);
+            local = local.getParent();
+        }
+        if (local == null) {
+            return q.toString();
+        }
+        java.nio.file.Path real = local.toRealPath();
+        return (tail == null ? real : real.resolve(tail)).toString();
+    }
+
+    /** The marker a run holds in a results folder it writes to ({@link DestinationLock}). */
+    public static final String FOLDER_LOCK = ".adjoint-lock";
+
+    /** The marker a run holds beside a result file {@code dest} it writes. */
+    public static Path fileLock(Path dest) {
+        return new Path(dest.getParent(), "." + dest.getName() + ".adjoint-lock");
+    }
+
+    /**
+     * A results folder that one run owns for the duration of a job: created when absent, claimed with a
+     * {@link DestinationLock} (a second run on it is refused), and after a failure removed again only if this run
+     * created it and nothing else is in it — never a folder another run or the user wrote into.
+     */
+    public static final class Folder implements AutoCloseable {
         private final Path path;
         private final FileSystem fs;
         private final boolean created;
+        private final DestinationLock lock;
 
-        private Folder(Path path, FileSystem fs, boolean created) {
+        private Folder(Path path, FileSystem fs, boolean created, DestinationLock lock) {
             this.path = path;
             this.fs = fs;
             this.created = created;
+            this.lock = lock;
         }
 
-        /** Creates {@code dir} when absent. */
-        public static Folder open(String dir, Configuration conf) throws IOException {
+        /**
+         * Creates {@code dir} when absent and claims it.
+         *
+         * @param option how the folder was given ("--out", "--report")
+         * @throws InvalidInputException when another run holds it
+         */
+        public static Folder open(String option, String dir, Configuration conf) throws IOException {
             Path p = new Path(dir);
             FileSystem fs = p.getFileSystem(conf);
-            if (fs.exists(p)) {
-                return new Folder(p, fs, false);
+            boolean created = false;
+            if (!fs.exists(p)) {
+                if (!fs.mkdirs(p)) {
+                    throw new IOException("could not create " + dir);
+                }
+                created = true;
             }
-            if (!fs.mkdirs(p)) {
-                throw new IOException("could not create " + dir);
+            try {
+                return new Folder(
+                        p, fs, created, DestinationLock.acquire(option + " " + dir, new Path(p, FOLDER_LOCK), conf));
+            } catch (IOException | RuntimeException e) {
+                if (created) {
+                    removeIfEmpty(fs, p);
+                }
+                throw e;
             }
-            return new Folder(p, fs, true);
         }
 
         public Path path() {
             return path;
         }
 
-        /** After a failure: removes the folder if this job created it; never throws. */
+        /** After success: gives up the claim. */
+        @Override
+        public void close() {
+            lock.close();
+        }
+
+        /**
+         * After a failure (the job has removed its own files): gives up the claim and removes the folder if this run
+         * created it and it is empty; never throws.
+         */
         public void discard() {
-            if (!created) {
-                return;
+            lock.close();
+            if (created) {
+                removeIfEmpty(fs, path);
             }
+        }
+
+        private static void removeIfEmpty(FileSystem fs, Path p) {
             try {
-                fs.delete(path, true);
+                if (fs.exists(p) && fs.listStatus(p).length == 0) {
+                    fs.delete(p, false);
+                }
             } catch (IOException e) {
-                System.err.println("adjoint: warning: could not remove " + path + ": " + e.getMessage());
+                System.err.println("adjoint: warning: could not remove " + p + ": " + e.getMessage());
             }
         }
     }

@@ -129,6 +129,11 @@ public final class InPlaceResult extends CommitProtocol {
     }
 
     @Override
+    public void interruptJob(Configuration conf) {
+        // the temporary and its journal are what --resume continues from
+    }
+
+    @Override
     public void abortJob(Configuration conf) {
         try {
             Files.deleteIfExists(Paths.get(tmp));

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The validated inputs of a {@code contract} job: every header read and checked, every shape rule
@@ -79,6 +80,9 @@ public final class ContractInputs {
         }
         Shape4 result = ContractionShapes.resultShape(req.adjoints, as, req.jacobians, js);
         Destinations.checkFile(req.out, req.overwrite, conf);
+        List<String> reads = new ArrayList<>(req.adjoints);
+        reads.addAll(req.jacobians);
+        Destinations.refuseOverwritingInputs("--out " + req.out, List.of(new Path(req.out)), reads, conf);
         long budget = req.broadcastBudget > 0 ? req.broadcastBudget : defaultBudget();
         long total = 0;
         for (int i = 0; i < t; i++) {

@@ -6,6 +6,8 @@ import io.adjoint.core.npy.NpyReader;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.DestinationLock;
+import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ejml.data.DMatrixRMaj;
 
@@ -80,19 +83,28 @@ public final class ContractJob {
         List<String> files = new ArrayList<>(req.adjoints);
         files.addAll(req.jacobians);
         Fingerprint fp = Fingerprint.of(hconf, "contract", List.of("sparse-below " + req.sparseDensity), files);
-        CommitProtocol output = CommitProtocol.forDestination(
-                req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
-        HadoopConf conf = new HadoopConf(hconf);
-        TestHooks hooks = TestHooks.from(jsc);
-        String[] uris = req.adjoints.toArray(new String[0]);
-        BlockJob.Run r = BlockJob.run(
-                jsc,
-                "contract",
-                plan,
-                req.rowsPerTask,
-                List.of(output),
-                blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks),
-                log);
+        Path dest = new Path(req.out);
+        dest = dest.getFileSystem(hconf).makeQualified(dest);
+        BlockJob.Run r;
+        CommitProtocol output;
+        DestinationLock lock = DestinationLock.acquire("--out " + req.out, Destinations.fileLock(dest), hconf);
+        try {
+            output = CommitProtocol.forDestination(
+                    req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
+            HadoopConf conf = new HadoopConf(hconf);
+            TestHooks hooks = TestHooks.from(jsc);
+            String[] uris = req.adjoints.toArray(new String[0]);
+            r = BlockJob.run(
+                    jsc,
+                    "contract",
+                    plan,
+                    req.rowsPerTask,
+                    List.of(output),
+                    blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks),
+                    log);
+        } finally {
+            lock.close();
+        }
         double secs = (System.nanoTime() - start) / 1e9;
         if (log != null) {
             double load = (loaded - start) / 1e9;

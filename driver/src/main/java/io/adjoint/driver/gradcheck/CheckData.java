@@ -4,7 +4,6 @@ import io.adjoint.core.check.Tolerance;
 import io.adjoint.core.graph.BatchedDifferences;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.ReverseSweep;
-import io.adjoint.core.graph.Tape;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
@@ -18,15 +17,22 @@ import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * What every gradcheck task of one input needs, broadcast once (Java-serialized inside Kryo: it may hold user ops'
- * local Jacobians): the graph and tape, the input values, where the analytic Jacobian is (a stored or temporary
- * file, or none: then the reverse sweep), the tolerances and the tile grid.
+ * What every gradcheck task of one input needs, broadcast once: the graph, where the inputs are (qualified file
+ * URIs; matrices given in memory through the Java API travel here), where the analytic Jacobian is (a stored or
+ * temporary file, or none: then the reverse sweep), the tolerances and the tile grid. The input values and the
+ * forward pass's tape are not in it: tasks take them from {@link Evaluations}, once per JVM and check.
  */
 public final class CheckData implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Which check this is: the key of its values in {@link Evaluations}. */
+    final String key;
+
     final Graph graph;
-    final Tape tape;
-    final Map<String, DMatrixRMaj> inputs;
+    /** Inputs the expression uses, read from storage: name → qualified URI. */
+    final Map<String, String> inputUris;
+    /** Inputs the expression uses, given as matrices (Java API). */
+    final Map<String, DMatrixRMaj> given;
+
     final String wrt;
     /** The input's graph node, −1 when the expression does not use it (every derivative is 0). */
     final int wrtNode;
@@ -44,9 +50,10 @@ public final class CheckData implements Serializable {
     final HadoopConf conf;
 
     CheckData(
+            String key,
             Graph graph,
-            Tape tape,
-            Map<String, DMatrixRMaj> inputs,
+            Map<String, String> inputUris,
+            Map<String, DMatrixRMaj> given,
             String wrt,
             int wrtNode,
             String analyticUri,
@@ -58,9 +65,10 @@ public final class CheckData implements Serializable {
             int worst,
             long seed,
             HadoopConf conf) {
+        this.key = key;
         this.graph = graph;
-        this.tape = tape;
-        this.inputs = new HashMap<>(inputs); // serializable whatever the caller passed
+        this.inputUris = new HashMap<>(inputUris); // serializable whatever the caller passed
+        this.given = new HashMap<>(given);
         this.wrt = wrt;
         this.wrtNode = wrtNode;
         this.analyticUri = analyticUri;
@@ -75,12 +83,12 @@ public final class CheckData implements Serializable {
     }
 
     /** Numeric columns [c0, c1) for all rows: central differences, batched where the graph allows. */
-    DMatrixRMaj numericColumns(long c0, long c1) {
+    DMatrixRMaj numericColumns(long c0, long c1) throws IOException {
         if (wrtNode < 0) {
             return new DMatrixRMaj((int) grid.rows(), (int) (c1 - c0));
         }
         return BatchedDifferences.columns(
-                graph, inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(), batch(graph));
+                graph, Evaluations.of(this).inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(), batch(graph));
     }
 
     /** Analytic rows [r0, r1), all columns: from the stored or temporary file, or the sweep. */
@@ -93,7 +101,7 @@ public final class CheckData implements Serializable {
         if (wrtNode < 0) {
             return new DMatrixRMaj((int) (r1 - r0), (int) grid.cols());
         }
-        return ReverseSweep.sweep(tape, new int[] {wrtNode}, r0, r1)[0];
+        return ReverseSweep.sweep(Evaluations.of(this).tape(), new int[] {wrtNode}, r0, r1)[0];
     }
 
     /** Perturbed copies per batched forward pass: about 64 MiB of node values per pass, 2 to 128 copies. */

@@ -9,10 +9,13 @@ import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -77,6 +80,14 @@ public final class GradcheckInputs {
             throw new IllegalArgumentException("a gradcheck writes its report to reportDir; job.outDir must be unset");
         }
         Destinations.checkFolder("--report", req.reportDir, req.overwrite, "the report", conf);
+        List<Path> writes = new ArrayList<>();
+        for (String f : List.of("report.json", "report.md", "error-heatmap.png", GradcheckJob.WORK)) {
+            writes.add(new Path(req.reportDir, f));
+        }
+        req.job.wrt.forEach(w -> writes.add(new Path(req.reportDir, "error-heatmap-" + w + ".png")));
+        List<String> reads = new ArrayList<>(req.job.inputs.values());
+        reads.addAll(req.stored.values());
+        Destinations.refuseOverwritingInputs("--report " + req.reportDir, writes, reads, conf);
         JacobianInputs job = JacobianInputs.prepare(req.job, conf, fns);
         requireFinite(req, job);
         Shape2 out = job.graph.outputShape();

@@ -13,13 +13,18 @@ import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SizeEstimator;
+import org.ejml.data.DMatrixRMaj;
 
 /**
  * Gradient checks at cluster scale: analytic derivatives (our reverse sweep, or a stored Jacobian) against central
@@ -31,13 +36,21 @@ import org.apache.spark.broadcast.Broadcast;
 public final class GradcheckJob {
     private GradcheckJob() {}
 
+    /**
+     * The temporary folder in the report folder (full mode's analytic Jacobian). Removed after each input; one left
+     * by a killed run is removed by the next (the report folder is claimed by one run at a time), and not counted as
+     * content of the folder.
+     */
+    static final String WORK = ".adjoint-gradcheck-work";
+
     /** Runs the check for every requested input; writes nothing but temporaries, which it removes. */
     public static List<GradcheckResult> run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)
             throws IOException {
         GradcheckRequest req = in.request;
         List<GradcheckResult> results = new ArrayList<>();
-        Path work = new Path(req.reportDir, ".gradcheck-work");
+        Path work = new Path(req.reportDir, WORK);
         FileSystem fs = work.getFileSystem(jsc.hadoopConfiguration());
+        fs.delete(work, true); // a killed run's
         try {
             for (int i = 0; i < in.job.wrt.size(); i++) {
                 results.add(checkOne(jsc, in, i, work, log));
@@ -96,10 +109,26 @@ public final class GradcheckJob {
             analyticUri = new Path(work, name + ".npy").toString();
             analyticHeader = StoredArrays.header("", analyticUri, jsc.hadoopConfiguration());
         }
+        Map<String, String> inputUris = new LinkedHashMap<>();
+        Map<String, DMatrixRMaj> given = new LinkedHashMap<>();
+        for (String input : job.graph.inputs().keySet()) {
+            String uri = job.request.inputs.get(input);
+            if (uri != null) {
+                Path p = new Path(uri);
+                inputUris.put(
+                        input,
+                        p.getFileSystem(jsc.hadoopConfiguration())
+                                .makeQualified(p)
+                                .toString());
+            } else {
+                given.put(input, job.request.values.get(input));
+            }
+        }
         CheckData data = new CheckData(
+                UUID.randomUUID().toString(),
                 job.graph,
-                job.tape,
-                job.inputValues(),
+                inputUris,
+                given,
                 name,
                 job.wrtNodes[i],
                 analyticUri,
@@ -111,7 +140,15 @@ public final class GradcheckJob {
                 req.worst,
                 req.seed * 1_000_003L + i,
                 new HadoopConf(jsc.hadoopConfiguration()));
-        ProbeMemory.checkDriver(jsc, data, r);
+        long evaluationBytes = 0;
+        if (!jsc.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
+            evaluationBytes = analyticUri != null
+                    ? SizeEstimator.estimate(job.inputValues())
+                    : SizeEstimator.estimate(job.tape) + SizeEstimator.estimate(job.inputValues());
+        }
+        CheckMemory.Plan plan = CheckMemory.plan(jsc, data, r, r.mode, evaluationBytes, log);
+        // tasks in this JVM (local mode) work on the driver's own inputs and tape; executors load theirs once
+        Evaluations.offer(data.key, job.graph, job.inputValues(), job.tape);
         Broadcast<CheckData> bc = jsc.broadcast(data);
         try {
             r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())
@@ -126,15 +163,16 @@ public final class GradcheckJob {
             }
             long n0 = System.nanoTime();
             if (r.mode == CheckMode.FULL) {
-                FullCheck.run(jsc, bc, r, req.worst, log);
+                FullCheck.run(jsc, bc, r, plan.fullChunk(), log);
                 r.forwardEvals += 2 * shape.cols();
             } else {
-                ProbeCheck.run(jsc, bc, req, r, log);
+                ProbeCheck.run(jsc, bc, req, r, plan.probeSlots(), log);
                 r.forwardEvals += 2L * r.probes;
             }
             r.numericSeconds = (System.nanoTime() - n0) / 1e9;
         } finally {
             bc.destroy();
+            Evaluations.forget(data.key);
         }
         r.seconds = (System.nanoTime() - t0) / 1e9;
         return r;

@@ -40,9 +40,9 @@ public final class ProbeCheck {
             Broadcast<CheckData> bc,
             GradcheckRequest req,
             GradcheckResult r,
+            int slots,
             Consumer<String> log) {
         int[] nextId = {0};
-        int slots = ProbeMemory.slots(jsc, bc.value(), r, log);
         List<Projection> ps = new ArrayList<>(
                 project(jsc, bc, whole(r, req.probes != null ? req.probes : FIRST_PROBES, nextId), 0, slots));
         double[] t = thresholds(ps);

@@ -87,7 +87,7 @@ public final class Projection implements Serializable {
             }
         } else if (d.wrtNode >= 0) {
             DMatrixRMaj seed = DMatrixRMaj.wrap(1, (int) g.rows(), v.clone());
-            DMatrixRMaj vj = ReverseSweep.sweepSeeded(d.tape, new int[] {d.wrtNode}, seed)[0];
+            DMatrixRMaj vj = ReverseSweep.sweepSeeded(Evaluations.of(d).tape(), new int[] {d.wrtNode}, seed)[0];
             for (int c = 0; c < u.length; c++) {
                 analytic += vj.data[c] * u[c];
                 absScale += Math.abs(vj.data[c] * u[c]);
@@ -96,8 +96,8 @@ public final class Projection implements Serializable {
         double numeric = 0;
         double noise = 64 * EPS * absScale;
         if (d.wrtNode >= 0) {
-            double[] fd =
-                    FiniteDifferences.projectedWithError(d.graph, d.inputs, d.wrt, u, v, d.eps, Functions.standard());
+            double[] fd = FiniteDifferences.projectedWithError(
+                    d.graph, Evaluations.of(d).inputs, d.wrt, u, v, d.eps, Functions.standard());
             numeric = fd[0];
             noise += Math.abs(fd[0] - fd[1]) + 4 * EPS * Math.sqrt(fd[2]) / (2 * d.eps);
         }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -38,7 +39,11 @@ public final class JacobianInputs {
 
     public final JacobianRequest request;
     public final Graph graph;
-    public final Forward forward;
+    /**
+     * The input values the expression uses, by name (what the forward pass ran on). The forward pass's other node
+     * values are not kept: what the tape's local Jacobians need, they hold themselves.
+     */
+    private final Map<String, DMatrixRMaj> inputValues;
     /** What executors receive: the forward pass's tape (or, for the benchmark baseline, a densified copy). */
     public final Tape tape;
     /** wrt names in order, and their node ids in the graph (−1 for an input the expression does not use). */
@@ -51,7 +56,7 @@ public final class JacobianInputs {
     private JacobianInputs(
             JacobianRequest request,
             Graph graph,
-            Forward forward,
+            Map<String, DMatrixRMaj> inputValues,
             Tape tape,
             List<String> wrt,
             int[] wrtNodes,
@@ -59,7 +64,7 @@ public final class JacobianInputs {
             List<String> warnings) {
         this.request = request;
         this.graph = graph;
-        this.forward = forward;
+        this.inputValues = inputValues;
         this.tape = tape;
         this.wrt = wrt;
         this.wrtNodes = wrtNodes;
@@ -104,6 +109,11 @@ public final class JacobianInputs {
         BlockPlanner.checkRequested(req.rowsPerTask);
         if (req.outDir != null) {
             Destinations.checkFolder("--out", req.outDir, req.overwrite, "the Jacobians", conf);
+            Destinations.refuseOverwritingInputs(
+                    "--out " + req.outDir,
+                    req.wrt.stream().map(w -> new Path(req.outDir, w + ".npy")).toList(),
+                    req.inputs.values(),
+                    conf);
         }
         Expr e = req.expression != null ? req.expression : Parser.parse(text);
         Map<String, NpyHeader> headers = new LinkedHashMap<>();
@@ -159,7 +169,8 @@ public final class JacobianInputs {
             }
         }
         Forward f = Forward.run(g, values, fns);
-        return new JacobianInputs(req, g, f, f.tape, new ArrayList<>(req.wrt), wrtNodes, wrtShapes, warnings);
+        return new JacobianInputs(
+                req, g, used(g, values), f.tape, new ArrayList<>(req.wrt), wrtNodes, wrtShapes, warnings);
     }
 
     /** Compiles, adding how to provide an input the expression uses but the request does not. */
@@ -177,16 +188,20 @@ public final class JacobianInputs {
 
     /** The input values the expression uses, by name (what the forward pass ran on). */
     public Map<String, DMatrixRMaj> inputValues() {
+        return inputValues;
+    }
+
+    private static Map<String, DMatrixRMaj> used(Graph g, Map<String, DMatrixRMaj> values) {
         Map<String, DMatrixRMaj> v = new LinkedHashMap<>();
-        graph.inputs().forEach((name, id) -> v.put(name, forward.values[id]));
-        return v;
+        g.inputs().keySet().forEach(name -> v.put(name, values.get(name)));
+        return java.util.Collections.unmodifiableMap(v);
     }
 
     /** The same job with dense explicit local Jacobians on every edge that matters (the naive baseline). */
     public JacobianInputs withDenseLocalJacobians() {
         int[] used = Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
         return new JacobianInputs(
-                request, graph, forward, forward.tape.densified(used), wrt, wrtNodes, wrtShapes, warnings);
+                request, graph, inputValues, tape.densified(used), wrt, wrtNodes, wrtShapes, warnings);
     }
 
     /**
@@ -201,7 +216,7 @@ public final class JacobianInputs {
         return new JacobianInputs(
                 request.derived(List.of(name), outDir),
                 graph,
-                forward,
+                inputValues,
                 tape,
                 List.of(name),
                 new int[] {wrtNodes[i]},

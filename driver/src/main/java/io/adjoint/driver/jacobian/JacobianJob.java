@@ -107,7 +107,7 @@ public final class JacobianJob {
             log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
                     + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
         }
-        Destinations.Folder dir = Destinations.Folder.open(req.outDir, hconf);
+        Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
             Fingerprint fp =
@@ -157,7 +157,9 @@ public final class JacobianJob {
             return new Summary(
                     r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9, r.tasksNanos() / 1e9, tapeBytes);
         } finally {
-            if (!ok) {
+            if (ok) {
+                dir.close();
+            } else {
                 dir.discard();
             }
         }

@@ -27,7 +27,7 @@ public final class ReportedGradcheck {
      */
     public static Outcome run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log) throws IOException {
         long t0 = System.nanoTime();
-        Destinations.Folder dir = Destinations.Folder.open(in.request.reportDir, jsc.hadoopConfiguration());
+        Destinations.Folder dir = Destinations.Folder.open("--report", in.request.reportDir, jsc.hadoopConfiguration());
         boolean ok = false;
         try {
             List<GradcheckResult> results = GradcheckJob.run(jsc, in, log);
@@ -36,7 +36,9 @@ public final class ReportedGradcheck {
             ok = true;
             return new Outcome(results, Verdict.line(results));
         } finally {
-            if (!ok) {
+            if (ok) {
+                dir.close();
+            } else {
                 dir.discard();
             }
         }

@@ -1,5 +1,6 @@
 package io.adjoint.driver.storage;
 
+import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.FileByteSource;
 import java.io.IOException;
@@ -40,10 +41,13 @@ public final class HadoopByteSource implements ByteSource {
             throw new IOException(uri + " is a folder, not a .npy file");
         }
         if (fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
-            return new FileNamedSource(
-                    uri,
-                    new FileByteSource(
-                            java.nio.file.Paths.get(fs.makeQualified(p).toUri())));
+            java.nio.file.Path local =
+                    java.nio.file.Paths.get(fs.makeQualified(p).toUri());
+            if (!java.nio.file.Files.isRegularFile(local)) { // opening a FIFO would block until a writer comes
+                throw new InvalidInputException(
+                        uri + ": not a regular file (a FIFO, device or socket); give a .npy file");
+            }
+            return new FileNamedSource(uri, new FileByteSource(local));
         }
         long size = st.getLen();
         return new HadoopByteSource(uri, fs.open(p), size);

@@ -77,7 +77,7 @@ class JacobianJobTest extends SparkTestBase {
         for (String w : ji.wrt) {
             DMatrixRMaj x = in.get(w);
             DMatrixRMaj got = read(dir.resolve("out").resolve(w + ".npy"), new long[] {p, q, x.numRows, x.numCols});
-            DMatrixRMaj local = GraphTesting.sweepAll(ji.forward, w, 5);
+            DMatrixRMaj local = GraphTesting.sweepAll(ji.tape, w, 5);
             assertNull(GraphTesting.compare(got, local, 1e-12, 1e-14), w + ": distributed vs single JVM");
             DMatrixRMaj fd = FiniteDifferences.jacobian(ji.graph, in, w, 1e-6, Functions.standard());
             assertNull(GraphTesting.compare(got, fd, 1e-6, 1e-7), w + ": vs finite differences");
@@ -121,7 +121,7 @@ class JacobianJobTest extends SparkTestBase {
         var m = JacobianJob.toIndexedRowMatrix(jsc, ji, "W");
         assertEquals(6, m.numRows());
         assertEquals(12, m.numCols());
-        DMatrixRMaj local = GraphTesting.sweepAll(ji.forward, "W", 6);
+        DMatrixRMaj local = GraphTesting.sweepAll(ji.tape, "W", 6);
         List<IndexedRow> rows = m.rows().toJavaRDD().collect();
         assertEquals(6, rows.size());
         for (IndexedRow r : rows) {

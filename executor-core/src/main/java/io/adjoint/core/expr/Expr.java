@@ -34,6 +34,15 @@ public final class Expr {
     public final String text;
     /** 1-based column where it starts in the source, or 0 for trees made in Java. */
     public final int column;
+    /** Levels of calls below and including this node: 0 for inputs and numbers. */
+    public final int height;
+
+    /**
+     * The deepest expression accepted: every pass over a tree recurses once per level, and this many levels fit the
+     * default thread stack with room to spare. Deeper trees (a parenthesis, call or operator nested this often, or a
+     * chain of this many operators, e.g. a 1001-term sum) are refused with a one-line error.
+     */
+    public static final int MAX_HEIGHT = 1000;
 
     private Expr(Kind kind, String name, double number, List<Expr> args, String text, int column) {
         this.kind = kind;
@@ -42,6 +51,15 @@ public final class Expr {
         this.args = args;
         this.text = text;
         this.column = column;
+        int h = 0;
+        for (Expr a : args) {
+            h = Math.max(h, a.height + 1);
+        }
+        this.height = h;
+        if (h > MAX_HEIGHT) {
+            throw new ExpressionException("expression is nested more than " + MAX_HEIGHT + " levels deep (calls,"
+                    + " parentheses and chained operators such as a long sum all count); split it into smaller parts");
+        }
     }
 
     static Expr input(String name, String text, int column) {

@@ -19,6 +19,8 @@ import java.util.List;
 public final class Parser {
     private final String src;
     private int pos;
+    /** Recursion depth of the descent, bounded by {@link Expr#MAX_HEIGHT}. */
+    private int nesting;
 
     private Parser(String src) {
         this.src = src;
@@ -36,6 +38,11 @@ public final class Parser {
             throw p.error(c == ')' ? "unbalanced parenthesis: ')' without '('" : "unexpected '" + c + "'");
         }
         return e;
+    }
+
+    private static ExpressionException tooDeep() {
+        return new ExpressionException("expression is nested more than " + Expr.MAX_HEIGHT + " levels deep"
+                + " (parentheses, calls and unary signs all count); split it into smaller parts");
     }
 
     private ExpressionException error(String what) {
@@ -58,6 +65,17 @@ public final class Parser {
     }
 
     private Expr sum() {
+        if (++nesting > Expr.MAX_HEIGHT) {
+            throw tooDeep();
+        }
+        try {
+            return sumAtThisLevel();
+        } finally {
+            nesting--;
+        }
+    }
+
+    private Expr sumAtThisLevel() {
         skipWs();
         int start = pos;
         Expr left = product();
@@ -106,15 +124,25 @@ public final class Parser {
         int start = pos;
         if (peek('-')) {
             pos++;
-            Expr inner = unary();
+            if (++nesting > Expr.MAX_HEIGHT) {
+                throw tooDeep();
+            }
+            Expr inner;
+            try {
+                inner = unary();
+            } finally {
+                nesting--;
+            }
             String text = src.substring(start, pos).trim();
             if (inner.kind == Expr.Kind.NUMBER) {
                 return Expr.number(-inner.number, text, start + 1);
             }
             return Expr.call("negative", List.of(inner), text, start + 1);
         }
-        if (peek('+')) {
+        while (peek('+')) {
             pos++;
+        }
+        if (peek('-')) {
             return unary();
         }
         return postfix();
@@ -227,6 +255,10 @@ public final class Parser {
             throw error("a name cannot start with a digit", start);
         }
         String t = src.substring(start, pos);
-        return Expr.number(Double.parseDouble(t), t, start + 1);
+        double v = Double.parseDouble(t);
+        if (Double.isInfinite(v)) {
+            throw error("number " + t + " is beyond the float64 range (±1.8e308)", start);
+        }
+        return Expr.number(v, t, start + 1);
     }
 }

@@ -66,6 +66,7 @@ public final class FiniteDifferences {
             double t = v[r] * (Math.abs(f[0].data[r]) + Math.abs(f[1].data[r]));
             rounding += t * t;
         }
+        f = null; // collectable before the next pair is computed
         f = shifted(g, inputs, wrt, u, 2 * h, fns);
         double n2h = 0;
         for (int r = 0; r < v.length; r++) {

@@ -5,6 +5,7 @@ import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.Tape;
 import io.adjoint.core.graph.ops.Functions;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,13 +65,18 @@ public final class GraphTesting {
 
     /** The full (p·q) × size(wrt) Jacobian by the reverse sweep in blocks of {@code rows}. */
     public static DMatrixRMaj sweepAll(Forward f, String wrt, int rows) {
-        Graph g = f.tape.graph;
+        return sweepAll(f.tape, wrt, rows);
+    }
+
+    /** The full Jacobian (p·q × k·l) from {@code tape}, swept {@code rows} rows at a time. */
+    public static DMatrixRMaj sweepAll(Tape tape, String wrt, int rows) {
+        Graph g = tape.graph;
         int w = g.inputs().get(wrt);
         int pq = g.outputShape().size();
         DMatrixRMaj out = new DMatrixRMaj(pq, g.node(w).shape.size());
         for (int r0 = 0; r0 < pq; r0 += rows) {
             int r1 = Math.min(pq, r0 + rows);
-            DMatrixRMaj blk = ReverseSweep.sweep(f.tape, new int[] {w}, r0, r1)[0];
+            DMatrixRMaj blk = ReverseSweep.sweep(tape, new int[] {w}, r0, r1)[0];
             System.arraycopy(blk.data, 0, out.data, r0 * out.numCols, (r1 - r0) * out.numCols);
         }
         return out;

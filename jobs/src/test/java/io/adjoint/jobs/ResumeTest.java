@@ -109,4 +109,76 @@ class ResumeTest {
                     "no temporaries left");
         }
     }
+
+    /**
+     * SIGTERM (what Ctrl-C and a scheduler send) mid-job: exit 143, one line saying the finished blocks are kept, the
+     * temporary and its journal are there (as after kill -9), and --resume finishes the same bytes as a clean run.
+     */
+    @Test
+    void sigtermKeepsFinishedBlocksAndSaysHowToResume() throws Exception {
+        Random rng = new Random(32);
+        TestArrays.writeRandom(dir.resolve("A.npy"), rng, 40, 10, 6, 6);
+        TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 6, 8, 8);
+        String[] args = {
+            "contract",
+            "--master",
+            "local[2]",
+            "--adjoint",
+            dir.resolve("A.npy").toString(),
+            "--jacobian",
+            dir.resolve("J.npy").toString(),
+            "--rows-per-task",
+            "10",
+            "--out"
+        };
+        assertEquals(
+                0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
+        Path out = dir.resolve("G.npy");
+        Process p = LargeResultTest.forkCli(
+                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        String line;
+        while ((line = r.readLine()) != null) {
+            Matcher m = pct.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) >= 30) {
+                break;
+            }
+        }
+        // SIGTERM, as a scheduler or kill sends it (Process.destroy would also close our end of its output)
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-TERM", Long.toString(p.pid()))
+                        .start()
+                        .waitFor());
+        StringBuilder rest = new StringBuilder();
+        while ((line = r.readLine()) != null) {
+            rest.append(line).append('\n');
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue(), rest.toString());
+        assertTrue(
+                rest.toString()
+                        .contains(
+                                "contract: interrupted; finished blocks are kept: rerun the same command with --resume"),
+                rest.toString());
+        assertFalse(Files.exists(out), "nothing under the final name");
+        try (var s = Files.list(dir)) {
+            List<String> names = s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList());
+            assertTrue(
+                    names.stream().anyMatch(n -> n.startsWith(".G.npy.adjoint-") && n.endsWith(".blocks")), "" + names);
+            assertTrue(names.stream().anyMatch(n -> n.startsWith(".G.npy.adjoint-") && n.endsWith(".tmp")), "" + names);
+        }
+        CliRunner resumed = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
+        assertEquals(0, resumed.code, resumed.err);
+        Matcher m = Pattern.compile("reused (\\d+) of 40 blocks").matcher(resumed.err);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, resumed.err);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("clean.npy")), Files.readAllBytes(out));
+        try (var s = Files.list(dir)) {
+            assertEquals(
+                    List.of("A.npy", "G.npy", "J.npy", "clean.npy"),
+                    s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()),
+                    "no temporaries or lock left");
+        }
+    }
 }

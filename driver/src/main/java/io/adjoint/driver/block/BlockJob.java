@@ -49,10 +49,9 @@ public final class BlockJob {
             Function<RowBlocks, W> work,
             Consumer<String> log)
             throws IOException {
-        Configuration hconf = jsc.hadoopConfiguration();
         boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
         if (anyResuming && !outputs.stream().allMatch(CommitProtocol::resuming)) {
-            outputs.forEach(o -> o.abortJob(hconf));
+            // nothing is removed: the finished blocks stay for a run without --resume to clear, or another resume
             throw new InvalidInputException("--resume: the interrupted run's temporaries of "
                     + String.join(
                             ", ",
@@ -152,8 +151,9 @@ public final class BlockJob {
                     awaitNoRunningTasks(jsc, group, 10_000);
                 }
                 outputs.forEach(o -> {
-                    if (interrupted) {
-                        o.interruptJob(hconf); // keep what --resume continues from
+                    if (interrupted || o.resuming()) {
+                        // keep what --resume continues from: blocks of an earlier run are never lost to a failure
+                        o.interruptJob(hconf);
                     } else {
                         o.abortJob(hconf);
                     }

@@ -151,9 +151,9 @@ public abstract class CommitProtocol implements Serializable {
         if (resume && !found) {
             for (FileStatus st : leftovers) {
                 if (st.getPath().getName().endsWith(ResumeJournal.SUFFIX)) {
-                    throw new InvalidInputException("--resume: the interrupted run of " + dest + " had other inputs or"
-                            + " arguments (" + ResumeJournal.describe(st.getPath(), fs) + "; now: "
-                            + fingerprint.description() + "); run without --resume to start over");
+                    throw new InvalidInputException("--resume: the interrupted run of " + dest + " differs: "
+                            + fingerprint.differencesFrom(ResumeJournal.items(st.getPath(), fs))
+                            + "; run without --resume to start over");
                 }
             }
         }

@@ -62,6 +62,9 @@ public final class Destinations {
                 throw new InvalidInputException(
                         option + " " + dir + ": its parent folder " + parent + " does not exist");
             }
+            if (parent != null && !fs.getFileStatus(parent).isDirectory()) {
+                throw new InvalidInputException(option + " " + dir + ": " + parent + " is a file, not a folder");
+            }
             return;
         }
         FileStatus st = fs.getFileStatus(p);

@@ -1,55 +1,53 @@
 package io.adjoint.driver.commit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
- * What identifies a job for {@code --resume}: its kind, its arguments, and each input file's path, size and
- * modification time, hashed (SHA-256, first 8 bytes as hex). Two runs with the same fingerprint compute the same
- * result, so the blocks one wrote can be reused by the other. {@code description} says the same for people.
+ * What identifies a job for {@code --resume}: its kind, its arguments by name, and the content of each input file
+ * by the role it plays (CRC32C of every byte, read once on the driver, and the size), hashed (SHA-256, first 8 bytes
+ * as hex). Items are kept sorted by name, so the order options were given in does not matter; paths do not matter
+ * either (a moved input with the same bytes is the same input), while an input whose bytes changed — even with its
+ * size and modification time restored — is a different job. Two runs with the same fingerprint compute the same
+ * result, so the blocks one wrote can be reused by the other.
+ *
+ * @param items name → value, e.g. {@code "expr" → "tanh(X)"}, {@code "input X" → "crc32c 1a2b3c4d, 800 bytes"}
  */
-public record Fingerprint(String hash, String description) implements Serializable {
-    /** The fingerprint of a job of {@code kind} with these arguments and input files. */
-    public static Fingerprint of(Configuration conf, String kind, List<String> args, List<String> files)
+public record Fingerprint(String hash, TreeMap<String, String> items) implements Serializable {
+    /**
+     * The fingerprint of a job of {@code kind} with these arguments and input files.
+     *
+     * @param args argument name → value
+     * @param files role of the file ("input X", "adjoint 1") → its path or URI; its content is checksummed
+     */
+    public static Fingerprint of(Configuration conf, String kind, Map<String, String> args, Map<String, String> files)
             throws IOException {
-        StringBuilder text = new StringBuilder(kind);
-        StringBuilder desc = new StringBuilder(kind);
-        for (String a : args) {
-            text.append('\0').append(a);
-            desc.append(' ').append(a);
+        TreeMap<String, String> items = new TreeMap<>();
+        items.put("kind", kind);
+        args.forEach((k, v) -> items.put(k, v.replace('\n', ' ')));
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            items.put(f.getKey(), contentOf(conf, f.getValue()));
         }
-        for (String f : files) {
-            Path p = new Path(f);
-            FileStatus st = p.getFileSystem(conf).getFileStatus(p);
-            text.append('\0')
-                    .append(f)
-                    .append('\0')
-                    .append(st.getLen())
-                    .append('\0')
-                    .append(st.getModificationTime());
-            desc.append(", ")
-                    .append(f)
-                    .append(" (")
-                    .append(st.getLen())
-                    .append(" bytes, modified ")
-                    .append(Instant.ofEpochMilli(st.getModificationTime()))
-                    .append(')');
-        }
+        StringBuilder text = new StringBuilder();
+        items.forEach((k, v) -> text.append(k).append('\0').append(v).append('\0'));
         try {
             byte[] d =
                     MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return new Fingerprint(
-                    HexFormat.of().formatHex(d, 0, 8), desc.toString().replace('\n', ' '));
+            return new Fingerprint(HexFormat.of().formatHex(d, 0, 8), items);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -57,6 +55,44 @@ public record Fingerprint(String hash, String description) implements Serializab
 
     /** A fingerprint no other run shares: for results that are not resumable. */
     public static Fingerprint unique() {
-        return new Fingerprint(UUID.randomUUID().toString(), "");
+        return new Fingerprint(UUID.randomUUID().toString(), new TreeMap<>());
+    }
+
+    /** "crc32c HEX, N bytes" of a file's content. */
+    static String contentOf(Configuration conf, String file) throws IOException {
+        Path p = new Path(file);
+        CRC32C c = new CRC32C();
+        long n = 0;
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = p.getFileSystem(conf).open(p)) {
+            for (int k; (k = in.read(buf)) > 0; ) {
+                c.update(buf, 0, k);
+                n += k;
+            }
+        }
+        return "crc32c " + Long.toHexString(c.getValue()) + ", " + n + " bytes";
+    }
+
+    /** What differs from an earlier run's items, briefly: "input W1 (content), expr". */
+    public String differencesFrom(Map<String, String> earlier) {
+        List<String> out = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(items.keySet());
+        keys.addAll(earlier.keySet());
+        for (String k : keys) {
+            String now = items.get(k);
+            String then = earlier.get(k);
+            if (now == null) {
+                out.add(k + " (not given now)");
+            } else if (then == null) {
+                out.add(k + " (not given then)");
+            } else if (!now.equals(then)) {
+                out.add(now.startsWith("crc32c ") ? k + " (content changed)" : k + " (was " + brief(then) + ")");
+            }
+        }
+        return out.isEmpty() ? "nothing visible" : String.join(", ", out);
+    }
+
+    private static String brief(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "…";
     }
 }

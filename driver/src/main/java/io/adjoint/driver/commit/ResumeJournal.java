@@ -11,14 +11,16 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The journal that makes an in-place result resumable: a folder {@code .NAME.npy.adjoint-<fingerprint>.blocks/}
- * beside the destination holding a {@code manifest} (fingerprint, rows per block, a readable description of the
- * run) and one entry {@code block-%08d} per finished block ("CRC32C-hex rows"), each written under a temporary
+ * beside the destination holding a {@code manifest} (fingerprint, rows per block, and the fingerprint's items, so
+ * a refused resume can say what differs) and one entry {@code block-%08d} per finished block ("CRC32C-hex rows"), each written under a temporary
  * name and renamed, so an entry is either complete or absent. A block is reused by a resumed run only when its
  * entry parses and the CRC32C of the bytes now in the temporary result matches it; anything else (missing,
  * damaged, other row count) means "recompute".
@@ -27,6 +29,8 @@ public final class ResumeJournal implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String SUFFIX = ".blocks";
     private static final String MANIFEST = "manifest";
+    /** Manifest lines holding the fingerprint's items: {@code item.NAME=VALUE}. */
+    private static final String ITEM = "item.";
 
     private final String dir;
     private final Fingerprint fingerprint;
@@ -40,10 +44,13 @@ public final class ResumeJournal implements Serializable {
     void create(int rowsPerBlock) throws IOException {
         FileTrees.delete(Paths.get(dir));
         Files.createDirectories(Paths.get(dir));
-        Files.writeString(
-                Paths.get(dir, MANIFEST),
-                "fingerprint=" + fingerprint.hash() + "\nrowsPerBlock=" + rowsPerBlock + "\ndescription="
-                        + fingerprint.description() + "\n");
+        StringBuilder m =
+                new StringBuilder("fingerprint=" + fingerprint.hash() + "\nrowsPerBlock=" + rowsPerBlock + "\n");
+        fingerprint
+                .items()
+                .forEach(
+                        (k, v) -> m.append(ITEM).append(k).append('=').append(v).append('\n'));
+        Files.writeString(Paths.get(dir, MANIFEST), m.toString());
     }
 
     /** The rows per block the manifest records, or 0 when there is no readable manifest. */
@@ -67,18 +74,20 @@ public final class ResumeJournal implements Serializable {
         return 0;
     }
 
-    /** The description in the manifest of the journal folder {@code journal}, for messages. */
-    static String describe(org.apache.hadoop.fs.Path journal, FileSystem fs) {
+    /** The fingerprint items in the manifest of the journal folder {@code journal} (empty when unreadable). */
+    static Map<String, String> items(org.apache.hadoop.fs.Path journal, FileSystem fs) {
+        Map<String, String> items = new TreeMap<>();
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(journal, MANIFEST))) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
-                if (line.startsWith("description=")) {
-                    return line.substring("description=".length());
+                int eq = line.indexOf('=');
+                if (line.startsWith(ITEM) && eq > 0) {
+                    items.put(line.substring(ITEM.length(), eq), line.substring(eq + 1));
                 }
             }
         } catch (IOException e) {
-            return "unreadable manifest";
+            // unreadable: every item differs
         }
-        return "no description";
+        return items;
     }
 
     /** Records that {@code block} holds {@code data}; a no-op when the journal is gone (an aborted job's straggler). */

@@ -13,10 +13,13 @@ import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
 import io.adjoint.driver.storage.HadoopConf;
+import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -52,6 +55,19 @@ public final class ContractJob {
      * @param log receives the plan and progress lines (stderr in the CLI), or null for silence
      */
     public static Summary run(JavaSparkContext jsc, ContractInputs in, Consumer<String> log) throws IOException {
+        Configuration hconf = jsc.hadoopConfiguration();
+        Path dest = new Path(in.request.out);
+        dest = dest.getFileSystem(hconf).makeQualified(dest);
+        DestinationLock lock = DestinationLock.acquire("--out " + in.request.out, Destinations.fileLock(dest), hconf);
+        try {
+            return runClaimed(jsc, in, log);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private static Summary runClaimed(JavaSparkContext jsc, ContractInputs in, Consumer<String> log)
+            throws IOException {
         long start = System.nanoTime();
         ContractRequest req = in.request;
         Configuration hconf = jsc.hadoopConfiguration();
@@ -80,31 +96,29 @@ public final class ContractJob {
             log.accept(
                     "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
         }
-        List<String> files = new ArrayList<>(req.adjoints);
-        files.addAll(req.jacobians);
-        Fingerprint fp = Fingerprint.of(hconf, "contract", List.of("sparse-below " + req.sparseDensity), files);
-        Path dest = new Path(req.out);
-        dest = dest.getFileSystem(hconf).makeQualified(dest);
-        BlockJob.Run r;
-        CommitProtocol output;
-        DestinationLock lock = DestinationLock.acquire("--out " + req.out, Destinations.fileLock(dest), hconf);
-        try {
-            output = CommitProtocol.forDestination(
-                    req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
-            HadoopConf conf = new HadoopConf(hconf);
-            TestHooks hooks = TestHooks.from(jsc);
-            String[] uris = req.adjoints.toArray(new String[0]);
-            r = BlockJob.run(
-                    jsc,
-                    "contract",
-                    plan,
-                    req.rowsPerTask,
-                    List.of(output),
-                    blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks),
-                    log);
-        } finally {
-            lock.close();
+        Map<String, String> files = new TreeMap<>();
+        for (int i = 0; i < t; i++) { // pairs by position: their order is the order of the sum
+            files.put("adjoint " + (i + 1), req.adjoints.get(i));
+            files.put("jacobian " + (i + 1), req.jacobians.get(i));
         }
+        Fingerprint fp =
+                Fingerprint.of(hconf, "contract", Map.of("sparse-below", String.valueOf(req.sparseDensity)), files);
+        CommitProtocol output = CommitProtocol.forDestination(
+                req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
+        HadoopConf conf = new HadoopConf(hconf);
+        TestHooks hooks = TestHooks.from(jsc);
+        String[] uris = new String[t];
+        for (int i = 0; i < t; i++) {
+            uris[i] = StoredArrays.qualified(req.adjoints.get(i), hconf);
+        }
+        BlockJob.Run r = BlockJob.run(
+                jsc,
+                "contract",
+                plan,
+                req.rowsPerTask,
+                List.of(output),
+                blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks),
+                log);
         double secs = (System.nanoTime() - start) / 1e9;
         if (log != null) {
             double load = (loaded - start) / 1e9;

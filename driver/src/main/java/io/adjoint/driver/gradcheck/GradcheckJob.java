@@ -89,7 +89,7 @@ public final class GradcheckJob {
             Arrays.fill(row, Double.NaN);
         }
         GradcheckInputs.StoredJacobian stored = in.stored.get(name);
-        String analyticUri = stored == null ? null : stored.uri();
+        String analyticUri = stored == null ? null : StoredArrays.qualified(stored.uri(), jsc.hadoopConfiguration());
         NpyHeader analyticHeader = stored == null ? null : stored.header();
         int analyticRowDims = stored == null ? 2 : stored.rowDims();
         if (stored != null) {
@@ -114,12 +114,7 @@ public final class GradcheckJob {
         for (String input : job.graph.inputs().keySet()) {
             String uri = job.request.inputs.get(input);
             if (uri != null) {
-                Path p = new Path(uri);
-                inputUris.put(
-                        input,
-                        p.getFileSystem(jsc.hadoopConfiguration())
-                                .makeQualified(p)
-                                .toString());
+                inputUris.put(input, StoredArrays.qualified(uri, jsc.hadoopConfiguration()));
             } else {
                 given.put(input, job.request.values.get(input));
             }

@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
@@ -110,8 +113,7 @@ public final class JacobianJob {
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
-            Fingerprint fp =
-                    Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), new ArrayList<>(req.inputs.values()));
+            Fingerprint fp = Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), fingerprintFiles(in));
             List<CommitProtocol> outputs = new ArrayList<>();
             int[] sizes = new int[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
@@ -165,11 +167,12 @@ public final class JacobianJob {
         }
     }
 
-    /** The expression, wrt and every input (files by path; in-memory matrices by shape and checksum). */
-    private static List<String> fingerprintArgs(JacobianInputs in) {
+    /** The expression, wrt, and in-memory inputs by shape and checksum (files: {@link #fingerprintFiles}). */
+    private static Map<String, String> fingerprintArgs(JacobianInputs in) {
         JacobianRequest req = in.request;
-        List<String> args = new ArrayList<>(List.of("expr " + req.exprText(), "wrt " + String.join(",", in.wrt)));
-        req.inputs.forEach((k, v) -> args.add(k + "=" + v));
+        Map<String, String> args = new TreeMap<>();
+        args.put("expr", req.exprText());
+        args.put("wrt", String.join(",", new TreeSet<>(in.wrt)));
         req.values.forEach((k, m) -> {
             CRC32C c = new CRC32C();
             for (double d : m.data) {
@@ -178,9 +181,18 @@ public final class JacobianJob {
                     c.update((int) (bits >>> s));
                 }
             }
-            args.add(k + "=matrix " + m.numRows + "×" + m.numCols + " crc32c " + Long.toHexString(c.getValue()));
+            args.put(
+                    "input " + k,
+                    "matrix " + m.numRows + "×" + m.numCols + " crc32c " + Long.toHexString(c.getValue()));
         });
         return args;
+    }
+
+    /** Each input file by its name in the expression. */
+    private static Map<String, String> fingerprintFiles(JacobianInputs in) {
+        Map<String, String> files = new TreeMap<>();
+        in.request.inputs.forEach((k, v) -> files.put("input " + k, v));
+        return files;
     }
 
     /**

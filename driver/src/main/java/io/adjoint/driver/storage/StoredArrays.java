@@ -28,4 +28,13 @@ public final class StoredArrays {
             throw new InvalidInputException(label + uri + ": cannot read: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * {@code uri} qualified on the driver (scheme, authority, absolute path): what executors are given, since a
+     * relative path or a bare one on the default file system would mean something else on another machine.
+     */
+    public static String qualified(String uri, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+        return p.getFileSystem(conf).makeQualified(p).toString();
+    }
 }

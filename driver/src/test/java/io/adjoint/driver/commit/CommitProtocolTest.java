@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -130,7 +132,8 @@ class CommitProtocolTest {
 
     @Test
     void resumeReusesIntactBlocksAndRecomputesOverwrittenOrDamagedOnes() throws IOException {
-        Fingerprint fp = new Fingerprint("0123456789abcdef", "test run");
+        Fingerprint fp =
+                new Fingerprint("0123456789abcdef", new TreeMap<>(Map.of("input X", "crc32c 1, 8 bytes", "expr", "X")));
         String dest = dir.resolve("G.npy").toString();
         CommitProtocol first = CommitProtocol.forDestination(dest, SHAPE, false, false, conf, fp, false);
         writeBlocks(first, conf); // the "killed" run: blocks written and recorded, never committed
@@ -165,8 +168,17 @@ class CommitProtocolTest {
         InvalidInputException e = assertThrows(
                 InvalidInputException.class,
                 () -> CommitProtocol.forDestination(
-                        dest, SHAPE, false, false, conf, new Fingerprint("fedcba9876543210", "other run"), true));
-        assertTrue(e.getMessage().contains("test run") && e.getMessage().contains("other run"), e.getMessage());
+                        dest,
+                        SHAPE,
+                        false,
+                        false,
+                        conf,
+                        new Fingerprint(
+                                "fedcba9876543210", new TreeMap<>(Map.of("input X", "crc32c 2, 8 bytes", "expr", "X"))),
+                        true));
+        assertTrue(
+                e.getMessage().endsWith("differs: input X (content changed); run without --resume to start over"),
+                e.getMessage());
 
         // without resume, leftovers are removed
         CommitProtocol fresh = CommitProtocol.forDestination(dest, SHAPE, false, false, conf, fp, false);

@@ -30,7 +30,41 @@ public final class Parser {
         if (src == null || src.isBlank()) {
             throw new ExpressionException("expression is empty");
         }
-        Parser p = new Parser(src);
+        if (src.length() < 256) {
+            return new Parser(src).all();
+        }
+        // the descent recurses a few frames per nesting level: long sources get a stack that holds the deepest
+        // tree accepted (Expr.MAX_HEIGHT levels), whatever the caller's thread has
+        Expr[] out = new Expr[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread t = new Thread(
+                null,
+                () -> {
+                    try {
+                        out[0] = new Parser(src).all();
+                    } catch (RuntimeException e) {
+                        failed[0] = e;
+                    } catch (StackOverflowError e) {
+                        failed[0] = tooDeep(); // cannot happen within MAX_HEIGHT; refused all the same
+                    }
+                },
+                "adjoint-parse",
+                64L << 20);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExpressionException("interrupted while parsing");
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return out[0];
+    }
+
+    private Expr all() {
+        Parser p = this;
         Expr e = p.sum();
         p.skipWs();
         if (p.pos < src.length()) {

@@ -1,0 +1,252 @@
+package io.adjoint.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adjoint.core.testing.TestArrays;
+import io.adjoint.driver.commit.Destinations;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What careless or unlucky users do, each with its exit code, its one line, and the exact files left afterwards:
+ * a destination another run holds, a stale claim of a dead run, a folder another run wrote into, results that would
+ * replace an input, a FIFO as input, absurdly deep expressions, bad master URLs and Spark settings.
+ */
+class HardeningTest {
+    @TempDir
+    Path dir;
+
+    Path w;
+    Path x;
+
+    @BeforeEach
+    void inputs() throws IOException {
+        Random rng = new Random(10);
+        w = dir.resolve("W.npy");
+        x = dir.resolve("X.npy");
+        TestArrays.writeRandom(w, rng, 3, 4);
+        TestArrays.writeRandom(x, rng, 4, 2);
+    }
+
+    CliRunner jacobian(Path out, String expr, String... more) {
+        List<String> a = new ArrayList<>(List.of("jacobian", "--expr", expr, "--input", "W=" + w, "--input", "X=" + x));
+        if (!List.of(more).contains("--master")) {
+            a.addAll(List.of("--master", "local[2]"));
+        }
+        a.addAll(List.of("--wrt", "X", "--out", out.toString(), "--quiet"));
+        a.addAll(List.of(more));
+        return CliRunner.run(a.toArray(new String[0]));
+    }
+
+    /** Exit 2 with exactly one line on stderr containing every fragment; returns the line. */
+    static String usage(CliRunner r, String... fragments) {
+        assertEquals(2, r.code, "exit code; stderr: " + r.err);
+        String[] lines = r.err.strip().split("\n", -1);
+        assertEquals(1, lines.length, "one line: " + r.err);
+        for (String f : fragments) {
+            assertTrue(lines[0].contains(f), "'" + f + "' in: " + lines[0]);
+        }
+        return lines[0];
+    }
+
+    static String marker(long pid, long startMillis) throws IOException {
+        return pid + " " + InetAddress.getLocalHost().getHostName() + " " + startMillis + " test";
+    }
+
+    @Test
+    void aDestinationAnotherLiveRunHoldsIsRefusedAndLeftAlone() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("D"));
+        ProcessHandle self = ProcessHandle.current();
+        long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        Files.writeString(out.resolve(Destinations.FOLDER_LOCK), marker(self.pid(), start));
+        usage(jacobian(out, "W @ X"), "--out " + out, "another run (process " + self.pid(), "is writing to it");
+        assertEquals(List.of(Destinations.FOLDER_LOCK), CliRunner.listing(out), "nothing written, the claim kept");
+
+        // the same for a result file (contract): its claim sits beside it
+        Path g = dir.resolve("G.npy");
+        Files.writeString(dir.resolve(".G.npy.adjoint-lock"), marker(self.pid(), start));
+        TestArrays.writeRandom(dir.resolve("A.npy"), new Random(1), 2, 2, 4, 2);
+        TestArrays.writeRandom(dir.resolve("J.npy"), new Random(2), 4, 2, 3, 3);
+        usage(
+                CliRunner.run(
+                        "contract",
+                        "--master",
+                        "local[2]",
+                        "--adjoint",
+                        dir.resolve("A.npy").toString(),
+                        "--jacobian",
+                        dir.resolve("J.npy").toString(),
+                        "--out",
+                        g.toString()),
+                "is writing to it");
+        assertFalse(Files.exists(g));
+    }
+
+    @Test
+    void theStaleClaimOfADeadRunIsTakenOver() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long start = gone.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        Path out = Files.createDirectories(dir.resolve("D"));
+        Files.writeString(out.resolve(Destinations.FOLDER_LOCK), marker(gone.pid(), start));
+        CliRunner r = jacobian(out, "W @ X");
+        assertEquals(0, r.code, r.err);
+        assertEquals(List.of("X.npy"), CliRunner.listing(out), "the result, and no claim left behind");
+    }
+
+    @Test
+    void aFailedRunRemovesOnlyAnEmptyFolderItCreated() throws IOException {
+        Configuration conf = new Configuration();
+        Path out = dir.resolve("D");
+        Destinations.Folder a = Destinations.Folder.open("--out", out.toString(), conf);
+        Files.write(out.resolve("W.npy"), new byte[] {1}); // another run's committed result
+        a.discard();
+        assertEquals(List.of("W.npy"), CliRunner.listing(out), "the other result survives the failed run");
+
+        Path mine = dir.resolve("E");
+        Destinations.Folder.open("--out", mine.toString(), conf).discard();
+        assertFalse(Files.exists(mine), "an empty folder the failed run created is removed");
+    }
+
+    @Test
+    void resultsNeverReplaceAnInput() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("D"));
+        Path inside = out.resolve("X.npy");
+        Files.copy(x, inside);
+        byte[] before = Files.readAllBytes(inside);
+        CliRunner r = CliRunner.run(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--expr",
+                "W @ X",
+                "--input",
+                "W=" + w,
+                "--input",
+                "X=" + inside,
+                "--wrt",
+                "X",
+                "--out",
+                out.toString(),
+                "--overwrite");
+        usage(r, "--out " + out, "would write over the input " + inside);
+        assertArrayEquals(before, Files.readAllBytes(inside));
+        assertEquals(List.of("X.npy"), CliRunner.listing(out));
+
+        // contract --out its own adjoint, even through a symbolic link
+        Path a = dir.resolve("A.npy");
+        TestArrays.writeRandom(a, new Random(1), 2, 2, 4, 2);
+        TestArrays.writeRandom(dir.resolve("J.npy"), new Random(2), 4, 2, 3, 3);
+        Path link = Files.createSymbolicLink(dir.resolve("link.npy"), a);
+        byte[] adj = Files.readAllBytes(a);
+        usage(
+                CliRunner.run(
+                        "contract",
+                        "--master",
+                        "local[2]",
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        dir.resolve("J.npy").toString(),
+                        "--out",
+                        link.toString(),
+                        "--overwrite"),
+                "would write over the input " + a);
+        assertArrayEquals(adj, Files.readAllBytes(a));
+
+        // gradcheck: an input named like a report file in the report folder
+        Path rep = Files.createDirectories(dir.resolve("R"));
+        Path json = rep.resolve("report.json");
+        Files.copy(x, json);
+        usage(
+                CliRunner.run(
+                        "gradcheck",
+                        "--master",
+                        "local[2]",
+                        "--expr",
+                        "W @ X",
+                        "--input",
+                        "W=" + w,
+                        "--input",
+                        "X=" + json,
+                        "--wrt",
+                        "X",
+                        "--report",
+                        rep.toString(),
+                        "--overwrite"),
+                "would write over the input " + json);
+        assertEquals(List.of("report.json"), CliRunner.listing(rep));
+    }
+
+    @Test
+    void aFifoIsRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("X.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path out = dir.resolve("D");
+        String line = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> usage(CliRunner.run(
+                        "jacobian",
+                        "--master",
+                        "local[2]",
+                        "--expr",
+                        "W @ X",
+                        "--input",
+                        "W=" + w,
+                        "--input",
+                        "X=" + fifo,
+                        "--wrt",
+                        "X",
+                        "--out",
+                        out.toString())));
+        assertTrue(line.contains("--input X=") && line.contains("not a regular file"), line);
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void absurdlyDeepExpressionsAreOneLineErrors() {
+        String paren = "(".repeat(2000) + "X" + ")".repeat(2000);
+        String calls = "tanh(".repeat(3000) + "X" + ")".repeat(3000);
+        String deepest = "(".repeat(10_000) + "X" + ")".repeat(10_000);
+        String sum = "X" + " + X".repeat(99_999);
+        String transposes = "X" + ".T".repeat(2000);
+        String signs = "-".repeat(5000) + "X";
+        for (String e : List.of(paren, calls, deepest, sum, transposes, signs)) {
+            Path out = dir.resolve("D");
+            usage(jacobian(out, "W @ " + e), "nested more than 1000 levels deep");
+            assertFalse(Files.exists(out));
+        }
+        // 999 levels still work
+        CliRunner ok = jacobian(dir.resolve("ok"), "W @ " + "(".repeat(990) + "X" + ")".repeat(990));
+        assertEquals(0, ok.code, ok.err);
+    }
+
+    @Test
+    void badMastersSettingsAndPlacesAreUsageErrors() {
+        Path out = dir.resolve("D");
+        usage(jacobian(out, "W @ X", "--master", "garbage"), "--master garbage: not a Spark master URL");
+        usage(jacobian(out, "W @ X", "--master", "local[0]"), "needs at least one thread");
+        long t0 = System.nanoTime();
+        usage(jacobian(out, "W @ X", "--master", "spark://127.0.0.1:1"), "no Spark master answers there");
+        assertTrue(System.nanoTime() - t0 < 20e9, "refused within seconds");
+        usage(jacobian(out, "W @ X", "--conf", "spark.executor.memory=lots"), "Spark did not start");
+        usage(jacobian(out, "W @ 1e999"), "beyond the float64 range");
+        assertFalse(Files.exists(out));
+        usage(jacobian(x.resolve("sub"), "W @ X"), "is a file, not a folder");
+    }
+}

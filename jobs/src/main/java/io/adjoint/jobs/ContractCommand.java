@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
             "  adjoint contract --adjoint A.npy --jacobian J.npy --out G.npy",
             "  adjoint contract --adjoint A1.npy --jacobian J1.npy --adjoint A2.npy --jacobian J2.npy --out G.npy",
             "",
-            "Paths may be Hadoop URIs (file://, hdfs://, s3a://). Inputs may be <f8 >f8 <f4 >f4 <i4 <i8,",
+            "Paths may be Hadoop URIs (file://, hdfs://; s3a:// needs hadoop-aws added). Inputs may be <f8 >f8 <f4 >f4 <i4 <i8,",
             "C or Fortran order (C order lets each task read only its rows).",
             "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr)."
         })

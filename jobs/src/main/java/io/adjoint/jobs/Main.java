@@ -96,6 +96,9 @@ public final class Main implements Runnable {
                 return INTERRUPTED;
             }
             InvalidInputException bad = findInputError(ex);
+            if (bad == null) {
+                bad = missingConnector(ex);
+            }
             if (bad != null) {
                 err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(bad.getMessage()));
                 return USAGE;
@@ -115,6 +118,27 @@ public final class Main implements Runnable {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InvalidInputException) {
                 return (InvalidInputException) c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A path on a store whose Hadoop connector is not on the class path (s3a://, gs://, abfs://…): the user's to fix,
+     * by adding the connector, so exit 2 saying which.
+     */
+    static InvalidInputException missingConnector(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("No FileSystem for scheme \"?([a-z0-9]+)")
+                    .matcher(m);
+            String which = scheme.find() ? scheme.group(1) + "://" : m.contains("S3AFileSystem") ? "s3a://" : null;
+            if (which != null) {
+                return new InvalidInputException(which + " paths need their Hadoop connector on the class path, which"
+                        + " Adjoint does not ship"
+                        + (which.equals("s3a://")
+                                ? " (spark-submit --packages org.apache.hadoop:hadoop-aws:3.5.0)"
+                                : ""));
             }
         }
         return null;

@@ -249,4 +249,145 @@ class HardeningTest {
         assertFalse(Files.exists(out));
         usage(jacobian(x.resolve("sub"), "W @ X"), "is a file, not a folder");
     }
+
+    @Test
+    void aResultLargerThanTheFreeSpaceIsRefusedBeforeItStarts() throws IOException {
+        Path big = dir.resolve("big.npy");
+        TestArrays.writeRandom(big, new Random(3), 1000, 1000);
+        Path out = dir.resolve("D");
+        usage(
+                CliRunner.run(
+                        "jacobian",
+                        "--master",
+                        "local[2]",
+                        "--expr",
+                        "tanh(X)",
+                        "--input",
+                        "X=" + big,
+                        "--wrt",
+                        "X",
+                        "--out",
+                        out.toString()),
+                "--out " + out + ": the result needs 7.3 TiB, and the file system there has",
+                "free");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aStoreWithoutItsConnectorIsAUsageError() {
+        Path out = dir.resolve("D");
+        usage(
+                CliRunner.run(
+                        "jacobian",
+                        "--master",
+                        "local[2]",
+                        "--expr",
+                        "W @ X",
+                        "--input",
+                        "W=" + w,
+                        "--input",
+                        "X=s3a://bucket/X.npy",
+                        "--wrt",
+                        "X",
+                        "--out",
+                        out.toString()),
+                "s3a:// paths need their Hadoop connector",
+                "hadoop-aws");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aBroadcastBudgetBeyondTheHeapIsRefusedNotAnOutOfMemoryError() throws Exception {
+        TestArrays.writeRandom(dir.resolve("A.npy"), new Random(4), 2, 2, 64, 1024);
+        TestArrays.writeRandom(dir.resolve("J.npy"), new Random(5), 64, 1024, 4, 32); // 64 MiB
+        Process p = LargeResultTest.forkCli(
+                "256m",
+                "contract",
+                "--master",
+                "local[1]",
+                "--adjoint",
+                dir.resolve("A.npy").toString(),
+                "--jacobian",
+                dir.resolve("J.npy").toString(),
+                "--out",
+                dir.resolve("G.npy").toString(),
+                "--broadcast-budget",
+                "100g");
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(
+                out.strip()
+                        .endsWith("raise it to at least 1g (bin/adjoint: ADJOINT_DRIVER_MEMORY; spark-submit:"
+                                + " --driver-memory)"),
+                out);
+        assertTrue(out.contains("holds them twice"), out);
+        assertFalse(Files.exists(dir.resolve("G.npy")));
+    }
+
+    @Test
+    void aKilledGradchecksWorkFolderIsNotContentAndIsRemoved() throws IOException {
+        Path rep = Files.createDirectories(dir.resolve("R"));
+        Path work = Files.createDirectories(rep.resolve(".adjoint-gradcheck-work"));
+        Files.write(work.resolve("X.npy"), new byte[1024]);
+        CliRunner r = CliRunner.run(
+                "gradcheck",
+                "--master",
+                "local[2]",
+                "--expr",
+                "W @ X",
+                "--input",
+                "W=" + w,
+                "--input",
+                "X=" + x,
+                "--wrt",
+                "X",
+                "--report",
+                rep.toString(),
+                "--quiet");
+        assertEquals(0, r.code, r.err);
+        assertEquals(List.of("error-heatmap.png", "report.json", "report.md"), CliRunner.listing(rep));
+    }
+
+    /** Two runs on one destination at once: the second is refused while the first runs, and the first's result stands. */
+    @Test
+    void aSecondConcurrentRunIsRefusedAndTheFirstResultStands() throws Exception {
+        Random rng = new Random(33);
+        TestArrays.writeRandom(dir.resolve("A.npy"), rng, 20, 10, 6, 6);
+        TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 6, 8, 8);
+        String[] args = {
+            "contract",
+            "--master",
+            "local[2]",
+            "--adjoint",
+            dir.resolve("A.npy").toString(),
+            "--jacobian",
+            dir.resolve("J.npy").toString(),
+            "--rows-per-task",
+            "10",
+            "--out"
+        };
+        assertEquals(
+                0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
+        Path g = dir.resolve("G.npy");
+        Process first = LargeResultTest.forkCli(
+                "1g", ClusterIT.concat(args, g.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
+        java.io.BufferedReader r = new java.io.BufferedReader(
+                new java.io.InputStreamReader(first.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null && !line.contains("tasks")) {
+            // until the first run has claimed G.npy and started its tasks
+        }
+        usage(CliRunner.run(ClusterIT.concat(args, g.toString())), "--out " + g, "is writing to it");
+        while (r.readLine() != null) {
+            // drain
+        }
+        assertTrue(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, first.exitValue());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("clean.npy")), Files.readAllBytes(g));
+        assertEquals(
+                List.of("A.npy", "G.npy", "J.npy", "W.npy", "X.npy", "clean.npy"),
+                CliRunner.listing(dir),
+                "the result, no temporaries, no claim");
+    }
 }

@@ -123,6 +123,40 @@ public final class Destinations {
         return (tail == null ? real : real.resolve(tail)).toString();
     }
 
+    /**
+     * Refuses a result larger than the free space the file system reports where it goes (exit 2 naming both), so
+     * a job that cannot finish does not start. File systems that report no figure are not checked.
+     *
+     * @param what how the destination was given ("--out D")
+     * @param place the destination, or a path inside it; its nearest existing ancestor is asked
+     */
+    public static void checkSpace(String what, Path place, long bytes, Configuration conf) throws IOException {
+        FileSystem fs = place.getFileSystem(conf);
+        Path p = fs.makeQualified(place);
+        while (p != null && !fs.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        long free = fs.getStatus(p).getRemaining();
+        if (free > 0 && bytes > free) {
+            throw new InvalidInputException(what + ": the result needs " + human(bytes) + ", and the file system there"
+                    + " has " + human(free) + " free");
+        }
+    }
+
+    private static String human(long bytes) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + " bytes" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
     /** The marker a run holds in a results folder it writes to ({@link DestinationLock}). */
     public static final String FOLDER_LOCK = ".adjoint-lock";
 

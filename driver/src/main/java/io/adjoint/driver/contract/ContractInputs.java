@@ -105,6 +105,15 @@ public final class ContractInputs {
                             + "--broadcast-budget " + ((total >> 30) + 1)
                             + "g, with a driver and executors that have the memory");
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (2 * total + (300L << 20) > heap) {
+            // the driver holds the Jacobians and the broadcast's serialized copy of them, beside Spark itself
+            long gib = ((2 * total + (300L << 20)) >> 30) + 1;
+            throw new InvalidInputException("the Jacobians take " + BlockPlanner.human(total) + ", and the driver"
+                    + " holds them twice (the matrices and their broadcast) in a heap of " + BlockPlanner.human(heap)
+                    + "; raise it to at least " + gib + "g (bin/adjoint: ADJOINT_DRIVER_MEMORY; spark-submit:"
+                    + " --driver-memory)");
+        }
         return new ContractInputs(req, ah, jh, result, total, budget);
     }
 }

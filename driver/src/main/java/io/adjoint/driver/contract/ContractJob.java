@@ -3,6 +3,7 @@ package io.adjoint.driver.contract;
 import io.adjoint.core.linalg.JacobianOperand;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
+import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
@@ -103,6 +104,10 @@ public final class ContractJob {
         }
         Fingerprint fp =
                 Fingerprint.of(hconf, "contract", Map.of("sparse-below", String.valueOf(req.sparseDensity)), files);
+        if (!req.resume) {
+            Destinations.checkSpace(
+                    "--out " + req.out, new Path(req.out), NpyWriter.fileSize(in.result.toArray()), hconf);
+        }
         CommitProtocol output = CommitProtocol.forDestination(
                 req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
         HadoopConf conf = new HadoopConf(hconf);

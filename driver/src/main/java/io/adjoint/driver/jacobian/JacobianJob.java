@@ -5,6 +5,7 @@ import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Shape4;
+import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
@@ -104,6 +105,14 @@ public final class JacobianJob {
             in.warnings.forEach(w -> log.accept("jacobian: warning: " + w));
         }
         Shape2 out = in.graph.outputShape();
+        if (!req.resume) {
+            long bytes = 0;
+            for (String w : in.wrt) {
+                Shape2 x = in.wrtShapes.get(w);
+                bytes += NpyWriter.fileSize(new Shape4(out.rows, out.cols, x.rows, x.cols).toArray());
+            }
+            Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
+        }
         long tapeBytes = serializedBytes(in.tape);
         BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
         if (log != null) {

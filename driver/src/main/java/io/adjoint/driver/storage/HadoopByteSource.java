@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A {@link ByteSource} over any Hadoop FileSystem ({@code file://}, {@code hdfs://}, {@code s3a://}):
+ * A {@link ByteSource} over any Hadoop FileSystem ({@code file://}, {@code hdfs://}, and stores whose connector is on the class path):
  * positional reads through {@code FSDataInputStream.readFully(position, …)}, so a task reads only the
  * byte range of its rows.
  */

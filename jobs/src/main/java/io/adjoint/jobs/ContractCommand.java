@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
             "",
             "Paths may be Hadoop URIs (file://, hdfs://; s3a:// needs hadoop-aws added). Inputs may be <f8 >f8 <f4 >f4 <i4 <i8,",
             "C or Fortran order (C order lets each task read only its rows).",
-            "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr)."
+            "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr),",
+            "130/143 interrupted by Ctrl-C/SIGTERM (finished blocks are kept: rerun with --resume)."
         })
 final class ContractCommand implements Callable<Integer> {
     @Spec

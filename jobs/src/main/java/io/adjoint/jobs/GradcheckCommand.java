@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
             "                    --wrt X,W --report check/",
             "",
             "Exit codes: 0 PASS, 1 FAIL, 2 usage or input error (nothing is written), 3 internal failure (said on",
-            "stderr; the check did not complete, so there is no verdict)."
+            "stderr; the check did not complete, so there is no verdict), 130/143 interrupted by Ctrl-C/SIGTERM."
         })
 final class GradcheckCommand implements Callable<Integer> {
     @Spec

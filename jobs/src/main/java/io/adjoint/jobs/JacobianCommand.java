@@ -37,7 +37,9 @@ import picocli.CommandLine.Spec;
             "                   --wrt X,W --out jac/        # → jac/X.npy, jac/W.npy",
             "",
             "DIR is created when absent; an empty DIR is used; a non-empty DIR needs --overwrite.",
-            "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr)."
+            "One run per DIR at a time (a second one exits 2); results never replace an input file.",
+            "Exit codes: 0 success, 2 usage or input error (nothing is written), 3 internal failure (said on stderr),",
+            "130/143 interrupted by Ctrl-C/SIGTERM (finished blocks are kept: rerun with --resume)."
         })
 final class JacobianCommand implements Callable<Integer> {
     @Spec

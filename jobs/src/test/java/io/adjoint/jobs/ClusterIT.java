@@ -88,6 +88,11 @@ class ClusterIT {
 
     /** spark-submit of the jar to the cluster; the driver runs in the returned process (client mode). */
     Process submit(List<String> extraConf, String... args) throws IOException {
+        return submitIn(null, extraConf, args);
+    }
+
+    /** {@link #submit} with the driver started in folder {@code cwd} (null: this one). */
+    Process submitIn(Path cwd, List<String> extraConf, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.add("-Xmx1g");
@@ -128,6 +133,9 @@ class ClusterIT {
                 JAR));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
         pb.environment().put("SPARK_HOME", STATE.resolve("spark-home").toString());
         pb.environment().put("SPARK_SCALA_VERSION", "2.13");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -333,7 +341,7 @@ class ClusterIT {
         CliRunner refused = CliRunner.run(other.toArray(new String[0]));
         assertEquals(2, refused.code, refused.err);
         assertTrue(refused.err.contains("--resume: the interrupted run of"), refused.err);
-        assertTrue(refused.err.contains("had other inputs or arguments"), refused.err);
+        assertTrue(refused.err.contains("differs: wrt (was W1,X)"), refused.err);
         // the same arguments with --resume finish the job, on the cluster
         String resumed =
                 finish(submit(List.of(), jacobianArgs(inputs, out, "--resume").toArray(new String[0])));
@@ -349,5 +357,52 @@ class ClusterIT {
                     List.of("W1.npy", "X.npy"),
                     s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()));
         }
+    }
+
+    /**
+     * Relative paths given to the driver mean the driver's folder, also to executors, whose working folders are
+     * elsewhere: every path is qualified on the driver before it reaches them.
+     */
+    @Test
+    void relativePathsWorkOnTheCluster() throws Exception {
+        Random rng = new Random(4);
+        TestArrays.writeRandom(dir.resolve("A.npy"), rng, 12, 3, 4, 5);
+        TestArrays.writeRandom(dir.resolve("J.npy"), rng, 4, 5, 3, 3);
+        String[] contract = {"contract", "--adjoint", "A.npy", "--jacobian", "J.npy", "--rows-per-task", "8", "--out"};
+        String out = finish(submitIn(dir, List.of(), concat(contract, "G-rel.npy")));
+        assertTrue(Files.exists(dir.resolve("G-rel.npy")), out);
+        assertEquals(
+                0,
+                CliRunner.run(concat(
+                                concat(
+                                        new String[] {
+                                            "contract",
+                                            "--adjoint",
+                                            dir.resolve("A.npy").toString(),
+                                            "--jacobian",
+                                            dir.resolve("J.npy").toString(),
+                                            "--rows-per-task",
+                                            "8",
+                                            "--out"
+                                        },
+                                        dir.resolve("G-local.npy").toString()),
+                                "--master",
+                                "local[2]",
+                                "--quiet"))
+                        .code);
+        assertSameFiles(dir.resolve("G-rel.npy"), dir.resolve("G-local.npy"));
+
+        List<String> relative = new ArrayList<>();
+        for (String a : mlpInputs(8, 5)) {
+            relative.add(a.replace(dir.toString() + "/", ""));
+        }
+        List<String> gc = new ArrayList<>(List.of(
+                "gradcheck", "--expr", MLP, "--wrt", "X", "--mode", "probe", "--probes", "16", "--report", "rel"));
+        gc.addAll(relative);
+        Process p = submitIn(dir, List.of(), gc.toArray(new String[0]));
+        String gout = finish(p);
+        assertEquals(0, p.exitValue(), gout);
+        assertTrue(gout.contains("PASS"), gout);
+        assertTrue(Files.exists(dir.resolve("rel/report.json")), gout);
     }
 }

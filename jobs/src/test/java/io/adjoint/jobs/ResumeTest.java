@@ -169,6 +169,13 @@ class ResumeTest {
                     names.stream().anyMatch(n -> n.startsWith(".G.npy.adjoint-") && n.endsWith(".blocks")), "" + names);
             assertTrue(names.stream().anyMatch(n -> n.startsWith(".G.npy.adjoint-") && n.endsWith(".tmp")), "" + names);
         }
+        // a resume that fails (block 39, never reached before the signal, fails every attempt) keeps the blocks
+        CliRunner failed = CliRunner.run(ClusterIT.concat(
+                args, out.toString(), "--resume", "--conf", "spark.adjoint.test.failAlways=39", "--quiet"));
+        assertEquals(3, failed.code, failed.err);
+        try (var s = Files.list(dir)) {
+            assertTrue(s.anyMatch(f -> f.getFileName().toString().endsWith(".blocks")), "journal kept");
+        }
         CliRunner resumed = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
         assertEquals(0, resumed.code, resumed.err);
         Matcher m = Pattern.compile("reused (\\d+) of 40 blocks").matcher(resumed.err);

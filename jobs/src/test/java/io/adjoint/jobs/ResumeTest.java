@@ -169,6 +169,25 @@ class ResumeTest {
                     names.stream().anyMatch(n -> n.startsWith(".G.npy.adjoint-") && n.endsWith(".blocks")), "" + names);
             assertTrue(names.stream().anyMatch(n -> n.startsWith(".G.npy.adjoint-") && n.endsWith(".tmp")), "" + names);
         }
+        // the adjoint rewritten with other bytes, same size and modification time: refused in one line, nothing lost
+        Path a = dir.resolve("A.npy");
+        byte[] original = Files.readAllBytes(a);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(a);
+        byte[] changed = original.clone();
+        changed[changed.length - 1] ^= 1;
+        Files.write(a, changed);
+        Files.setLastModifiedTime(a, mtime);
+        List<String> before = CliRunner.listing(dir);
+        CliRunner refused = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
+        assertEquals(2, refused.code, refused.err);
+        assertEquals(
+                "adjoint contract: --resume: the interrupted run of " + out
+                        + " differs: adjoint 1 (content changed); run without --resume to start over",
+                refused.err.strip());
+        assertEquals(before, CliRunner.listing(dir), "nothing removed");
+        Files.write(a, original);
+        Files.setLastModifiedTime(a, mtime);
+
         // a resume that fails (block 39, never reached before the signal, fails every attempt) keeps the blocks
         CliRunner failed = CliRunner.run(ClusterIT.concat(
                 args, out.toString(), "--resume", "--conf", "spark.adjoint.test.failAlways=39", "--quiet"));
@@ -187,5 +206,54 @@ class ResumeTest {
                     s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()),
                     "no temporaries or lock left");
         }
+    }
+
+    /** A jacobian interrupted, then resumed with its --input options in another order: the same job, blocks reused. */
+    @Test
+    void resumeDoesNotCareAboutTheOrderOfOptions() throws Exception {
+        Random rng = new Random(34);
+        TestArrays.writeRandom(dir.resolve("W.npy"), rng, 30, 30);
+        TestArrays.writeRandom(dir.resolve("X.npy"), rng, 30, 4);
+        String w = "W=" + dir.resolve("W.npy");
+        String x = "X=" + dir.resolve("X.npy");
+        String[] head = {
+            "jacobian", "--master", "local[2]", "--expr", "tanh(W @ X)", "--wrt", "X", "--rows-per-task", "3"
+        };
+        Path clean = dir.resolve("clean");
+        assertEquals(
+                0,
+                CliRunner.run(ClusterIT.concat(head, "--input", w, "--input", x, "--out", clean.toString(), "--quiet"))
+                        .code);
+        Path out = dir.resolve("D");
+        Process p = LargeResultTest.forkCli(
+                "1g",
+                ClusterIT.concat(
+                        head,
+                        "--input",
+                        w,
+                        "--input",
+                        x,
+                        "--out",
+                        out.toString(),
+                        "--conf",
+                        "spark.adjoint.test.pauseMillisPerBlock=150"));
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        String line;
+        while ((line = r.readLine()) != null) {
+            Matcher m = pct.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) >= 20) {
+                break;
+            }
+        }
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        CliRunner resumed =
+                CliRunner.run(ClusterIT.concat(head, "--input", x, "--input", w, "--out", out.toString(), "--resume"));
+        assertEquals(0, resumed.code, resumed.err);
+        Matcher m = Pattern.compile("reused (\\d+) of 40 blocks").matcher(resumed.err);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, resumed.err);
+        assertArrayEquals(Files.readAllBytes(clean.resolve("X.npy")), Files.readAllBytes(out.resolve("X.npy")));
+        assertEquals(List.of("X.npy"), CliRunner.listing(out), "no temporaries or claim left");
     }
 }

@@ -93,10 +93,6 @@ public final class ContractJob {
         }
         BlockPlanner.Plan plan =
                 BlockPlanner.plan(jsc, in.result.rows(), adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask);
-        if (log != null) {
-            log.accept(
-                    "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
-        }
         Map<String, String> files = new TreeMap<>();
         for (int i = 0; i < t; i++) { // pairs by position: their order is the order of the sum
             files.put("adjoint " + (i + 1), req.adjoints.get(i));
@@ -110,6 +106,11 @@ public final class ContractJob {
         }
         CommitProtocol output = CommitProtocol.forDestination(
                 req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
+        // after the destination and resume checks, which may refuse the run in one line
+        if (log != null) {
+            log.accept(
+                    "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
+        }
         HadoopConf conf = new HadoopConf(hconf);
         TestHooks hooks = TestHooks.from(jsc);
         String[] uris = new String[t];

@@ -115,10 +115,6 @@ public final class JacobianJob {
         }
         long tapeBytes = serializedBytes(in.tape);
         BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
-        if (log != null) {
-            log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
-                    + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
-        }
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
@@ -138,6 +134,11 @@ public final class JacobianJob {
                         hconf,
                         fp,
                         req.resume));
+            }
+            // after the destination and resume checks, which may refuse the run in one line
+            if (log != null) {
+                log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
+                        + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
             }
             HadoopConf conf = new HadoopConf(hconf);
             TestHooks hooks = TestHooks.from(jsc);

@@ -194,4 +194,36 @@ class GradcheckTrustTest {
         assertEquals(0, r.code, r.out + r.err);
         assertTrue(r.out.contains("random projections (0 beyond"), r.out);
     }
+
+    /**
+     * Memory too small for even one task: exit 2 before any task starts, naming the need and the setting — for
+     * probe mode (a projection needs ≈ 272 MiB at n = 1800) and full mode (a task needs ≈ 1 GiB before its
+     * columns) — in a driver with a 512 MiB heap (Spark's minimum), never an OutOfMemoryError.
+     */
+    @Test
+    void tooLittleMemoryIsAUsageErrorNamingTheNeed() throws Exception {
+        Map<String, DMatrixRMaj> in =
+                GraphTesting.inputs(9, "W1:1800x1800", "W2:1800x1800", "X:1800x1800", "b1:1800x1", "b2:1800x1");
+        List<String> args = new ArrayList<>(List.of(
+                "gradcheck", "--master", "local[2]", "--expr", "tanh(W2 @ tanh(W1 @ X + b1) + b2)", "--wrt", "X"));
+        for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
+            Path p = dir.resolve(e.getKey() + ".npy");
+            NpyWriter.write(p, new long[] {e.getValue().numRows, e.getValue().numCols}, e.getValue().data);
+            args.addAll(List.of("--input", e.getKey() + "=" + p));
+        }
+        for (String mode : List.of("probe", "full")) {
+            List<String> a = new ArrayList<>(args);
+            a.addAll(
+                    List.of("--mode", mode, "--report", dir.resolve("r-" + mode).toString()));
+            Process p = LargeResultTest.forkCli("512m", a.toArray(new String[0]));
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            String last = out.strip().lines().reduce((x, y) -> y).orElse("");
+            assertTrue(last.startsWith("adjoint gradcheck: gradcheck of ∂out/∂X needs about "), last);
+            assertTrue(last.contains("driver heap 512.0 MiB") && last.contains("ADJOINT_DRIVER_MEMORY="), last);
+            assertFalse(out.contains("OutOfMemoryError"), out);
+            assertFalse(Files.exists(dir.resolve("r-" + mode)), "no report folder left");
+        }
+    }
 }

@@ -82,6 +82,26 @@ public final class CheckData implements Serializable {
         this.conf = conf;
     }
 
+    /** The same check with the header of its analytic file, once the sweep has written it. */
+    CheckData withAnalyticHeader(NpyHeader h) {
+        return new CheckData(
+                key,
+                graph,
+                inputUris,
+                given,
+                wrt,
+                wrtNode,
+                analyticUri,
+                h,
+                analyticRowDims,
+                eps,
+                tol,
+                grid,
+                worst,
+                seed,
+                conf);
+    }
+
     /** Numeric columns [c0, c1) for all rows: central differences, batched where the graph allows. */
     DMatrixRMaj numericColumns(long c0, long c1) throws IOException {
         if (wrtNode < 0) {

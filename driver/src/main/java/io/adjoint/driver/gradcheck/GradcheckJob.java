@@ -6,6 +6,8 @@ import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.storage.HadoopConf;
@@ -95,19 +97,10 @@ public final class GradcheckJob {
         if (stored != null) {
             r.analyticSource = "the stored Jacobian " + stored.uri() + ", " + stored.layout();
         }
-        if (analyticUri == null && r.mode == CheckMode.FULL) {
-            long a0 = System.nanoTime();
-            JacobianJob.run(jsc, job.forOne(name, work.toString()), null);
-            r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
-            if (log != null) {
-                log.accept(String.format(
-                        Locale.ROOT,
-                        "gradcheck: d/d%s: the analytic Jacobian written by the sweep in %.2f s",
-                        name,
-                        r.analyticSeconds));
-            }
+        // full mode without a stored Jacobian: the sweep writes it to the work folder first (planned before)
+        boolean sweepFirst = analyticUri == null && r.mode == CheckMode.FULL;
+        if (sweepFirst) {
             analyticUri = new Path(work, name + ".npy").toString();
-            analyticHeader = StoredArrays.header("", analyticUri, jsc.hadoopConfiguration());
         }
         Map<String, String> inputUris = new LinkedHashMap<>();
         Map<String, DMatrixRMaj> given = new LinkedHashMap<>();
@@ -142,6 +135,25 @@ public final class GradcheckJob {
                     : SizeEstimator.estimate(job.tape) + SizeEstimator.estimate(job.inputValues());
         }
         CheckMemory.Plan plan = CheckMemory.plan(jsc, data, r, r.mode, evaluationBytes, log);
+        if (sweepFirst) {
+            Destinations.checkSpace(
+                    "--report " + req.reportDir + " (full mode first writes the analytic Jacobian there; --mode probe"
+                            + " needs no space)",
+                    work,
+                    NpyWriter.fileSize(shape.toArray()),
+                    jsc.hadoopConfiguration());
+            long a0 = System.nanoTime();
+            JacobianJob.run(jsc, job.forOne(name, work.toString()), null);
+            r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
+            if (log != null) {
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "gradcheck: d/d%s: the analytic Jacobian written by the sweep in %.2f s",
+                        name,
+                        r.analyticSeconds));
+            }
+            data = data.withAnalyticHeader(StoredArrays.header("", analyticUri, jsc.hadoopConfiguration()));
+        }
         // tasks in this JVM (local mode) work on the driver's own inputs and tape; executors load theirs once
         Evaluations.offer(data.key, job.graph, job.inputValues(), job.tape);
         Broadcast<CheckData> bc = jsc.broadcast(data);

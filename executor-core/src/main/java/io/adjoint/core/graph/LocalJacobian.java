@@ -22,6 +22,17 @@ public interface LocalJacobian extends Serializable {
      */
     void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar);
 
+    /**
+     * The batched Jacobian-vector product (forward mode) for a block of B tangent rows: V̇[b, :] += U̇[b, :] · Jᵀ,
+     * i.e. V̇_ba += Σ_c J_ac U̇_bc — the same local Jacobian applied on the other side. {@code udot} is B × inSize,
+     * {@code vdot} B × outSize (accumulated into, which sums over the arguments of v). The default forms
+     * {@link #dense()} (outSize × inSize) and multiplies: O(B·outSize·inSize) — every built-in op overrides it with
+     * its structured form; a user op without an override still gets exact tangents, at that cost.
+     */
+    default void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+        org.ejml.dense.row.CommonOps_DDRM.multAddTransB(udot, dense(), vdot);
+    }
+
     /** The dense outSize × inSize local Jacobian, built from the op's closed form (for tests and the explicit path). */
     DMatrixRMaj dense();
 

@@ -69,6 +69,11 @@ public final class Tape implements Serializable {
         }
 
         @Override
+        public void jvpAdd(org.ejml.data.DMatrixRMaj udot, org.ejml.data.DMatrixRMaj vdot) {
+            org.ejml.dense.row.CommonOps_DDRM.multAddTransB(udot, j, vdot);
+        }
+
+        @Override
         public void vjpAddSelection(Selection vbar, org.ejml.data.DMatrixRMaj ubar) {
             int in = j.numCols;
             for (int b = 0; b < vbar.col.length; b++) {

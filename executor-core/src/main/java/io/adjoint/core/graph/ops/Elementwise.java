@@ -83,6 +83,25 @@ public final class Elementwise implements LocalJacobian {
         }
     }
 
+    /** V̇[b, i·m+j] += g_ij · U̇[b, idx(i,j)]: each output entry reads one input entry. */
+    @Override
+    public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+        int n = out.rows;
+        int m = out.cols;
+        int nm = n * m;
+        int ins = in.size();
+        for (int r = 0; r < udot.numRows; r++) {
+            for (int i = 0; i < n; i++) {
+                int ir = in.rows == 1 ? 0 : i;
+                for (int j = 0; j < m; j++) {
+                    int idx = ir * in.cols + (in.cols == 1 ? 0 : j);
+                    double gij = g == null ? s : g[i * m + j];
+                    vdot.data[r * nm + i * m + j] += gij * udot.data[r * ins + idx];
+                }
+            }
+        }
+    }
+
     @Override
     public DMatrixRMaj dense() {
         DMatrixRMaj d = new DMatrixRMaj(out.size(), in.size());

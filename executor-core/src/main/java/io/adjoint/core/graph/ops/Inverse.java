@@ -85,6 +85,18 @@ public final class Inverse implements Function {
             io.adjoint.core.linalg.Scratch.release(t);
         }
 
+        /** Y = X⁻¹: dY = −Y·dX·Y, so V̇_b += −Y·U̇_b·Y (two GEMMs per block). */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            int n = yt.numRows;
+            DMatrixRMaj y = new DMatrixRMaj(n, n);
+            org.ejml.dense.row.CommonOps_DDRM.transpose(yt, y);
+            DMatrixRMaj t = io.adjoint.core.linalg.Scratch.zeros(udot.numRows, n * n);
+            Batched.rightMultiplyAdd(udot, n, n, y, 1.0, t);
+            Batched.leftMultiplyAdd(y, t, n, n, -1.0, vdot);
+            io.adjoint.core.linalg.Scratch.release(t);
+        }
+
         @Override
         public DMatrixRMaj dense() {
             DMatrixRMaj y = new DMatrixRMaj(yt.numCols, yt.numRows);

@@ -88,6 +88,14 @@ public final class Matmul implements Function {
             Batched.rightMultiplyAdd(vbar, n, xt.numRows, xt, 1.0, ubar);
         }
 
+        /** Ẏ_b += Ȧ_b · X (one GEMM on the (B·n)×k view). */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            DMatrixRMaj x = new DMatrixRMaj(xt.numCols, xt.numRows);
+            org.ejml.dense.row.CommonOps_DDRM.transpose(xt, x);
+            Batched.rightMultiplyAdd(udot, n, xt.numCols, x, 1.0, vdot);
+        }
+
         @Override
         public DMatrixRMaj dense() {
             return Batched.kron(org.ejml.dense.row.CommonOps_DDRM.identity(n), xt);
@@ -144,6 +152,14 @@ public final class Matmul implements Function {
         @Override
         public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
             Batched.leftMultiplyAdd(at, vbar, at.numCols, m, 1.0, ubar);
+        }
+
+        /** Ẏ_b += A · Ẋ_b (permute, one GEMM, permute back). */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            DMatrixRMaj a = new DMatrixRMaj(at.numCols, at.numRows);
+            org.ejml.dense.row.CommonOps_DDRM.transpose(at, a);
+            Batched.leftMultiplyAdd(a, udot, at.numRows, m, 1.0, vdot);
         }
 
         @Override

@@ -136,6 +136,15 @@ public final class Softmax implements Function {
             }
         }
 
+        /**
+         * J is symmetric (J_(ij),(ik) = Y_ij δ_jk − Y_ij Y_ik along a row, likewise along a column), so the tangent
+         * map is the adjoint map: V̇ = Y ⊙ (U̇ − Σ_k Y U̇) per row (or column).
+         */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            vjpAdd(udot, vdot);
+        }
+
         @Override
         public DMatrixRMaj dense() {
             int n = y.numRows;

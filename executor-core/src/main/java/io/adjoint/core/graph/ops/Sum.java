@@ -118,6 +118,20 @@ public final class Sum implements Function {
             }
         }
 
+        /** V̇[b, oidx(i,j)] += s · U̇[b, i·cols+j]: the tangent summed (and scaled, for the mean). */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            int os = out.size();
+            int is = in.size();
+            for (int r = 0; r < udot.numRows; r++) {
+                for (int i = 0; i < in.rows; i++) {
+                    for (int j = 0; j < in.cols; j++) {
+                        vdot.data[r * os + oidx(i, j)] += s * udot.data[r * is + i * in.cols + j];
+                    }
+                }
+            }
+        }
+
         @Override
         public DMatrixRMaj dense() {
             DMatrixRMaj d = new DMatrixRMaj(out.size(), in.size());

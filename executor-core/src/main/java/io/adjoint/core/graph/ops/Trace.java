@@ -76,6 +76,20 @@ public final class Trace implements Function {
             }
         }
 
+        /** V̇[b] += Σ_i U̇[b, i·cols+i]: the trace of the tangent. */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            int d = Math.min(in.rows, in.cols);
+            int is = in.size();
+            for (int r = 0; r < udot.numRows; r++) {
+                double t = 0;
+                for (int i = 0; i < d; i++) {
+                    t += udot.data[r * is + i * in.cols + i];
+                }
+                vdot.data[r] += t;
+            }
+        }
+
         @Override
         public DMatrixRMaj dense() {
             DMatrixRMaj out = new DMatrixRMaj(1, in.size());

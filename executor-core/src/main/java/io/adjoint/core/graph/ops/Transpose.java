@@ -80,6 +80,22 @@ public final class Transpose implements Function {
             }
         }
 
+        /** V̇[b, j·n+i] += U̇[b, i·m+j]: the tangent transposed. */
+        @Override
+        public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
+            int n = in.rows;
+            int m = in.cols;
+            int nm = n * m;
+            for (int r = 0; r < udot.numRows; r++) {
+                int o = r * nm;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < m; j++) {
+                        vdot.data[o + j * n + i] += udot.data[o + i * m + j];
+                    }
+                }
+            }
+        }
+
         @Override
         public DMatrixRMaj dense() {
             int n = in.rows;

@@ -22,6 +22,8 @@ import io.adjoint.driver.gradcheck.Projection;
 import io.adjoint.driver.gradcheck.TileRegion;
 import io.adjoint.driver.jacobian.SweepWork;
 import io.adjoint.driver.plan.RowBlocks;
+import io.adjoint.driver.products.ProductJob;
+import io.adjoint.driver.products.ProductWork;
 import io.adjoint.driver.storage.HadoopConf;
 import java.util.ArrayList;
 import org.apache.spark.mllib.linalg.DenseVector;
@@ -46,6 +48,9 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         // found through ServiceLoader), so they travel with Java serialization inside Kryo.
         kryo.register(SweepWork.class, new JavaSerializer());
         kryo.register(CheckData.class, new JavaSerializer());
+        kryo.register(ProductWork.class, new JavaSerializer());
+        kryo.register(ProductJob.InMemory.class, new JavaSerializer());
+        kryo.register(DMatrixRMaj[].class);
         kryo.register(TileRegion.class);
         kryo.register(Projection.class);
         kryo.register(Projection[].class);

@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             JacobianCommand.class,
             GradcheckCommand.class,
             ContractCommand.class,
+            VjpCommand.class,
+            JvpCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -90,7 +92,10 @@ public final class Main implements Runnable {
             if (Interruption.shuttingDown()) {
                 String name = c.getCommandSpec().name();
                 err.println(c.getCommandSpec().qualifiedName() + ": interrupted"
-                        + (name.equals("jacobian") || name.equals("contract")
+                        + (name.equals("jacobian")
+                                        || name.equals("contract")
+                                        || name.equals("vjp")
+                                        || name.equals("jvp")
                                 ? "; finished blocks are kept: rerun the same command with --resume to continue"
                                 : "; nothing was written"));
                 return INTERRUPTED;

@@ -39,7 +39,7 @@ public final class InPlaceResult extends CommitProtocol {
         this.journal = journal;
         this.shape = shape.clone();
         this.dataOffset = NpyWriter.header(shape).length;
-        this.cols = shape[2] * shape[3];
+        this.cols = shape[shape.length - 2] * shape[shape.length - 1]; // rows: the leading axes
     }
 
     /** Continues the interrupted run when its journal and a full-size temporary are there; else starts over. */

@@ -60,7 +60,7 @@ public final class JacobianJob {
             long broadcastBytes) {}
 
     /** Serialized size of the tape: what the broadcast carries. */
-    static long serializedBytes(Object o) {
+    public static long serializedBytes(Object o) {
         try (ByteArrayOutputStream bos = new ByteArrayOutputStream();
                 ObjectOutputStream out = new ObjectOutputStream(bos)) {
             out.writeObject(o);

@@ -1,0 +1,342 @@
+package io.adjoint.driver.products;
+
+import io.adjoint.core.InvalidInputException;
+import io.adjoint.core.graph.ForwardSweep;
+import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.driver.block.BlockJob;
+import io.adjoint.driver.block.TestHooks;
+import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.commit.Fingerprint;
+import io.adjoint.driver.jacobian.JacobianInputs;
+import io.adjoint.driver.jacobian.JacobianJob;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.plan.RowBlocks;
+import io.adjoint.driver.storage.HadoopConf;
+import io.adjoint.driver.storage.StoredArrays;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Batches of products with the Jacobian, distributed as the Jacobian's rows are: the driver partitions the N
+ * cotangents (or tangents) into blocks, each task reads its block straight from storage and runs one sweep over the
+ * broadcast tape — a seeded reverse sweep for VJPs (block B × p·q → B × k·l per wrt input), a forward sweep for JVPs
+ * (B × k·l per tangent input → B × p·q) — and writes its rows of the results, committed atomically like every job.
+ * Cost per block: about the forward pass's flops times B (one GEMM per matmul with B times the columns); the
+ * Jacobian is never formed. The tape is broadcast once.
+ */
+public final class ProductJob {
+    private ProductJob() {}
+
+    /** Summary of a finished job. */
+    public record Summary(RowBlocks blocks, String planReason, double seconds, double computeSeconds) {}
+
+    /**
+     * Runs the job: DIR/NAME.npy per wrt input (VJP: (N, k, l), or (k, l) for a single cotangent) or DIR/out.npy
+     * (JVP: (N, p, q), or (p, q)). DIR is claimed for the run, created when absent and removed again if the job fails
+     * and left it empty.
+     */
+    public static Summary run(JavaSparkContext jsc, ProductInputs in, Consumer<String> log) throws IOException {
+        long start = System.nanoTime();
+        ProductRequest req = in.request;
+        boolean vjp = req.kind == ProductRequest.Kind.VJP;
+        JacobianInputs job = in.job;
+        Configuration hconf = jsc.hadoopConfiguration();
+        Shape2 out = job.graph.outputShape();
+        if (log != null) {
+            job.warnings.forEach(w -> log.accept(req.command() + ": warning: " + w));
+        }
+        List<long[]> shapes = new ArrayList<>();
+        if (vjp) {
+            for (String w : job.wrt) {
+                shapes.add(shape(in, job.wrtShapes.get(w)));
+            }
+        } else {
+            shapes.add(shape(in, out));
+        }
+        if (!req.resume) {
+            long bytes = 0;
+            for (long[] s : shapes) {
+                bytes += NpyWriter.fileSize(s);
+            }
+            Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
+        }
+        long tapeBytes = JacobianJob.serializedBytes(job.tape);
+        BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
+        Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
+        boolean ok = false;
+        try {
+            Map<String, String> args = new TreeMap<>();
+            args.put("expr", req.job.exprText());
+            args.put("wrt", String.join(",", job.wrt));
+            Map<String, String> files = new TreeMap<>();
+            req.job.inputs.forEach((k, v) -> files.put("input " + k, v));
+            if (vjp) {
+                files.put("cotangent", req.cotangent);
+            } else {
+                req.tangents.forEach((k, v) -> files.put("tangent " + k, v));
+            }
+            Fingerprint fp = Fingerprint.of(hconf, req.command(), args, files);
+            List<CommitProtocol> outputs = new ArrayList<>();
+            List<String> names = in.resultNames();
+            for (int i = 0; i < names.size(); i++) {
+                outputs.add(CommitProtocol.forDestination(
+                        new Path(dir.path(), names.get(i)).toString(),
+                        shapes.get(i),
+                        true,
+                        false,
+                        hconf,
+                        fp,
+                        req.resume));
+            }
+            if (log != null) {
+                log.accept(req.command() + ": " + job.graph.source() + " → " + out + "; " + in.count + " "
+                        + (vjp
+                                ? "cotangent(s); d/d " + String.join(", ", job.wrt)
+                                : "tangent(s) on " + String.join(", ", req.tangents.keySet()))
+                        + "; broadcast " + BlockPlanner.mib(tapeBytes));
+            }
+            Map<Integer, String> uris = new HashMap<>();
+            Map<Integer, NpyHeader> headers = new HashMap<>();
+            if (vjp) {
+                uris.put(-1, StoredArrays.qualified(req.cotangent, hconf));
+                headers.put(-1, in.cotangentHeader);
+            } else {
+                for (Map.Entry<String, String> t : req.tangents.entrySet()) {
+                    Integer node = job.graph.inputs().get(t.getKey());
+                    if (node != null) { // a tangent on an input the expression does not use changes nothing
+                        uris.put(node, StoredArrays.qualified(t.getValue(), hconf));
+                        headers.put(node, in.tangentHeaders.get(t.getKey()));
+                    }
+                }
+            }
+            int[] sizes =
+                    job.wrt.stream().mapToInt(w -> job.wrtShapes.get(w).size()).toArray();
+            HadoopConf conf = new HadoopConf(hconf);
+            TestHooks hooks = TestHooks.from(jsc);
+            BlockJob.Run r = BlockJob.run(
+                    jsc,
+                    req.command(),
+                    plan,
+                    req.rowsPerTask,
+                    outputs,
+                    blocks -> new ProductWork(
+                            job.tape,
+                            vjp,
+                            job.wrtNodes,
+                            sizes,
+                            uris,
+                            headers,
+                            out.size(),
+                            blocks,
+                            outputs.toArray(new CommitProtocol[0]),
+                            conf,
+                            hooks),
+                    log);
+            ok = true;
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (log != null) {
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "%s: wrote %s in %.2f s (%.2f s of sweeps summed over tasks)",
+                        req.command(),
+                        String.join(
+                                ", ",
+                                names.stream()
+                                        .map(n -> new Path(dir.path(), n).toString())
+                                        .toList()),
+                        secs,
+                        r.computeNanos() / 1e9));
+            }
+            return new Summary(r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9);
+        } finally {
+            if (ok) {
+                dir.close();
+            } else {
+                dir.discard();
+            }
+        }
+    }
+
+    /** (N, rows, cols) for a batch, (rows, cols) for a single product. */
+    private static long[] shape(ProductInputs in, Shape2 s) {
+        return in.batched ? new long[] {in.count, s.rows, s.cols} : new long[] {s.rows, s.cols};
+    }
+
+    /** Blocks of products: per product row, the sweep's live columns and the row read in and written out. */
+    static BlockPlanner.Plan plan(JavaSparkContext jsc, ProductInputs in, long tapeBytes) {
+        Graph g = in.job.graph;
+        long widest = 0;
+        long all = 0;
+        for (Graph.Node n : g.nodes()) {
+            widest = Math.max(widest, n.shape.size());
+            all += n.shape.size();
+        }
+        long resultCols = 0;
+        long work;
+        if (in.request.kind == ProductRequest.Kind.VJP) {
+            int[] used =
+                    java.util.Arrays.stream(in.job.wrtNodes).filter(w -> w >= 0).toArray();
+            long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
+            for (Shape2 s : in.job.wrtShapes.values()) {
+                resultCols += s.size();
+            }
+            work = live + 2 * widest + g.outputShape().size();
+        } else {
+            resultCols = g.outputShape().size();
+            work = all + 2 * widest; // tangents of every node at worst, and the GEMM workspace
+        }
+        return BlockPlanner.plan(jsc, Math.max(1, in.count), work, resultCols, tapeBytes, in.request.rowsPerTask);
+    }
+
+    // ---- Java API: the same products on in-memory matrices ----
+
+    /**
+     * VJPs of in-memory cotangents, distributed over blocks of {@code perTask} rows: {@code cotangents} is N × p·q
+     * (row b = ḡ_b flattened row-major); returns, per wrt input x of {@code in}, the N × size(x) matrix whose row b is
+     * ḡ_b·∂out/∂x. The cotangents and the tape are broadcast; the results come back to the driver.
+     */
+    public static Map<String, DMatrixRMaj> vjp(
+            JavaSparkContext jsc, JacobianInputs in, DMatrixRMaj cotangents, int perTask) {
+        int pq = in.graph.outputShape().size();
+        if (cotangents.numCols != pq) {
+            throw new InvalidInputException(
+                    "cotangents have " + cotangents.numCols + " columns; the output has p·q = " + pq);
+        }
+        List<DMatrixRMaj[]> parts = blocks(jsc, in, cotangents.numRows, perTask, cotangents, null);
+        Map<String, DMatrixRMaj> out = new LinkedHashMap<>();
+        int k = 0;
+        for (int i = 0; i < in.wrt.size(); i++) {
+            DMatrixRMaj m = new DMatrixRMaj(
+                    cotangents.numRows, in.wrtShapes.get(in.wrt.get(i)).size());
+            if (in.wrtNodes[i] >= 0) {
+                stack(parts, k++, m);
+            }
+            out.put(in.wrt.get(i), m);
+        }
+        return out;
+    }
+
+    /**
+     * JVPs of in-memory tangents: {@code tangents} maps input names to N × size(input) matrices (row b = ẋ_b); returns
+     * the N × p·q matrix whose row b is Σ_x ∂out/∂x·ẋ_b.
+     */
+    public static DMatrixRMaj jvp(
+            JavaSparkContext jsc, JacobianInputs in, Map<String, DMatrixRMaj> tangents, int perTask) {
+        int n = -1;
+        Map<Integer, DMatrixRMaj> byNode = new HashMap<>();
+        for (Map.Entry<String, DMatrixRMaj> t : tangents.entrySet()) {
+            Integer node = in.graph.inputs().get(t.getKey());
+            if (node == null) {
+                continue;
+            }
+            if (n >= 0 && t.getValue().numRows != n) {
+                throw new InvalidInputException("tangent " + t.getKey() + " has " + t.getValue().numRows
+                        + " rows, another has " + n + "; give every tangent the same N");
+            }
+            n = t.getValue().numRows;
+            byNode.put(node, t.getValue());
+        }
+        int pq = in.graph.outputShape().size();
+        if (byNode.isEmpty()) {
+            int rows = tangents.values().stream()
+                    .mapToInt(m -> m.numRows)
+                    .findFirst()
+                    .orElse(0);
+            return new DMatrixRMaj(rows, pq);
+        }
+        List<DMatrixRMaj[]> parts = blocks(jsc, in, n, perTask, null, byNode);
+        DMatrixRMaj m = new DMatrixRMaj(n, pq);
+        stack(parts, 0, m);
+        return m;
+    }
+
+    /**
+     * What the in-memory products' tasks need: the tape, the wrt nodes, and the cotangents or tangents (public for
+     * the Kryo registrator only).
+     */
+    public static final class InMemory implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final io.adjoint.core.graph.Tape tape;
+        final int[] ids;
+        final DMatrixRMaj cotangents;
+        final HashMap<Integer, DMatrixRMaj> tangents;
+
+        InMemory(
+                io.adjoint.core.graph.Tape tape,
+                int[] ids,
+                DMatrixRMaj cotangents,
+                Map<Integer, DMatrixRMaj> tangents) {
+            this.tape = tape;
+            this.ids = ids;
+            this.cotangents = cotangents;
+            this.tangents = tangents == null ? null : new HashMap<>(tangents); // serializable, whatever was passed
+        }
+    }
+
+    /** Row blocks [r0, r0 + perTask) of the products, computed by tasks, in order. */
+    private static List<DMatrixRMaj[]> blocks(
+            JavaSparkContext jsc,
+            JacobianInputs in,
+            int n,
+            int perTask,
+            DMatrixRMaj cotangents,
+            Map<Integer, DMatrixRMaj> tangents) {
+        if (perTask < 1) {
+            throw new InvalidInputException("products per task must be at least 1, got " + perTask);
+        }
+        int[] ids = java.util.Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
+        Broadcast<InMemory> bc = jsc.broadcast(new InMemory(in.tape, ids, cotangents, tangents));
+        try {
+            List<Integer> starts = new ArrayList<>();
+            for (int r = 0; r < n; r += perTask) {
+                starts.add(r);
+            }
+            return jsc.parallelize(starts, Math.max(1, starts.size()))
+                    .map(r0 -> {
+                        InMemory m = bc.value();
+                        int r1 = Math.min(n, r0 + perTask);
+                        if (m.cotangents != null) {
+                            DMatrixRMaj seed = org.ejml.dense.row.CommonOps_DDRM.extract(
+                                    m.cotangents, r0, r1, 0, m.cotangents.numCols);
+                            return m.ids.length == 0
+                                    ? new DMatrixRMaj[0]
+                                    : ReverseSweep.sweepSeeded(m.tape, m.ids, seed);
+                        }
+                        Map<Integer, DMatrixRMaj> t = new HashMap<>();
+                        m.tangents.forEach((node, all) ->
+                                t.put(node, org.ejml.dense.row.CommonOps_DDRM.extract(all, r0, r1, 0, all.numCols)));
+                        return new DMatrixRMaj[] {ForwardSweep.jvp(m.tape, t, r1 - r0)};
+                    })
+                    .collect();
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    private static void stack(List<DMatrixRMaj[]> parts, int which, DMatrixRMaj into) {
+        int row = 0;
+        for (DMatrixRMaj[] p : parts) {
+            DMatrixRMaj b = p[which];
+            System.arraycopy(b.data, 0, into.data, row * into.numCols, b.numRows * b.numCols);
+            row += b.numRows;
+        }
+    }
+}

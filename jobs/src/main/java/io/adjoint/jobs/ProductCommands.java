@@ -1,0 +1,31 @@
+package io.adjoint.jobs;
+
+import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.driver.products.ProductInputs;
+import io.adjoint.driver.products.ProductJob;
+import io.adjoint.driver.products.ProductRequest;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** Running {@code vjp} and {@code jvp}: every check and the forward pass before Spark starts, then the job. */
+final class ProductCommands {
+    private ProductCommands() {}
+
+    static int run(picocli.CommandLine.Model.CommandSpec spec, SparkOptions spark, ProductRequest req)
+            throws java.io.IOException {
+        String app = "adjoint " + req.command();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        ProductInputs in = ProductInputs.prepare(req, spark.hadoopConf(app), Functions.standard());
+        in.job.warnings.forEach(w -> {
+            if (spark.quiet) {
+                err.println(app + ": warning: " + w);
+            }
+        });
+        JavaSparkContext jsc = spark.start(app);
+        try {
+            ProductJob.run(jsc, in, spark.log(err));
+        } finally {
+            jsc.stop();
+        }
+        return 0;
+    }
+}

@@ -109,11 +109,17 @@ public final class BlockPlanner {
         long b = Math.max(target, Math.min(MIN_ROWS, maxRows));
         b = Math.min(b, memCap);
         b = Math.min(b, maxRows);
+        // whole waves: as many tasks as a multiple of the slots, equal in size (64 rows on 2 slots with at most 18
+        // per task: 4 tasks of 16, not 18, 18, 18 and 10, whose last wave would run one slot idle part of the time)
+        long tasks = ceilDiv(maxRows, b);
+        long balanced = tasks <= 1 ? b : ceilDiv(maxRows, ceilDiv(tasks, Math.max(1, parallelism)) * parallelism);
+        String wave = balanced < b ? "; " + b + " evened out to " + balanced + " for whole waves" : "";
+        b = Math.min(b, balanced);
         String why = "rows per task B=" + b + ": " + rows + " rows over " + parallelism + " task slots × "
                 + TASKS_PER_SLOT + " → " + target + ", at least " + Math.min(MIN_ROWS, maxRows)
                 + ", at most " + memCap + " by memory (" + mib(perTask) + " per task / " + bytesPerRow
                 + " B per row; executor heap " + mib(executorMemory) + ", " + coresPerExecutor
-                + " tasks per executor, broadcast " + mib(broadcastBytes) + ")";
+                + " tasks per executor, broadcast " + mib(broadcastBytes) + ")" + wave;
         return new Plan(new RowBlocks(rows, (int) b), why);
     }
 

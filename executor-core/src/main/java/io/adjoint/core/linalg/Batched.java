@@ -30,8 +30,13 @@ public final class Batched {
         Gemm.mult(alpha, v, mat, 1.0, u);
     }
 
+    /** From this many columns per block on, {@link #leftMultiplyAdd} runs one GEMM per block instead of one for all. */
+    static final int PER_BLOCK_MIN_COLS = 256;
+
     /**
-     * Ū_b += α · M · V̄_b for every b. Shapes: V̄ B×(n·m), M k×n, Ū B×(k·m) (modified).
+     * Ū_b += α · M · V̄_b for every b. Shapes: V̄ B×(n·m), M k×n, Ū B×(k·m) (modified). Narrow blocks (m below
+     * {@link #PER_BLOCK_MIN_COLS}) are laid side by side for one GEMM (two permuting copies); wide ones get a GEMM
+     * each, in place.
      */
     public static void leftMultiplyAdd(
             DMatrixRMaj mat, DMatrixRMaj vbar, int n, int m, double alpha, DMatrixRMaj ubar) {
@@ -41,6 +46,14 @@ public final class Batched {
         check(ubar, b, k * m, "Ū");
         if (mat.numCols != n) {
             throw new IllegalArgumentException("M is " + k + "×" + mat.numCols + ", V̄_b is " + n + "×" + m);
+        }
+        if (m >= PER_BLOCK_MIN_COLS) {
+            // wide blocks: one GEMM per block, in place (the permuting copies below would cost a pass over
+            // memory each way for GEMMs that are already large)
+            for (int r = 0; r < b; r++) {
+                Gemm.multAddBlock(alpha, mat, vbar.data, r * n * m, m, ubar.data, r * k * m);
+            }
+            return;
         }
         int bm = b * m;
         DMatrixRMaj z = Scratch.zeros(n, bm);

@@ -49,6 +49,20 @@ public final class Gemm {
         BLAS_INSTANCE.dgemm("N", "N", n, m, k, alpha, b.data, n, a.data, k, beta, c.data, n);
     }
 
+    /**
+     * C_b += α·M·V_b for one block b stored inside larger arrays, row-major: M is k×n ({@code mat}), V_b the n×m
+     * matrix at {@code v[vOff …]}, C_b the k×m matrix at {@code c[cOff …]}. One dgemm on the blocks in place — no
+     * copies (column-major: C_bᵀ += α·V_bᵀ·Mᵀ).
+     */
+    public static void multAddBlock(double alpha, DMatrixRMaj mat, double[] v, int vOff, int m, double[] c, int cOff) {
+        int k = mat.numRows;
+        int n = mat.numCols;
+        if (k == 0 || m == 0 || n == 0) {
+            return;
+        }
+        BLAS_INSTANCE.dgemm("N", "N", m, k, n, alpha, v, vOff, m, mat.data, 0, n, 1.0, c, cOff, m);
+    }
+
     private static void scale(double beta, DMatrixRMaj c) {
         int len = c.getNumElements();
         if (beta == 0.0) {

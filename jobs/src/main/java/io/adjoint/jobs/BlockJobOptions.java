@@ -2,12 +2,14 @@ package io.adjoint.jobs;
 
 import picocli.CommandLine.Option;
 
-/** Options of the commands that write a result in row blocks ({@code jacobian}, {@code contract}). */
+/** Options of the commands that write results in row blocks ({@code jacobian}, {@code contract}, {@code vjp}, {@code jvp}). */
 final class BlockJobOptions {
     @Option(
             names = "--rows-per-task",
             paramLabel = "B",
-            description = "Result rows (of p·q) per task (default: chosen from sizes, memory and parallelism; logged).")
+            description =
+                    "Result rows per task — rows of p·q, or products for vjp/jvp (default: chosen from sizes, memory"
+                            + " and parallelism; logged).")
     Integer rowsPerTask;
 
     @Option(

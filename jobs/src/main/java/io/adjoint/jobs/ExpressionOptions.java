@@ -3,19 +3,16 @@ package io.adjoint.jobs;
 import io.adjoint.driver.jacobian.JacobianRequest;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options that name an expression, its inputs and what to differentiate ({@code jacobian}, {@code gradcheck}). */
+/**
+ * The options that name an expression, its inputs and what to differentiate ({@code jacobian}, {@code gradcheck},
+ * {@code vjp}).
+ */
 final class ExpressionOptions {
-    @Option(names = "--expr", paramLabel = "EXPR", required = true, description = "The expression, quoted.")
-    String expr;
-
-    @Option(
-            names = "--input",
-            paramLabel = "NAME=PATH",
-            required = true,
-            description = "A 2-D .npy input (any dtype the reader accepts); repeat for each.")
-    List<String> inputs = new ArrayList<>();
+    @Mixin
+    InputOptions input;
 
     @Option(
             names = "--wrt",
@@ -27,8 +24,7 @@ final class ExpressionOptions {
 
     /** Maps the options into {@code req}: the expression, the NAME=PATH inputs, the wrt names (blanks and repeats dropped). */
     void fill(JacobianRequest req) {
-        req.expr(expr);
-        req.inputs.putAll(NamedPaths.parse("--input", inputs, "PATH.npy"));
+        input.fill(req);
         wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.wrt::add);
     }
 }

@@ -38,6 +38,9 @@ final class JvpCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
+    InputOptions input;
+
+    @Mixin
     ProductOptions products;
 
     @Option(
@@ -53,6 +56,7 @@ final class JvpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProductRequest req = new ProductRequest(ProductRequest.Kind.JVP);
+        input.fill(req.job);
         products.fill(req);
         req.tangents.putAll(NamedPaths.parse("--tangent", tangents, "T.npy"));
         return ProductCommands.run(spec, spark, req);

@@ -1,8 +1,6 @@
 package io.adjoint.jobs;
 
 import io.adjoint.driver.products.ProductRequest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,15 +36,10 @@ final class VjpCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
-    ProductOptions products;
+    ExpressionOptions expression;
 
-    @Option(
-            names = "--wrt",
-            paramLabel = "NAME",
-            split = ",",
-            required = true,
-            description = "Input(s) to differentiate with respect to, comma-separated.")
-    List<String> wrt = new ArrayList<>();
+    @Mixin
+    ProductOptions products;
 
     @Option(
             names = "--cotangent",
@@ -61,8 +54,8 @@ final class VjpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProductRequest req = new ProductRequest(ProductRequest.Kind.VJP);
+        expression.fill(req.job);
         products.fill(req);
-        wrt.stream().map(String::trim).filter(w -> !w.isEmpty()).distinct().forEach(req.job.wrt::add);
         req.cotangent = cotangent;
         return ProductCommands.run(spec, spark, req);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adjoint.core.testing.TestArrays;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -53,15 +54,7 @@ class ResumeTest {
         Path out = dir.resolve("G.npy");
         Process p = LargeResultTest.forkCli(
                 "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
-        while ((line = r.readLine()) != null) {
-            Matcher m = pct.matcher(line);
-            if (m.find() && Integer.parseInt(m.group(1)) >= 30) {
-                break;
-            }
-        }
+        awaitProgress(p, 30);
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertFalse(Files.exists(out), "nothing under the final name");
@@ -136,15 +129,8 @@ class ResumeTest {
         Path out = dir.resolve("G.npy");
         Process p = LargeResultTest.forkCli(
                 "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        BufferedReader r = awaitProgress(p, 30);
         String line;
-        while ((line = r.readLine()) != null) {
-            Matcher m = pct.matcher(line);
-            if (m.find() && Integer.parseInt(m.group(1)) >= 30) {
-                break;
-            }
-        }
         // SIGTERM, as a scheduler or kill sends it (through the handle: Process.destroy would also close our end
         // of its output)
         assertTrue(p.toHandle().destroy());
@@ -234,15 +220,7 @@ class ResumeTest {
                         out.toString(),
                         "--conf",
                         "spark.adjoint.test.pauseMillisPerBlock=150"));
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
-        String line;
-        while ((line = r.readLine()) != null) {
-            Matcher m = pct.matcher(line);
-            if (m.find() && Integer.parseInt(m.group(1)) >= 20) {
-                break;
-            }
-        }
+        awaitProgress(p, 20);
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         CliRunner resumed =
@@ -252,5 +230,19 @@ class ResumeTest {
         assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, resumed.err);
         assertArrayEquals(Files.readAllBytes(clean.resolve("X.npy")), Files.readAllBytes(out.resolve("X.npy")));
         assertEquals(List.of("X.npy"), CliRunner.listing(out), "no temporaries or claim left");
+    }
+
+    /** Reads {@code p}'s output until its progress passes {@code percent}; returns the reader, positioned after. */
+    static BufferedReader awaitProgress(Process p, int percent) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        String line;
+        while ((line = r.readLine()) != null) {
+            Matcher m = pct.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) >= percent) {
+                break;
+            }
+        }
+        return r;
     }
 }

@@ -72,6 +72,19 @@ public final class JacobianJob {
     }
 
     static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes) {
+        long resultCols = 0;
+        for (Shape2 s : in.wrtShapes.values()) {
+            resultCols += s.size();
+        }
+        return BlockPlanner.plan(
+                jsc, in.graph.outputShape().size(), sweepColumns(in), resultCols, tapeBytes, in.request.rowsPerTask);
+    }
+
+    /**
+     * Columns a reverse sweep over the requested inputs holds per row of its block: the live adjoints, plus the
+     * batched-GEMM workspace (about two of the widest blocks).
+     */
+    public static long sweepColumns(JacobianInputs in) {
         Graph g = in.graph;
         int[] used = Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
         long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
@@ -79,13 +92,7 @@ public final class JacobianJob {
         for (Graph.Node n : g.nodes()) {
             widest = Math.max(widest, n.shape.size());
         }
-        long resultCols = 0;
-        for (Shape2 s : in.wrtShapes.values()) {
-            resultCols += s.size();
-        }
-        // live adjoints, plus the batched-GEMM workspace (about two of the widest blocks)
-        return BlockPlanner.plan(
-                jsc, g.outputShape().size(), live + 2 * widest, resultCols, tapeBytes, in.request.rowsPerTask);
+        return live + 2 * widest;
     }
 
     /**

@@ -183,23 +183,20 @@ public final class ProductJob {
     /** Blocks of products: per product row, the sweep's live columns and the row read in and written out. */
     static BlockPlanner.Plan plan(JavaSparkContext jsc, ProductInputs in, long tapeBytes) {
         Graph g = in.job.graph;
-        long widest = 0;
-        long all = 0;
-        for (Graph.Node n : g.nodes()) {
-            widest = Math.max(widest, n.shape.size());
-            all += n.shape.size();
-        }
         long resultCols = 0;
         long work;
         if (in.request.kind == ProductRequest.Kind.VJP) {
-            int[] used =
-                    java.util.Arrays.stream(in.job.wrtNodes).filter(w -> w >= 0).toArray();
-            long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
             for (Shape2 s : in.job.wrtShapes.values()) {
                 resultCols += s.size();
             }
-            work = live + 2 * widest + g.outputShape().size();
+            work = JacobianJob.sweepColumns(in.job) + g.outputShape().size(); // the sweep, and the cotangent row
         } else {
+            long widest = 0;
+            long all = 0;
+            for (Graph.Node n : g.nodes()) {
+                widest = Math.max(widest, n.shape.size());
+                all += n.shape.size();
+            }
             resultCols = g.outputShape().size();
             work = all + 2 * widest; // tangents of every node at worst, and the GEMM workspace
         }

@@ -60,6 +60,8 @@ public final class Inverse implements Function {
     public static final class Jacobian implements LocalJacobian {
         private static final long serialVersionUID = 1L;
         private final DMatrixRMaj yt;
+        /** Y itself, for the JVP; derived from Yᵀ when first needed. */
+        private transient volatile DMatrixRMaj y;
 
         public Jacobian(DMatrixRMaj y) {
             this.yt = new DMatrixRMaj(y.numCols, y.numRows);
@@ -89,8 +91,12 @@ public final class Inverse implements Function {
         @Override
         public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
             int n = yt.numRows;
-            DMatrixRMaj y = new DMatrixRMaj(n, n);
-            org.ejml.dense.row.CommonOps_DDRM.transpose(yt, y);
+            DMatrixRMaj y = this.y;
+            if (y == null) { // made on first use and kept: a tape used for JVPs only pays for it once
+                y = new DMatrixRMaj(n, n);
+                org.ejml.dense.row.CommonOps_DDRM.transpose(yt, y);
+                this.y = y;
+            }
             DMatrixRMaj t = io.adjoint.core.linalg.Scratch.zeros(udot.numRows, n * n);
             Batched.rightMultiplyAdd(udot, n, n, y, 1.0, t);
             Batched.leftMultiplyAdd(y, t, n, n, -1.0, vdot);

@@ -66,6 +66,8 @@ public final class Matmul implements Function {
         private static final long serialVersionUID = 1L;
         private final int n;
         private final DMatrixRMaj xt;
+        /** X itself, for the JVP; derived from Xᵀ when first needed. */
+        private transient volatile DMatrixRMaj x;
 
         public Left(int n, DMatrixRMaj x) {
             this.n = n;
@@ -91,8 +93,12 @@ public final class Matmul implements Function {
         /** Ẏ_b += Ȧ_b · X (one GEMM on the (B·n)×k view). */
         @Override
         public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
-            DMatrixRMaj x = new DMatrixRMaj(xt.numCols, xt.numRows);
-            org.ejml.dense.row.CommonOps_DDRM.transpose(xt, x);
+            DMatrixRMaj x = this.x;
+            if (x == null) { // made on first use and kept: a tape used for JVPs only pays for it once
+                x = new DMatrixRMaj(xt.numCols, xt.numRows);
+                org.ejml.dense.row.CommonOps_DDRM.transpose(xt, x);
+                this.x = x;
+            }
             Batched.rightMultiplyAdd(udot, n, xt.numCols, x, 1.0, vdot);
         }
 
@@ -132,6 +138,8 @@ public final class Matmul implements Function {
         private static final long serialVersionUID = 1L;
         private final DMatrixRMaj at;
         private final int m;
+        /** A itself; see {@link #a()}. */
+        private transient volatile DMatrixRMaj a;
 
         public Right(DMatrixRMaj a, int m) {
             this.at = new DMatrixRMaj(a.numCols, a.numRows);
@@ -157,16 +165,23 @@ public final class Matmul implements Function {
         /** Ẏ_b += A · Ẋ_b (permute, one GEMM, permute back). */
         @Override
         public void jvpAdd(DMatrixRMaj udot, DMatrixRMaj vdot) {
-            DMatrixRMaj a = new DMatrixRMaj(at.numCols, at.numRows);
-            org.ejml.dense.row.CommonOps_DDRM.transpose(at, a);
-            Batched.leftMultiplyAdd(a, udot, at.numRows, m, 1.0, vdot);
+            Batched.leftMultiplyAdd(a(), udot, at.numRows, m, 1.0, vdot);
+        }
+
+        /** A itself, for the JVP and the dense form: derived from Aᵀ on first use and kept. */
+        private DMatrixRMaj a() {
+            DMatrixRMaj a = this.a;
+            if (a == null) {
+                a = new DMatrixRMaj(at.numCols, at.numRows);
+                org.ejml.dense.row.CommonOps_DDRM.transpose(at, a);
+                this.a = a;
+            }
+            return a;
         }
 
         @Override
         public DMatrixRMaj dense() {
-            DMatrixRMaj a = new DMatrixRMaj(at.numCols, at.numRows);
-            org.ejml.dense.row.CommonOps_DDRM.transpose(at, a);
-            return Batched.kron(a, org.ejml.dense.row.CommonOps_DDRM.identity(m));
+            return Batched.kron(a(), org.ejml.dense.row.CommonOps_DDRM.identity(m));
         }
 
         /** Row i·m + j of A ⊗ I_m: A[i, l] at column l·m + j. */

@@ -1,5 +1,6 @@
 package io.adjoint.core.graph;
 
+import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -56,5 +57,17 @@ public interface Function {
      */
     default DMatrixRMaj applyToColumnCopies(DMatrixRMaj[] args, boolean[] varying, int copies, double[] literals) {
         return value(args, literals);
+    }
+
+    /**
+     * How dependence passes through this op: given, for each matrix argument a, the structural pattern of ∂a/∂x
+     * for the input x being differentiated ({@code args[a]}, empty when a does not depend on x), the pattern of
+     * ∂out/∂x. Structure only: values are generic (a product with a fixed matrix mixes along its inner axis).
+     * The default is the conservative rule "every output entry depends on every entry of x that any argument
+     * depends on" ({@link Pattern#everyOnAll(Pattern[], Shape2)}); ops override it with their exact rule, and a
+     * user op that declares nothing is still correct, only less compressed.
+     */
+    default Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return Pattern.everyOnAll(args, out);
     }
 }

@@ -3,6 +3,7 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -166,5 +167,11 @@ public final class BroadcastBinary implements Function {
             }
         }
         return t;
+    }
+
+    /** Exact: out[i, j] depends on the entries each argument contributes to it through broadcasting. */
+    @Override
+    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return args[0].broadcastTo(out).or(args[1].broadcastTo(out));
     }
 }

@@ -6,6 +6,7 @@ import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Batched;
+import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -129,5 +130,11 @@ public final class Inverse implements Function {
                 }
             }
         }
+    }
+
+    /** Dense: every entry of A⁻¹ depends on every entry of A. */
+    @Override
+    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return args[0].everyOnAll(out);
     }
 }

@@ -7,6 +7,8 @@ import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Batched;
 import io.adjoint.core.linalg.Gemm;
+import io.adjoint.core.sparsity.BoolMatrix;
+import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** {@code A @ B}: Y_ij = Σ_k A_ik B_kj through dgemm; ∂Y/∂A = I ⊗ Bᵀ, ∂Y/∂B = A ⊗ I. */
@@ -199,5 +201,16 @@ public final class Matmul implements Function {
                 }
             }
         }
+    }
+
+    /**
+     * Exact for generic values: (A·B)[i, j] = Σ_k A[i, k]·B[k, j] depends on row i of A (every column k mixes
+     * into every column j) and on column j of B.
+     */
+    @Override
+    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        Pattern viaA = args[0].mapCols(BoolMatrix.full(out.cols, argShapes[0].cols), out.cols);
+        Pattern viaB = args[1].mapRows(BoolMatrix.full(out.rows, argShapes[1].rows), out.rows);
+        return viaA.or(viaB);
     }
 }

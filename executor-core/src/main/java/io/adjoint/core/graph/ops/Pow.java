@@ -3,6 +3,7 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** pow(A, c): y_ij = x_ij^c for a number literal c (negative and fractional allowed); d_ij = c·x_ij^(c−1). */
@@ -57,5 +58,11 @@ public final class Pow implements Function {
     @Override
     public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {
         return true;
+    }
+
+    /** Elementwise, exact; pow(A, 0) is constant, so it depends on nothing. */
+    @Override
+    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return literals[0] == 0 ? Pattern.empty(out, args[0].x) : args[0];
     }
 }

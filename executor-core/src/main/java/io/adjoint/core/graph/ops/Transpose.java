@@ -5,6 +5,7 @@ import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -121,5 +122,11 @@ public final class Transpose implements Function {
             }
             return new Selection(c, vbar.val.clone(), in.size());
         }
+    }
+
+    /** Exact: out[i, j] = A[j, i]. */
+    @Override
+    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return args[0].transposed();
     }
 }

@@ -3,6 +3,7 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.sparsity.Pattern;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
@@ -94,5 +95,14 @@ public final class UnaryElementwise implements Function {
     @Override
     public boolean columnSeparable(Shape2[] args, boolean[] varying, double[] literals) {
         return true;
+    }
+
+    /**
+     * Elementwise: out[i, j] depends on what A[i, j] depends on. Structural: where the derivative vanishes for the
+     * value (relu below 0, abs at 0) the pattern still lists the entry.
+     */
+    @Override
+    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return args[0];
     }
 }

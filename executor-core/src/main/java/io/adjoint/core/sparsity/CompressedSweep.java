@@ -1,0 +1,97 @@
+package io.adjoint.core.sparsity;
+
+import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.Tape;
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Rows [r0, r1) of ∂out/∂x by compressed reverse seeding: the block's rows are grouped by {@link RowColouring}
+ * colour, one seed per colour present (the sum of its rows of the identity), one reverse sweep over those S seeds
+ * instead of r1 − r0, and row ρ of colour c is read back as compressed row c at ρ's pattern columns (every other
+ * row of c is zero there, by structural orthogonality). Cost: one sweep of S rows plus O(non-zeros of the block)
+ * reads; S = 1 per block for a diagonal Jacobian, ⌈B/q⌉ for the MLP d/dX.
+ */
+public final class CompressedSweep {
+    private CompressedSweep() {}
+
+    /** A swept block: compressed rows and, per row of the block, which of them holds it (−1: a zero row). */
+    public static final class Block {
+        public final long r0;
+        public final int rows;
+        private final int[] slotOfRow;
+        /** S × size(x): row s is the sum of the Jacobian rows of the block's s-th colour. */
+        public final DMatrixRMaj compressed;
+
+        private final Pattern pattern;
+
+        Block(long r0, int[] slotOfRow, DMatrixRMaj compressed, Pattern pattern) {
+            this.r0 = r0;
+            this.rows = slotOfRow.length;
+            this.slotOfRow = slotOfRow;
+            this.compressed = compressed;
+            this.pattern = pattern;
+        }
+
+        /** The sorted pattern columns of row r0 + b (empty for a zero row). */
+        public int[] columns(int b, Pattern.Scratch scratch) {
+            return slotOfRow[b] < 0 ? new int[0] : pattern.columns(r0 + b, scratch);
+        }
+
+        /** J[r0 + b, col] for a column of row b's pattern. */
+        public double value(int b, int col) {
+            return compressed.data[slotOfRow[b] * compressed.numCols + col];
+        }
+
+        /** The dense rows: {@code out} (rows × size(x), overwritten) zeroed, then each row's non-zeros placed. */
+        public void expandInto(DMatrixRMaj out, Pattern.Scratch scratch) {
+            int n = compressed.numCols;
+            Arrays.fill(out.data, 0, rows * n, 0.0);
+            for (int b = 0; b < rows; b++) {
+                int s = slotOfRow[b];
+                if (s < 0) {
+                    continue;
+                }
+                int src = s * n;
+                int dst = b * n;
+                for (int c : pattern.columns(r0 + b, scratch)) {
+                    out.data[dst + c] = compressed.data[src + c];
+                }
+            }
+        }
+    }
+
+    /** The number of seeds (colours present) for rows [r0, r1): the block's sweep height. */
+    public static int seeds(RowColouring colouring, long r0, long r1) {
+        return slots(colouring, r0, r1, new int[(int) (r1 - r0)]);
+    }
+
+    private static int slots(RowColouring colouring, long r0, long r1, int[] slotOfRow) {
+        java.util.HashMap<Integer, Integer> slot = new java.util.HashMap<>();
+        for (long r = r0; r < r1; r++) {
+            int c = colouring.colour(r);
+            slotOfRow[(int) (r - r0)] = c < 0 ? -1 : slot.computeIfAbsent(c, k -> slot.size());
+        }
+        return slot.size();
+    }
+
+    /** Sweeps rows [r0, r1) of ∂out/∂x (x = graph node {@code wrt}) with one seed per colour present. */
+    public static Block sweep(Tape tape, int wrt, RowColouring colouring, long r0, long r1) {
+        int b = Math.toIntExact(r1 - r0);
+        int[] slotOfRow = new int[b];
+        int s = slots(colouring, r0, r1, slotOfRow);
+        int pq = tape.graph.outputShape().size();
+        int size = tape.graph.node(wrt).shape.size();
+        if (s == 0) {
+            return new Block(r0, slotOfRow, new DMatrixRMaj(0, size), colouring.pattern());
+        }
+        DMatrixRMaj seed = new DMatrixRMaj(s, pq);
+        for (int row = 0; row < b; row++) {
+            if (slotOfRow[row] >= 0) {
+                seed.data[slotOfRow[row] * pq + (int) (r0 + row)] = 1.0;
+            }
+        }
+        DMatrixRMaj compressed = ReverseSweep.sweepSeeded(tape, new int[] {wrt}, seed)[0];
+        return new Block(r0, slotOfRow, compressed, colouring.pattern());
+    }
+}

@@ -12,6 +12,7 @@ import io.adjoint.core.graph.Tape;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
+import io.adjoint.core.sparsity.GraphPattern;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.storage.HadoopByteSource;
@@ -52,6 +53,8 @@ public final class JacobianInputs {
     public final int[] wrtNodes;
     public final Map<String, Shape2> wrtShapes;
     public final List<String> warnings;
+    /** The structural pattern of ∂out/∂X per requested input, in {@link #wrt} order (empty for an unused input). */
+    public final List<io.adjoint.core.sparsity.Pattern> patterns;
 
     private JacobianInputs(
             JacobianRequest request,
@@ -61,8 +64,10 @@ public final class JacobianInputs {
             List<String> wrt,
             int[] wrtNodes,
             Map<String, Shape2> wrtShapes,
-            List<String> warnings) {
+            List<String> warnings,
+            List<io.adjoint.core.sparsity.Pattern> patterns) {
         this.request = request;
+        this.patterns = patterns;
         this.graph = graph;
         this.inputValues = inputValues;
         this.tape = tape;
@@ -169,8 +174,24 @@ public final class JacobianInputs {
             }
         }
         Forward f = Forward.run(g, values, fns);
+        List<io.adjoint.core.sparsity.Pattern> patterns = new ArrayList<>();
+        for (int i = 0; i < wrtNodes.length; i++) {
+            Shape2 x = wrtShapes.get(req.wrt.get(i));
+            patterns.add(
+                    wrtNodes[i] < 0
+                            ? io.adjoint.core.sparsity.Pattern.empty(g.outputShape(), x)
+                            : GraphPattern.of(g, fns, wrtNodes[i]));
+        }
         return new JacobianInputs(
-                req, g, used(g, values), f.tape, new ArrayList<>(req.wrt), wrtNodes, wrtShapes, warnings);
+                req,
+                g,
+                used(g, values),
+                f.tape,
+                new ArrayList<>(req.wrt),
+                wrtNodes,
+                wrtShapes,
+                warnings,
+                List.copyOf(patterns));
     }
 
     /** Compiles, adding how to provide an input the expression uses but the request does not. */
@@ -201,7 +222,7 @@ public final class JacobianInputs {
     public JacobianInputs withDenseLocalJacobians() {
         int[] used = Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
         return new JacobianInputs(
-                request, graph, inputValues, tape.densified(used), wrt, wrtNodes, wrtShapes, warnings);
+                request, graph, inputValues, tape.densified(used), wrt, wrtNodes, wrtShapes, warnings, patterns);
     }
 
     /**
@@ -221,6 +242,7 @@ public final class JacobianInputs {
                 List.of(name),
                 new int[] {wrtNodes[i]},
                 Map.of(name, wrtShapes.get(name)),
-                List.of());
+                List.of(),
+                List.of(patterns.get(i)));
     }
 }

@@ -6,6 +6,9 @@ import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.core.sparsity.CompressedSweep;
+import io.adjoint.core.sparsity.Pattern;
+import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
@@ -71,13 +74,82 @@ public final class JacobianJob {
         }
     }
 
-    static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes) {
+    static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
         long resultCols = 0;
         for (Shape2 s : in.wrtShapes.values()) {
             resultCols += s.size();
         }
+        boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
         return BlockPlanner.plan(
-                jsc, in.graph.outputShape().size(), sweepColumns(in), resultCols, tapeBytes, in.request.rowsPerTask);
+                jsc,
+                in.graph.outputShape().size(),
+                sweepColumns(in),
+                resultCols,
+                tapeBytes,
+                in.request.rowsPerTask,
+                compressed ? in.graph.outputShape().cols : 1);
+    }
+
+    /**
+     * Per requested input, the colouring its rows are seeded by, or null for one seed per row: with
+     * {@link JacobianRequest.Seeding#AUTO} compressed when the colours are at most half the rows; DENSE never;
+     * COMPRESSED whenever the pattern is not full. Driver cost: the colouring of two small factors (one term) or
+     * of the explicit pattern (several terms, up to 2^24 non-zeros).
+     */
+    public static RowColouring[] seeding(JacobianInputs in) {
+        RowColouring[] c = new RowColouring[in.wrt.size()];
+        long rows = in.graph.outputShape().size();
+        for (int i = 0; i < c.length; i++) {
+            Pattern p = in.patterns.get(i);
+            if (in.wrtNodes[i] < 0 || in.request.seeding == JacobianRequest.Seeding.DENSE || p.isFull()) {
+                continue;
+            }
+            RowColouring rc = RowColouring.of(p);
+            if (in.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows) {
+                c[i] = rc;
+            }
+        }
+        return c;
+    }
+
+    /** One line per input: the pattern's non-zeros, the rows, the colours, and the seeds the blocks sweep. */
+    static List<String> describeSeeding(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
+        List<String> lines = new ArrayList<>();
+        long rows = in.graph.outputShape().size();
+        for (int i = 0; i < seeding.length; i++) {
+            Pattern p = in.patterns.get(i);
+            long entries = rows * in.wrtShapes.get(in.wrt.get(i)).size();
+            long nnz = p.isFull() ? entries : p.nnz();
+            String head = String.format(
+                    Locale.ROOT,
+                    "d/d%s: pattern %d non-zeros of %d (%.3g%%), %d rows",
+                    in.wrt.get(i),
+                    nnz,
+                    entries,
+                    entries == 0 ? 0.0 : 100.0 * nnz / entries,
+                    rows);
+            if (seeding[i] == null) {
+                lines.add(head + "; one seed per row ("
+                        + (in.request.seeding == JacobianRequest.Seeding.DENSE
+                                ? "--seeding dense"
+                                : p.isFull() ? "no structure to exploit" : "too many colours to pay")
+                        + ")");
+                continue;
+            }
+            long seeds = 0;
+            for (int b = 0; b < blocks.count(); b++) {
+                seeds += CompressedSweep.seeds(seeding[i], blocks.start(b), blocks.end(b));
+            }
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s in %d colours; compressed seeding: %d seeds over %d blocks (%.1f× fewer than rows)",
+                    head,
+                    seeding[i].colours(),
+                    seeds,
+                    blocks.count(),
+                    seeds == 0 ? 0.0 : (double) rows / seeds));
+        }
+        return lines;
     }
 
     /**
@@ -121,7 +193,8 @@ public final class JacobianJob {
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
         long tapeBytes = serializedBytes(in.tape);
-        BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
+        RowColouring[] seeding = seeding(in);
+        BlockPlanner.Plan plan = plan(jsc, in, tapeBytes, seeding);
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
@@ -146,6 +219,7 @@ public final class JacobianJob {
             if (log != null) {
                 log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
                         + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
+                describeSeeding(in, seeding, plan.blocks()).forEach(l -> log.accept("jacobian: " + l));
             }
             HadoopConf conf = new HadoopConf(hconf);
             TestHooks hooks = TestHooks.from(jsc);
@@ -156,7 +230,14 @@ public final class JacobianJob {
                     req.rowsPerTask,
                     outputs,
                     blocks -> new SweepWork(
-                            in.tape, in.wrtNodes, sizes, blocks, outputs.toArray(new CommitProtocol[0]), conf, hooks),
+                            in.tape,
+                            in.wrtNodes,
+                            sizes,
+                            seeding,
+                            blocks,
+                            outputs.toArray(new CommitProtocol[0]),
+                            conf,
+                            hooks),
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;
@@ -224,12 +305,14 @@ public final class JacobianJob {
         if (i < 0) {
             throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
         }
-        RowBlocks blocks = plan(jsc, in, serializedBytes(in.tape)).blocks();
+        RowColouring[] seeding = {seeding(in)[i]};
+        RowBlocks blocks = plan(jsc, in, serializedBytes(in.tape), seeding).blocks();
         int size = in.wrtShapes.get(wrt).size();
         SweepWork work = new SweepWork(
                 in.tape,
                 new int[] {in.wrtNodes[i]},
                 new int[] {size},
+                seeding,
                 blocks,
                 new CommitProtocol[0],
                 new HadoopConf(jsc.hadoopConfiguration()),

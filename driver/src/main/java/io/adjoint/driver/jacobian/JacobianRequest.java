@@ -39,6 +39,28 @@ public final class JacobianRequest {
     public boolean resume;
     /** Result rows per task; null lets the planner choose. */
     public Integer rowsPerTask;
+    /** How rows are seeded: compressed by colours of the structural pattern where that pays (the default). */
+    public Seeding seeding = Seeding.AUTO;
+    /** How each Jacobian is written. */
+    public Format format = Format.NPY;
+
+    /** Row seeding of the reverse sweeps. */
+    public enum Seeding {
+        /** Compressed where the pattern's colours are at most half the rows, else one seed per row. */
+        AUTO,
+        /** One seed per row of the Jacobian (p·q seeds), whatever the structure. */
+        DENSE,
+        /** Compressed whenever the pattern is not full. */
+        COMPRESSED
+    }
+
+    /** Output format. */
+    public enum Format {
+        /** NAME.npy, the dense (p, q, k, l) float64 array. */
+        NPY,
+        /** NAME.npz, the (p·q) × (k·l) matricization in SciPy's CSR layout ({@code scipy.sparse.load_npz}). */
+        CSR
+    }
 
     /** Sets the expression text. */
     public JacobianRequest expr(String text) {
@@ -92,6 +114,7 @@ public final class JacobianRequest {
         r.outDir = outDir;
         r.overwrite = true;
         r.rowsPerTask = rowsPerTask;
+        r.seeding = seeding;
         return r;
     }
 }

@@ -2,6 +2,9 @@ package io.adjoint.driver.jacobian;
 
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Tape;
+import io.adjoint.core.sparsity.CompressedSweep;
+import io.adjoint.core.sparsity.Pattern;
+import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
@@ -21,11 +24,14 @@ public final class SweepWork extends BlockWork {
     private final int[] wrtNodes;
 
     private final int[] wrtSizes;
+    /** Per requested input, the row colouring its rows are seeded by, or null for one seed per row. */
+    private final RowColouring[] colourings;
 
     SweepWork(
             Tape tape,
             int[] wrtNodes,
             int[] wrtSizes,
+            RowColouring[] colourings,
             RowBlocks blocks,
             CommitProtocol[] outputs,
             HadoopConf conf,
@@ -34,6 +40,7 @@ public final class SweepWork extends BlockWork {
         this.tape = tape;
         this.wrtNodes = wrtNodes;
         this.wrtSizes = wrtSizes;
+        this.colourings = colourings;
     }
 
     @Override
@@ -41,15 +48,37 @@ public final class SweepWork extends BlockWork {
         return this::sweep;
     }
 
-    /** The blocks of rows [r0, r1) for every requested input: rows of ∂out/∂X, (r1 − r0) × size(X). */
+    /**
+     * The blocks of rows [r0, r1) for every requested input: rows of ∂out/∂X, (r1 − r0) × size(X). Inputs seeded
+     * row by row share one sweep; each compressed input gets its own sweep over the block's colours, expanded.
+     */
     DMatrixRMaj[] sweep(long r0, long r1) {
-        int[] ids = java.util.Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
+        int b = (int) (r1 - r0);
+        int[] ids = java.util.stream.IntStream.range(0, wrtNodes.length)
+                .filter(i -> wrtNodes[i] >= 0 && colourings[i] == null)
+                .map(i -> wrtNodes[i])
+                .toArray();
         DMatrixRMaj[] got = ids.length == 0 ? new DMatrixRMaj[0] : ReverseSweep.sweep(tape, ids, r0, r1);
         DMatrixRMaj[] out = new DMatrixRMaj[wrtNodes.length];
         int k = 0;
         for (int i = 0; i < wrtNodes.length; i++) {
-            out[i] = wrtNodes[i] >= 0 ? got[k++] : new DMatrixRMaj((int) (r1 - r0), wrtSizes[i]);
+            if (wrtNodes[i] < 0) {
+                out[i] = new DMatrixRMaj(b, wrtSizes[i]);
+            } else if (colourings[i] == null) {
+                out[i] = got[k++];
+            } else {
+                out[i] = new DMatrixRMaj(b, wrtSizes[i]);
+                CompressedSweep.sweep(tape, wrtNodes[i], colourings[i], r0, r1)
+                        .expandInto(out[i], scratch(colourings[i]));
+            }
         }
         return out;
+    }
+
+    /** Scratch for reading rows of a pattern of several terms (none needed for one term). */
+    static Pattern.Scratch scratch(RowColouring c) {
+        return c.pattern().terms().size() > 1
+                ? new Pattern.Scratch(c.pattern().x.size())
+                : null;
     }
 }

@@ -48,6 +48,22 @@ public final class BlockPlanner {
             long resultCols,
             long broadcastBytes,
             Integer requested) {
+        return plan(jsc, rows, adjointCols, resultCols, broadcastBytes, requested, 1);
+    }
+
+    /**
+     * {@link #plan(JavaSparkContext, long, long, long, long, Integer)} with blocks of whole granules of
+     * {@code granule} rows where memory allows (compressed seeding: a block that holds whole colour runs sweeps
+     * each colour once).
+     */
+    public static Plan plan(
+            JavaSparkContext jsc,
+            long rows,
+            long adjointCols,
+            long resultCols,
+            long broadcastBytes,
+            Integer requested,
+            int granule) {
         boolean local = jsc.isLocal();
         int parallelism = jsc.defaultParallelism();
         long execMem =
@@ -61,7 +77,8 @@ public final class BlockPlanner {
                 execMem,
                 cores,
                 parallelism,
-                requested == null ? 0 : requested);
+                requested == null ? 0 : requested,
+                granule);
     }
 
     /**
@@ -85,6 +102,29 @@ public final class BlockPlanner {
             int coresPerExecutor,
             int parallelism,
             int requested) {
+        return plan(
+                rows,
+                adjointCols,
+                resultCols,
+                broadcastBytes,
+                executorMemory,
+                coresPerExecutor,
+                parallelism,
+                requested,
+                1);
+    }
+
+    /** {@link #plan(long, long, long, long, long, int, int, int)} in whole granules of rows where memory allows. */
+    public static Plan plan(
+            long rows,
+            long adjointCols,
+            long resultCols,
+            long broadcastBytes,
+            long executorMemory,
+            int coresPerExecutor,
+            int parallelism,
+            int requested,
+            int granule) {
         long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
         // one block holds at most 2^31 − 1 elements per matrix (Java arrays)
         long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
@@ -115,6 +155,16 @@ public final class BlockPlanner {
         long balanced = tasks <= 1 ? b : ceilDiv(maxRows, ceilDiv(tasks, Math.max(1, parallelism)) * parallelism);
         String wave = balanced < b ? "; " + b + " evened out to " + balanced + " for whole waves" : "";
         b = Math.min(b, balanced);
+        if (granule > 1 && memCap >= granule && b % granule != 0 && granule < maxRows) {
+            // whole granules, evened into waves the same way
+            long g = Math.max(1, b / granule);
+            long units = ceilDiv(maxRows, granule);
+            long t = ceilDiv(units, g);
+            long even = t <= 1 ? g : ceilDiv(units, ceilDiv(t, Math.max(1, parallelism)) * parallelism);
+            g = Math.max(1, Math.min(g, even));
+            wave += "; " + b + " → " + g * granule + " for whole granules of " + granule + " rows";
+            b = g * granule;
+        }
         String why = "rows per task B=" + b + ": " + rows + " rows over " + parallelism + " task slots × "
                 + TASKS_PER_SLOT + " → " + target + ", at least " + Math.min(MIN_ROWS, maxRows)
                 + ", at most " + memCap + " by memory (" + mib(perTask) + " per task / " + bytesPerRow

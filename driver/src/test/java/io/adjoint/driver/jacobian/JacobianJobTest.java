@@ -69,8 +69,25 @@ class JacobianJobTest extends SparkTestBase {
             throws IOException {
         Map<String, DMatrixRMaj> in =
                 GraphTesting.inputs(expr.hashCode(), specs.trim().split(" "));
+        for (JacobianRequest.Seeding seeding : JacobianRequest.Seeding.values()) {
+            checkDistributed(expr, rows, in, wrt, seeding);
+        }
+    }
+
+    /** One seeding mode: every result equals the plain single-JVM sweep (1e-12) and central differences. */
+    private void checkDistributed(
+            String expr, int rows, Map<String, DMatrixRMaj> in, String wrt, JacobianRequest.Seeding seeding)
+            throws IOException {
         JacobianInputs ji = prepare(expr.trim(), in, rows, wrt.trim().split(","));
-        JacobianJob.Summary s = JacobianJob.run(jsc, ji, null);
+        ji.request.seeding = seeding;
+        List<String> log = new java.util.ArrayList<>();
+        JacobianJob.Summary s = JacobianJob.run(jsc, ji, log::add);
+        String seedLines = String.join(
+                "\n", log.stream().filter(l -> l.contains("pattern")).toList());
+        assertEquals(ji.wrt.size(), seedLines.split("\n", -1).length, "one seeding line per input: " + log);
+        if (seeding == JacobianRequest.Seeding.DENSE) {
+            assertFalse(seedLines.contains("compressed"), seedLines);
+        }
         assertEquals(Math.min(rows, ji.graph.outputShape().size()), s.blocks().rowsPerBlock());
         int p = ji.graph.outputShape().rows;
         int q = ji.graph.outputShape().cols;
@@ -78,7 +95,7 @@ class JacobianJobTest extends SparkTestBase {
             DMatrixRMaj x = in.get(w);
             DMatrixRMaj got = read(dir.resolve("out").resolve(w + ".npy"), new long[] {p, q, x.numRows, x.numCols});
             DMatrixRMaj local = GraphTesting.sweepAll(ji.tape, w, 5);
-            assertNull(GraphTesting.compare(got, local, 1e-12, 1e-14), w + ": distributed vs single JVM");
+            assertNull(GraphTesting.compare(got, local, 1e-12, 1e-14), w + ": distributed vs single JVM, " + seeding);
             DMatrixRMaj fd = FiniteDifferences.jacobian(ji.graph, in, w, 1e-6, Functions.standard());
             assertNull(GraphTesting.compare(got, fd, 1e-6, 1e-7), w + ": vs finite differences");
         }

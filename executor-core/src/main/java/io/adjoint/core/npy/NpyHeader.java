@@ -237,7 +237,12 @@ public final class NpyHeader implements Serializable {
      * boundary.
      */
     public static byte[] encodeF8(long[] shape) {
-        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
+        return encode("<f8", shape);
+    }
+
+    /** The version 1.0 (2.0 when needed) header of a C-order array of dtype {@code descr} (e.g. {@code <i8}). */
+    public static byte[] encode(String descr, long[] shape) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
         for (int major = 1; major <= 2; major++) {
             int prefix = major == 1 ? 10 : 12;
             int unpadded = prefix + dict.length() + 1;

@@ -48,11 +48,28 @@ final class JacobianCommand implements Callable<Integer> {
     @Mixin
     ExpressionOptions expression;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for NAME.npy results.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            required = true,
+            description = "Folder for the results, NAME.npy (or NAME.npz with --format csr).")
     String out;
 
     @Option(names = "--overwrite", description = "Write into a non-empty DIR, replacing NAME.npy files.")
     boolean overwrite;
+
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "npy",
+            converter = FormatConverter.class,
+            description = {
+                "npy (default): DIR/NAME.npy, the dense (p, q, k, l) float64 array.",
+                "csr: DIR/NAME.npz, the (p·q) × (k·l) matricization in CSR, one stored entry per structural",
+                "  non-zero: scipy.sparse.load_npz(\"DIR/NAME.npz\"); .toarray().reshape(p, q, k, l) is the npy",
+                "  result. Written by the tasks in place (local file system only)."
+            })
+    JacobianRequest.Format format;
 
     @Option(
             names = "--seeding",
@@ -79,6 +96,7 @@ final class JacobianCommand implements Callable<Integer> {
         req.overwrite = overwrite;
         req.rowsPerTask = blocks.rowsPerTask;
         req.seeding = seeding;
+        req.format = format;
         req.resume = blocks.resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
         // every check, the input loading and the forward pass happen before Spark starts
@@ -104,6 +122,18 @@ final class JacobianCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
                         "'" + v + "' is not a seeding mode (auto, dense, compressed)");
+            }
+        }
+    }
+
+    /** npy | csr, case-insensitive. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<JacobianRequest.Format> {
+        @Override
+        public JacobianRequest.Format convert(String v) {
+            try {
+                return JacobianRequest.Format.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + v + "' is not a format (npy, csr)");
             }
         }
     }

@@ -129,6 +129,41 @@ public abstract class CommitProtocol implements Serializable {
             Fingerprint fingerprint,
             boolean resume)
             throws IOException {
+        Temporaries t = temporaries(dest, overwrite, forceParts, conf, fingerprint, resume);
+        Path q = t.q();
+        Path parent = q.getParent();
+        String tmpName = t.tmpName();
+        boolean local = t.local();
+        boolean found = t.found();
+        if (local) {
+            InPlaceResult out = new InPlaceResult(
+                    q.toUri().getPath(),
+                    parent.toUri().getPath() + "/" + tmpName + ".tmp",
+                    new ResumeJournal(parent.toUri().getPath() + "/" + tmpName + ResumeJournal.SUFFIX, fingerprint),
+                    shape);
+            if (found) {
+                out.loadJournal();
+            }
+            return out;
+        }
+        return new PartFilesResult(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
+    }
+
+    /** Where a result's temporaries go, and whether an interrupted run's are there to resume. */
+    private record Temporaries(Path q, String tmpName, boolean local, boolean found) {}
+
+    /**
+     * Checks the destination, and removes leftovers of earlier runs for it — or, with {@code resume}, keeps those of
+     * a run with the same fingerprint (refusing, in one line naming what differs, those of another run).
+     */
+    private static Temporaries temporaries(
+            String dest,
+            boolean overwrite,
+            boolean forceParts,
+            Configuration conf,
+            Fingerprint fingerprint,
+            boolean resume)
+            throws IOException {
         Path q = Destinations.checkFile(dest, overwrite, conf);
         FileSystem fs = q.getFileSystem(conf);
         Path parent = q.getParent();
@@ -162,17 +197,39 @@ public abstract class CommitProtocol implements Serializable {
                 fs.delete(st.getPath(), true);
             }
         }
-        if (local) {
-            InPlaceResult out = new InPlaceResult(
-                    q.toUri().getPath(),
-                    parent.toUri().getPath() + "/" + tmpName + ".tmp",
-                    new ResumeJournal(parent.toUri().getPath() + "/" + tmpName + ResumeJournal.SUFFIX, fingerprint),
-                    shape);
-            if (found) {
-                out.loadJournal();
-            }
-            return out;
+        return new Temporaries(q, tmpName, local, found);
+    }
+
+    /**
+     * The protocol of a CSR {@code .npz} result of {@code pattern}'s entries at {@code dest} (local file system
+     * only), with temporaries named by {@code fingerprint}, continuing an interrupted run with {@code resume}.
+     *
+     * @throws InvalidInputException when dest is not on the local file system, or as {@link #forDestination}
+     */
+    public static CsrResult forCsr(
+            String dest,
+            io.adjoint.core.sparsity.Pattern pattern,
+            boolean overwrite,
+            Configuration conf,
+            Fingerprint fingerprint,
+            boolean resume)
+            throws IOException {
+        Path d = new Path(dest);
+        String scheme = d.getFileSystem(conf).getScheme();
+        if (!"file".equals(scheme)) {
+            throw new InvalidInputException("--format csr writes to the local file system (file://) only for now; "
+                    + dest + " is on " + scheme + "://");
         }
-        return new PartFilesResult(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
+        Temporaries t = temporaries(dest, overwrite, false, conf, fingerprint, resume);
+        String parent = t.q().getParent().toUri().getPath();
+        CsrResult out = new CsrResult(
+                t.q().toUri().getPath(),
+                parent + "/" + t.tmpName() + ".tmp",
+                new ResumeJournal(parent + "/" + t.tmpName() + ResumeJournal.SUFFIX, fingerprint),
+                pattern);
+        if (t.found()) {
+            out.loadJournal(CsrResult.fileSize(pattern));
+        }
+        return out;
     }
 }

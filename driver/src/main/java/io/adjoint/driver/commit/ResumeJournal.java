@@ -101,6 +101,36 @@ public final class ResumeJournal implements Serializable {
         Files.move(t, entry(block), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Records a block by free-form fields (no spaces inside a field), first the rows; see {@link #fields}. */
+    void recordFields(int block, int rows, String... fields) throws IOException {
+        Path j = Paths.get(dir);
+        if (!Files.isDirectory(j)) {
+            return;
+        }
+        Path t = j.resolve(".block-" + block + "-" + UUID.randomUUID());
+        Files.writeString(t, rows + " " + String.join(" ", fields) + "\n");
+        Files.move(t, entry(block), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The fields recorded by {@link #recordFields} for {@code block} if its entry is complete, for {@code rows}
+     * rows and has {@code count} fields; else null (the block is recomputed).
+     */
+    String[] fields(int block, int rows, int count) throws IOException {
+        Path e = entry(block);
+        if (!Files.exists(e)) {
+            return null;
+        }
+        String[] f = Files.readString(e).trim().split(" ", -1);
+        try {
+            return f.length == count + 1 && Integer.parseInt(f[0]) == rows
+                    ? java.util.Arrays.copyOfRange(f, 1, f.length)
+                    : null;
+        } catch (NumberFormatException damaged) {
+            return null;
+        }
+    }
+
     /**
      * The checksum recorded for {@code block} if its entry is complete and for {@code rows} rows, else null
      * (missing or damaged: the block is recomputed).

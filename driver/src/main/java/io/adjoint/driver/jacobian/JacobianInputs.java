@@ -116,7 +116,10 @@ public final class JacobianInputs {
             Destinations.checkFolder("--out", req.outDir, req.overwrite, "the Jacobians", conf);
             Destinations.refuseOverwritingInputs(
                     "--out " + req.outDir,
-                    req.wrt.stream().map(w -> new Path(req.outDir, w + ".npy")).toList(),
+                    req.wrt.stream()
+                            .map(w -> new Path(
+                                    req.outDir, w + (req.format == JacobianRequest.Format.CSR ? ".npz" : ".npy")))
+                            .toList(),
                     req.inputs.values(),
                     conf);
         }

@@ -12,6 +12,7 @@ import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.plan.BlockPlanner;
@@ -74,16 +75,41 @@ public final class JacobianJob {
         }
     }
 
+    /**
+     * The row blocks. Memory per row of a block: the sweep's live adjoints (for compressed inputs scaled by seeds per
+     * row, colours / rows: a block of B rows sweeps about B·colours/rows seeds) and the result — k·l per input for
+     * a dense result or a row-by-row sweep, the compressed rows (k·l·colours/rows) and the stored entries per row
+     * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
+     */
     static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
+        long rows = Math.max(1, in.graph.outputShape().size());
+        boolean csr = in.request.format == JacobianRequest.Format.CSR;
         long resultCols = 0;
-        for (Shape2 s : in.wrtShapes.values()) {
-            resultCols += s.size();
+        double seedsPerRow = 0;
+        boolean anyDense = false;
+        for (int i = 0; i < in.wrt.size(); i++) {
+            long size = in.wrtShapes.get(in.wrt.get(i)).size();
+            if (seeding[i] != null) {
+                double ratio = Math.min(1.0, (double) seeding[i].colours() / rows);
+                seedsPerRow = Math.max(seedsPerRow, ratio);
+                resultCols += (long) Math.ceil(size * ratio);
+            } else {
+                anyDense |= in.wrtNodes[i] >= 0;
+                if (csr) {
+                    resultCols += size; // the dense rows the entries are read from
+                }
+            }
+            resultCols += csr ? (in.patterns.get(i).nnz() + rows - 1) / rows : size;
+        }
+        long adjoint = sweepColumns(in);
+        if (!anyDense && seedsPerRow > 0) {
+            adjoint = (long) Math.ceil(adjoint * seedsPerRow) + 1;
         }
         boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
         return BlockPlanner.plan(
                 jsc,
                 in.graph.outputShape().size(),
-                sweepColumns(in),
+                adjoint,
                 resultCols,
                 tapeBytes,
                 in.request.rowsPerTask,
@@ -184,11 +210,14 @@ public final class JacobianJob {
             in.warnings.forEach(w -> log.accept("jacobian: warning: " + w));
         }
         Shape2 out = in.graph.outputShape();
+        boolean csr = req.format == JacobianRequest.Format.CSR;
         if (!req.resume) {
             long bytes = 0;
-            for (String w : in.wrt) {
-                Shape2 x = in.wrtShapes.get(w);
-                bytes += NpyWriter.fileSize(new Shape4(out.rows, out.cols, x.rows, x.cols).toArray());
+            for (int i = 0; i < in.wrt.size(); i++) {
+                Shape2 x = in.wrtShapes.get(in.wrt.get(i));
+                bytes += csr
+                        ? CsrResult.fileSize(in.patterns.get(i))
+                        : NpyWriter.fileSize(new Shape4(out.rows, out.cols, x.rows, x.cols).toArray());
             }
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
@@ -201,19 +230,26 @@ public final class JacobianJob {
             Fingerprint fp = Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), fingerprintFiles(in));
             List<CommitProtocol> outputs = new ArrayList<>();
             int[] sizes = new int[in.wrt.size()];
+            Pattern[] stored = new Pattern[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
                 String name = in.wrt.get(i);
                 Shape2 x = in.wrtShapes.get(name);
                 sizes[i] = x.size();
                 Shape4 shape = new Shape4(out.rows, out.cols, x.rows, x.cols);
-                outputs.add(CommitProtocol.forDestination(
-                        new Path(dir.path(), name + ".npy").toString(),
-                        shape.toArray(),
-                        true,
-                        false,
-                        hconf,
-                        fp,
-                        req.resume));
+                if (csr) {
+                    stored[i] = in.patterns.get(i);
+                    outputs.add(CommitProtocol.forCsr(
+                            new Path(dir.path(), name + ".npz").toString(), stored[i], true, hconf, fp, req.resume));
+                } else {
+                    outputs.add(CommitProtocol.forDestination(
+                            new Path(dir.path(), name + ".npy").toString(),
+                            shape.toArray(),
+                            true,
+                            false,
+                            hconf,
+                            fp,
+                            req.resume));
+                }
             }
             // after the destination and resume checks, which may refuse the run in one line
             if (log != null) {
@@ -229,15 +265,23 @@ public final class JacobianJob {
                     plan,
                     req.rowsPerTask,
                     outputs,
-                    blocks -> new SweepWork(
-                            in.tape,
-                            in.wrtNodes,
-                            sizes,
-                            seeding,
-                            blocks,
-                            outputs.toArray(new CommitProtocol[0]),
-                            conf,
-                            hooks),
+                    blocks -> {
+                        for (CommitProtocol o : outputs) {
+                            if (o instanceof CsrResult c) {
+                                c.planBlocks(blocks);
+                            }
+                        }
+                        return new SweepWork(
+                                in.tape,
+                                in.wrtNodes,
+                                sizes,
+                                seeding,
+                                stored,
+                                blocks,
+                                outputs.toArray(new CommitProtocol[0]),
+                                conf,
+                                hooks);
+                    },
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;
@@ -248,7 +292,7 @@ public final class JacobianJob {
                         String.join(
                                 ", ",
                                 in.wrt.stream()
-                                        .map(w -> new Path(dir.path(), w + ".npy").toString())
+                                        .map(w -> new Path(dir.path(), w + (csr ? ".npz" : ".npy")).toString())
                                         .toList()),
                         secs,
                         r.tasksNanos() / 1e9,
@@ -271,6 +315,7 @@ public final class JacobianJob {
         Map<String, String> args = new TreeMap<>();
         args.put("expr", req.exprText());
         args.put("wrt", String.join(",", new TreeSet<>(in.wrt)));
+        args.put("format", req.format.name().toLowerCase(Locale.ROOT));
         req.values.forEach((k, m) -> {
             CRC32C c = new CRC32C();
             for (double d : m.data) {
@@ -313,6 +358,7 @@ public final class JacobianJob {
                 new int[] {in.wrtNodes[i]},
                 new int[] {size},
                 seeding,
+                new Pattern[1],
                 blocks,
                 new CommitProtocol[0],
                 new HadoopConf(jsc.hadoopConfiguration()),

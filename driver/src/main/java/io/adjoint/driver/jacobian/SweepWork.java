@@ -26,12 +26,15 @@ public final class SweepWork extends BlockWork {
     private final int[] wrtSizes;
     /** Per requested input, the row colouring its rows are seeded by, or null for one seed per row. */
     private final RowColouring[] colourings;
+    /** Per requested input, the pattern whose entries a CSR result stores, or null for a dense result. */
+    private final Pattern[] csr;
 
     SweepWork(
             Tape tape,
             int[] wrtNodes,
             int[] wrtSizes,
             RowColouring[] colourings,
+            Pattern[] csr,
             RowBlocks blocks,
             CommitProtocol[] outputs,
             HadoopConf conf,
@@ -41,6 +44,7 @@ public final class SweepWork extends BlockWork {
         this.wrtNodes = wrtNodes;
         this.wrtSizes = wrtSizes;
         this.colourings = colourings;
+        this.csr = csr;
     }
 
     @Override
@@ -49,8 +53,9 @@ public final class SweepWork extends BlockWork {
     }
 
     /**
-     * The blocks of rows [r0, r1) for every requested input: rows of ∂out/∂X, (r1 − r0) × size(X). Inputs seeded
-     * row by row share one sweep; each compressed input gets its own sweep over the block's colours, expanded.
+     * The blocks of rows [r0, r1) for every requested input: rows of ∂out/∂X, (r1 − r0) × size(X) — or, for a CSR
+     * result, the values at the pattern's entries of those rows in row order (1 × entries). Inputs seeded row by
+     * row share one sweep; each compressed input gets its own sweep over the block's colours.
      */
     DMatrixRMaj[] sweep(long r0, long r1) {
         int b = (int) (r1 - r0);
@@ -62,7 +67,9 @@ public final class SweepWork extends BlockWork {
         DMatrixRMaj[] out = new DMatrixRMaj[wrtNodes.length];
         int k = 0;
         for (int i = 0; i < wrtNodes.length; i++) {
-            if (wrtNodes[i] < 0) {
+            if (csr[i] != null) {
+                out[i] = gather(csr[i], r0, r1, wrtNodes[i] < 0 ? null : colourings[i] == null ? got[k++] : null, i);
+            } else if (wrtNodes[i] < 0) {
                 out[i] = new DMatrixRMaj(b, wrtSizes[i]);
             } else if (colourings[i] == null) {
                 out[i] = got[k++];
@@ -73,6 +80,31 @@ public final class SweepWork extends BlockWork {
             }
         }
         return out;
+    }
+
+    /**
+     * The values of rows [r0, r1) at the entries of {@code p}, in row order: read from the dense rows when the
+     * input was swept row by row, else from this block's compressed sweep (zeros for an input not used).
+     */
+    private DMatrixRMaj gather(Pattern p, long r0, long r1, DMatrixRMaj dense, int i) {
+        Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
+        CompressedSweep.Block blk = dense == null && wrtNodes[i] >= 0
+                ? CompressedSweep.sweep(tape, wrtNodes[i], colourings[i], r0, r1)
+                : null;
+        int[][] cols = new int[(int) (r1 - r0)][];
+        int n = 0;
+        for (int b = 0; b < cols.length; b++) {
+            cols[b] = p.columns(r0 + b, s);
+            n += cols[b].length;
+        }
+        DMatrixRMaj v = new DMatrixRMaj(1, n);
+        int k = 0;
+        for (int b = 0; b < cols.length; b++) {
+            for (int c : cols[b]) {
+                v.data[k++] = blk != null ? blk.value(b, c) : dense != null ? dense.data[b * dense.numCols + c] : 0;
+            }
+        }
+        return v;
     }
 
     /** Scratch for reading rows of a pattern of several terms (none needed for one term). */

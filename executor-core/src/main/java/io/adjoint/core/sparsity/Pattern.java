@@ -34,6 +34,7 @@ public final class Pattern implements Serializable {
     public final Shape2 out;
     public final Shape2 x;
     private final List<Term> terms;
+    private transient long nnz = -1;
 
     private Pattern(Shape2 out, Shape2 x, List<Term> terms) {
         this.out = out;
@@ -297,6 +298,15 @@ public final class Pattern implements Serializable {
 
     /** The total number of non-zeros of the matricized pattern (O(rows) for one term). */
     public long nnz() {
+        long n = nnz;
+        if (n < 0) {
+            n = countNnz();
+            nnz = n;
+        }
+        return n;
+    }
+
+    private long countNnz() {
         if (terms.isEmpty()) {
             return 0;
         }

@@ -153,8 +153,32 @@ def check(case_dir, out):
     print("ok", case["expr"])
 
 
+def check_csr(case_dir, out, dense_out):
+    """--format csr: scipy loads each .npz; it equals the reference, and the dense result has no non-zero
+    outside the stored entries (the pattern holds every non-zero)."""
+    import scipy.sparse
+    case = json.load(open(case_dir + "/case.json"))
+    for name in case["inputs"]:
+        m = scipy.sparse.load_npz("%s/%s.npz" % (out, name))
+        want = np.load("%s/expected_%s.npy" % (case_dir, name))
+        dense = np.load("%s/%s.npy" % (dense_out, name))
+        assert m.format == "csr" and m.shape == (want.shape[0] * want.shape[1], want.shape[2] * want.shape[3])
+        got = m.toarray().reshape(want.shape)
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, err_msg=case["expr"] + " d/d" + name)
+        stored = np.zeros(m.shape, dtype=bool)
+        stored[m.nonzero()] = True
+        coo = m.tocoo()
+        stored[coo.row, coo.col] = True
+        outside = (dense.reshape(m.shape) != 0) & ~stored
+        assert not outside.any(), (case["expr"], name, "non-zeros outside the pattern", np.argwhere(outside)[:3])
+        np.testing.assert_array_equal(got, dense, err_msg=case["expr"] + " d/d" + name + ": csr vs npy")
+    print("ok", case["expr"])
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "check-csr":
+        check_csr(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         check(sys.argv[2], sys.argv[3])

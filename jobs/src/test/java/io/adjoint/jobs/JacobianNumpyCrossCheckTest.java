@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code adjoint jacobian} against an independent float64 reference on expressions nobody wrote: NumPy draws
  * random expressions over the whole language (random_expressions.py) and computes their Jacobians by the
- * complex-step method; every input is differentiated; rtol 1e-9, atol 1e-12.
+ * complex-step method; every input is differentiated; rtol 1e-9, atol 1e-12. The same with {@code --format csr}:
+ * SciPy's {@code load_npz} reads each result, equal to the reference and to the .npy bit for bit, and no non-zero
+ * of the .npy lies outside the stored entries.
  */
 class JacobianNumpyCrossCheckTest {
     @TempDir
@@ -50,6 +52,13 @@ class JacobianNumpyCrossCheckTest {
             assertEquals(0, r.code, "seed " + seed + " " + expr + ": " + r.err);
             String check = PythonScripts.run(c, List.of(script.toString(), "check", ".", "out"));
             assertTrue(check.startsWith("ok"), check);
+            int at = args.indexOf("--out");
+            args.set(at + 1, c.resolve("csr").toString());
+            args.addAll(List.of("--format", "csr"));
+            CliRunner csr = CliRunner.run(args.toArray(new String[0]));
+            assertEquals(0, csr.code, "seed " + seed + " " + expr + " --format csr: " + csr.err);
+            String checkCsr = PythonScripts.run(c, List.of(script.toString(), "check-csr", ".", "csr", "out"));
+            assertTrue(checkCsr.startsWith("ok"), checkCsr);
         }
     }
 }

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs python3 with NumPy ({@code $ADJOINT_PYTHON}, default python3); a missing NumPy fails the test, never skips it. */
+/**
+ * Runs python3 with NumPy and SciPy ({@code $ADJOINT_PYTHON}, default python3); a missing module fails the test, never
+ * skips it.
+ */
 final class PythonScripts {
     private PythonScripts() {}
 
@@ -27,7 +30,7 @@ final class PythonScripts {
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
-        assertEquals(0, p.exitValue(), "python3 with NumPy is required (.ci/run installs it): " + out);
+        assertEquals(0, p.exitValue(), "python3 with NumPy and SciPy is required (.ci/run installs them): " + out);
         return out.strip();
     }
 

@@ -67,11 +67,32 @@ public final class BatchedDifferences {
             double h,
             FunctionLookup fns,
             int batch) {
+        int[][] single = new int[c1 - c0][];
+        for (int c = c0; c < c1; c++) {
+            single[c - c0] = new int[] {c};
+        }
+        return groups(g, inputs, wrt, single, h, fns, batch);
+    }
+
+    /**
+     * {@link FiniteDifferences#groups} — central differences along the sums of the unit vectors of each group of
+     * entries — evaluated {@code batch} copies at a time where the graph allows.
+     */
+    public static DMatrixRMaj groups(
+            Graph g,
+            Map<String, DMatrixRMaj> inputs,
+            String wrt,
+            int[][] groups,
+            double h,
+            FunctionLookup fns,
+            int batch) {
         Integer xId = g.inputs().get(wrt);
         boolean[] tainted = new boolean[g.nodes().size()];
         if (xId == null || !separable(g, xId, tainted, fns)) {
-            return FiniteDifferences.columns(g, inputs, wrt, c0, c1, h, fns);
+            return FiniteDifferences.groups(g, inputs, wrt, groups, h, fns);
         }
+        int c0 = 0;
+        int c1 = groups.length;
         int outSize = g.outputShape().size();
         DMatrixRMaj jac = new DMatrixRMaj(outSize, c1 - c0);
         // values of the nodes that do not depend on X, once
@@ -99,11 +120,12 @@ public final class BatchedDifferences {
                 }
             }
             for (int j = 0; j < cb; j++) {
-                int c = start + j;
-                int r = c / l;
-                int s = c % l;
-                wide.data[r * copies * l + j * l + s] += h;
-                wide.data[r * copies * l + (cb + j) * l + s] -= h;
+                for (int c : groups[start + j]) {
+                    int r = c / l;
+                    int s = c % l;
+                    wide.data[r * copies * l + j * l + s] += h;
+                    wide.data[r * copies * l + (cb + j) * l + s] -= h;
+                }
             }
             DMatrixRMaj[] vals = fixed.clone();
             vals[xId] = wide;

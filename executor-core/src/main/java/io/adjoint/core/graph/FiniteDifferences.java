@@ -44,6 +44,38 @@ public final class FiniteDifferences {
     }
 
     /**
+     * Central differences along group directions: column g is (f(x + h·u_g) − f(x − h·u_g)) / (2h) with u_g the sum
+     * of the unit vectors of the entries {@code groups[g]} — Curtis–Powell–Reid compression: when no output entry
+     * depends on two entries of one group, row ρ of column g is ∂out_ρ/∂x_c for the one entry c of the group it
+     * depends on. (p·q) × groups.length; two forward passes per group.
+     */
+    public static DMatrixRMaj groups(
+            Graph g, Map<String, DMatrixRMaj> inputs, String wrt, int[][] groups, double h, FunctionLookup fns) {
+        DMatrixRMaj x = inputs.get(wrt);
+        int outSize = g.outputShape().size();
+        DMatrixRMaj jac = new DMatrixRMaj(outSize, groups.length);
+        Map<String, DMatrixRMaj> in = new HashMap<>(inputs);
+        for (int c = 0; c < groups.length; c++) {
+            DMatrixRMaj xp = x.copy();
+            for (int e : groups[c]) {
+                xp.data[e] += h;
+            }
+            in.put(wrt, xp);
+            DMatrixRMaj fp = Forward.outputValue(g, in, fns);
+            DMatrixRMaj xm = x.copy();
+            for (int e : groups[c]) {
+                xm.data[e] -= h;
+            }
+            in.put(wrt, xm);
+            DMatrixRMaj fm = Forward.outputValue(g, in, fns);
+            for (int r = 0; r < outSize; r++) {
+                jac.set(r, c, (fp.data[r] - fm.data[r]) / (2 * h));
+            }
+        }
+        return jac;
+    }
+
+    /**
      * A projected central difference with what is needed to bound its error, for a projection vᵀJu: returns
      * {n_h, n_2h, ρ²} with n_h = vᵀ(f(x + h·u) − f(x − h·u))/(2h), n_2h the same at step 2h, and
      * ρ² = Σ_i (v_i·(|f_i(x + h·u)| + |f_i(x − h·u)|))². The truncation error of n_h is about (n_2h − n_h)/3 (it

@@ -125,6 +125,22 @@ public final class Pattern implements Serializable {
         return new Pattern(new Shape2(out.cols, out.rows), x, t);
     }
 
+    /**
+     * The pattern of the transposed matricization Jᵀ, (k·l) × (m·n): row r·l + s lists the entries of v that
+     * depend on x[r, s] — the columns of J, for column colourings (Curtis–Powell–Reid) and column reads.
+     */
+    public Pattern transposedMatrix() {
+        List<Term> t = new ArrayList<>();
+        for (Term a : terms) {
+            // straight R[i,r] C[j,s] → R'[r,i] C'[s,j]; crossed R[i,s] C[j,r] → R'[r,j] = C[j,r], C'[s,i] = R[i,s]
+            t.add(
+                    a.crossed
+                            ? new Term(a.c.transpose(), a.r.transpose(), true)
+                            : new Term(a.r.transpose(), a.c.transpose(), false));
+        }
+        return new Pattern(x, out, t);
+    }
+
     /** The pattern of trace(v) (1 × 1): Σ_i v[i, i] depends on what each diagonal entry depends on. */
     public Pattern trace() {
         int d = Math.min(out.rows, out.cols);

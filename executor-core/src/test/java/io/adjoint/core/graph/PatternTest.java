@@ -134,6 +134,7 @@ class PatternTest {
         Pattern w1 = GraphPattern.of(g, Functions.standard(), g.inputs().get("W1"));
         assertTrue(w1.isFull(), "d/dW1 is dense");
         assertEquals(n * n, RowColouring.of(w1).colours());
+        assertEquals(n, RowColouring.of(p.transposedMatrix()).colours(), "n perturbations for CPR d/dX");
     }
 
     /** Compressed rows = the dense sweep's rows (1e-12), blocks of 3 and 7 rows, every input of every case. */
@@ -164,6 +165,40 @@ class PatternTest {
                             got.data[i],
                             1e-12 * Math.max(1, Math.abs(want.data[i])),
                             expr + " d/d" + x.getKey() + " entry " + i + " (blocks of " + rows + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Curtis–Powell–Reid: central differences with each colour of the column colouring perturbed at once equal the
+     * one-entry-at-a-time differences (1e-9), and the transposed pattern is the transpose of the pattern.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyCase")
+    void compressedDifferencesEqualOneEntryAtATime(String expr, String specs) {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(expr.hashCode() + 2, specs.split(" "));
+        Functions fns = Functions.standard();
+        Graph g = GraphTesting.compile(expr, in);
+        for (Map.Entry<String, Integer> x : g.inputs().entrySet()) {
+            Pattern p = GraphPattern.of(g, fns, x.getValue());
+            assertEquals(p.explicit().transpose(), p.transposedMatrix().explicit(), expr + " transposed pattern");
+            RowColouring byColumn = RowColouring.of(p.transposedMatrix());
+            int size = in.get(x.getKey()).getNumElements();
+            DMatrixRMaj want = FiniteDifferences.columns(g, in, x.getKey(), 0, size, 1e-6, fns);
+            for (int c0 = 0; c0 < size; c0 += 5) {
+                int c1 = Math.min(size, c0 + 5);
+                DMatrixRMaj got = io.adjoint.core.sparsity.CompressedDifferences.columns(
+                        g, in, x.getKey(), byColumn, c0, c1, 1e-6, fns, 8);
+                for (int r = 0; r < want.numRows; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        double w = want.get(r, c);
+                        assertEquals(
+                                w,
+                                got.get(r, c - c0),
+                                1e-9 * Math.max(1, Math.abs(w)),
+                                expr + " d/d" + x.getKey() + " (" + r + ", " + c + ")");
+                    }
                 }
             }
         }

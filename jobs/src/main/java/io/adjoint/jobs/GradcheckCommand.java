@@ -52,6 +52,9 @@ final class GradcheckCommand implements Callable<Integer> {
     @Mixin
     ExpressionOptions expression;
 
+    @Mixin
+    SeedingOption seeding;
+
     @Option(
             names = "--report",
             paramLabel = "DIR",
@@ -106,6 +109,7 @@ final class GradcheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GradcheckRequest req = new GradcheckRequest();
         expression.fill(req.job);
+        req.job.seeding = seeding.seeding;
         req.reportDir = report;
         req.overwrite = overwrite;
         req.mode = CheckMode.parse(mode);

@@ -71,17 +71,8 @@ final class JacobianCommand implements Callable<Integer> {
             })
     JacobianRequest.Format format;
 
-    @Option(
-            names = "--seeding",
-            paramLabel = "MODE",
-            defaultValue = "auto",
-            converter = SeedingConverter.class,
-            description = {
-                "auto (default): rows whose patterns share no input entry are swept together, one seed per colour of",
-                "  the structural pattern, where that halves the seeds or better (the plan line says rows, colours,",
-                "  seeds); dense: one seed per row, as before; compressed: compress whenever the pattern is not full."
-            })
-    JacobianRequest.Seeding seeding;
+    @Mixin
+    SeedingOption seeding;
 
     @Mixin
     BlockJobOptions blocks;
@@ -95,7 +86,7 @@ final class JacobianCommand implements Callable<Integer> {
         expression.fill(req);
         req.overwrite = overwrite;
         req.rowsPerTask = blocks.rowsPerTask;
-        req.seeding = seeding;
+        req.seeding = seeding.seeding;
         req.format = format;
         req.resume = blocks.resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
@@ -111,19 +102,6 @@ final class JacobianCommand implements Callable<Integer> {
             jsc.stop();
         }
         return 0;
-    }
-
-    /** auto | dense | compressed, case-insensitive. */
-    static final class SeedingConverter implements picocli.CommandLine.ITypeConverter<JacobianRequest.Seeding> {
-        @Override
-        public JacobianRequest.Seeding convert(String v) {
-            try {
-                return JacobianRequest.Seeding.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(
-                        "'" + v + "' is not a seeding mode (auto, dense, compressed)");
-            }
-        }
     }
 
     /** npy | csr, case-insensitive. */

@@ -175,6 +175,78 @@ class GradcheckCliTest {
         assertEquals(0, ok.code, ok.out + ok.err);
     }
 
+    /**
+     * Full mode with Curtis–Powell–Reid (the default) against one perturbation per entry ({@code --seeding dense}):
+     * the same verdict on every expression, the same entries compared, errors of the same size.
+     */
+    @ParameterizedTest
+    @CsvSource({"0", "1", "2", "3", "4"})
+    void compressedFullModeAgreesWithOneEntryAtATime(int which) throws IOException {
+        String[] exprs = {
+            ALL_OPS[0], ALL_OPS[1], ALL_OPS[2], "tanh(W2 @ tanh(W @ X + b) + c)", "softmax(W @ X, 0) * X.T @ X"
+        };
+        Map<String, DMatrixRMaj> in =
+                GraphTesting.inputs(20 + which, "X:4x4", "W:4x4", "N:4x4", "S:4x4", "b:4x1", "W2:3x4", "c:3x1");
+        String expr = exprs[which];
+        List<String> used = new ArrayList<>();
+        for (String k : in.keySet()) {
+            if (expr.matches(".*\\b" + k + "\\b.*")) {
+                used.add(k);
+            }
+        }
+        Map<String, DMatrixRMaj> sub = new java.util.LinkedHashMap<>();
+        used.forEach(k -> sub.put(k, in.get(k)));
+        String wrt = String.join(",", used);
+        CliRunner cpr = gradcheck(expr, sub, wrt, "cpr", "--mode", "full");
+        CliRunner dense = gradcheck(expr, sub, wrt, "dense", "--mode", "full", "--seeding", "dense");
+        assertEquals(0, cpr.code, cpr.out + cpr.err);
+        assertEquals(0, dense.code, dense.out + dense.err);
+        String compared = "^PASS: (\\d+) entries compared.*";
+        assertEquals(dense.out.replaceAll(compared, "$1"), cpr.out.replaceAll(compared, "$1"), cpr.out);
+        String md = Files.readString(dir.resolve("cpr/report.md"));
+        if (expr.contains("tanh(W2")) {
+            assertTrue(md.contains("Curtis–Powell–Reid"), "the MLP d/dX is compressed: " + md);
+        }
+        assertTrue(!Files.readString(dir.resolve("dense/report.md")).contains("Curtis–Powell–Reid"));
+    }
+
+    /** A value far below the tolerance, but where the output cannot depend on the input, fails and is named. */
+    @Test
+    void aNonZeroAtAStructuralZeroFailsNamingIt() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(11, "X:6x5", "W:3x6");
+        List<String> args = new ArrayList<>(List.of(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                "tanh(W @ X)",
+                "--wrt",
+                "X",
+                "--out",
+                dir.resolve("jac").toString()));
+        args.addAll(inputs(in));
+        assertEquals(0, CliRunner.run(args.toArray(new String[0])).code);
+        DMatrixRMaj m;
+        long[] shape;
+        try (FileByteSource src = new FileByteSource(dir.resolve("jac/X.npy"))) {
+            NpyHeader h = NpyHeader.read(src);
+            shape = h.shape();
+            m = NpyReader.readAll(src, h, 2);
+        }
+        // ∂out[2,3]/∂X[4,1] is a structural zero: column 3 of tanh(W @ X) reads column 3 of X only
+        assertEquals(0.0, m.get(13, 21));
+        m.set(13, 21, 1e-12);
+        Path bad = dir.resolve("planted.npy");
+        NpyWriter.write(bad, shape, m.data);
+        CliRunner r = gradcheck("tanh(W @ X)", in, "X", "rep", "--mode", "full", "--jacobian", "X=" + bad);
+        assertEquals(1, r.code, r.out + r.err);
+        assertTrue(
+                r.out.contains("1 analytic non-zero where the structural pattern has none, first ∂out[2,3]/∂X[4,1]"
+                        + " = 1.000e-12 (out[2,3] does not depend on X[4,1])"),
+                r.out);
+    }
+
     @Test
     void distributedEqualsSingleJvm() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(12, "X:4x6", "W:5x4");

@@ -8,6 +8,9 @@ import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
+import io.adjoint.core.sparsity.CompressedDifferences;
+import io.adjoint.core.sparsity.Pattern;
+import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.storage.HadoopByteSource;
 import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
@@ -48,6 +51,10 @@ public final class CheckData implements Serializable {
     final int worst;
     final long seed;
     final HadoopConf conf;
+    /** Curtis–Powell–Reid: the colouring of J's columns whose colours are perturbed together, or null. */
+    final RowColouring byColumn;
+    /** The structural pattern of Jᵀ (row c: the rows of J's column c) for the structural check, or null. */
+    final Pattern columnPattern;
 
     CheckData(
             String key,
@@ -64,8 +71,12 @@ public final class CheckData implements Serializable {
             TileGrid grid,
             int worst,
             long seed,
-            HadoopConf conf) {
+            HadoopConf conf,
+            RowColouring byColumn,
+            Pattern columnPattern) {
         this.key = key;
+        this.byColumn = byColumn;
+        this.columnPattern = columnPattern;
         this.graph = graph;
         this.inputUris = new HashMap<>(inputUris); // serializable whatever the caller passed
         this.given = new HashMap<>(given);
@@ -99,13 +110,19 @@ public final class CheckData implements Serializable {
                 grid,
                 worst,
                 seed,
-                conf);
+                conf,
+                byColumn,
+                columnPattern);
     }
 
     /** Numeric columns [c0, c1) for all rows: central differences, batched where the graph allows. */
     DMatrixRMaj numericColumns(long c0, long c1) throws IOException {
         if (wrtNode < 0) {
             return new DMatrixRMaj((int) grid.rows(), (int) (c1 - c0));
+        }
+        if (byColumn != null) {
+            return CompressedDifferences.columns(
+                    graph, Evaluations.of(this).inputs, wrt, byColumn, c0, c1, eps, Functions.standard(), batch(graph));
         }
         return BatchedDifferences.columns(
                 graph, Evaluations.of(this).inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(), batch(graph));

@@ -3,6 +3,7 @@ package io.adjoint.driver.gradcheck;
 import io.adjoint.core.check.TileStats;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
+import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.driver.block.BlockProgress;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
@@ -68,6 +69,35 @@ final class FullCheck {
             System.arraycopy(analytic.data, (int) (r0 * w), a.data, 0, h * w);
             System.arraycopy(numeric.data, (int) (r0 * w), n.data, 0, h * w);
             out.add(TileStats.compare(r0, c0, a, n, d.tol, d.worst));
+        }
+        if (d.columnPattern != null) {
+            structuralCheck(d, c0, analytic, out);
+        }
+    }
+
+    /**
+     * Every analytic non-zero outside column c's pattern rows is noted on its row tile: the output cannot depend on
+     * that input entry, so a stored Jacobian with a value there is wrong whatever the tolerance.
+     */
+    private static void structuralCheck(CheckData d, long c0, DMatrixRMaj analytic, List<TileStats> tiles) {
+        TileGrid g = d.grid;
+        int w = analytic.numCols;
+        int rows = analytic.numRows;
+        int[] stamp = new int[rows];
+        Pattern p = d.columnPattern;
+        Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
+        int first = tiles.size() - g.rowTiles();
+        for (int c = 0; c < w; c++) {
+            for (int r : p.columns(c0 + c, s)) {
+                stamp[r] = c + 1;
+            }
+            for (int r = 0; r < rows; r++) {
+                double a = analytic.data[r * w + c];
+                if (a != 0 && stamp[r] != c + 1) {
+                    int tr = r / g.tileRows();
+                    tiles.get(first + tr).structuralNonZero(r, c0 + c, a, d.tol);
+                }
+            }
         }
     }
 }

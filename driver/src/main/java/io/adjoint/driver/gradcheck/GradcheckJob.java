@@ -7,9 +7,12 @@ import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.core.sparsity.Pattern;
+import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
+import io.adjoint.driver.jacobian.JacobianRequest;
 import io.adjoint.driver.storage.HadoopConf;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
@@ -112,6 +115,15 @@ public final class GradcheckJob {
                 given.put(input, job.request.values.get(input));
             }
         }
+        Pattern pattern = job.patterns.get(i);
+        Pattern columnPattern = job.wrtNodes[i] < 0 || pattern.isFull() ? null : pattern.transposedMatrix();
+        RowColouring byColumn = null;
+        if (columnPattern != null && job.request.seeding != JacobianRequest.Seeding.DENSE) {
+            RowColouring c = RowColouring.of(columnPattern);
+            if (job.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * c.colours() <= shape.cols()) {
+                byColumn = c;
+            }
+        }
         CheckData data = new CheckData(
                 UUID.randomUUID().toString(),
                 job.graph,
@@ -127,7 +139,9 @@ public final class GradcheckJob {
                 r.grid,
                 req.worst,
                 req.seed * 1_000_003L + i,
-                new HadoopConf(jsc.hadoopConfiguration()));
+                new HadoopConf(jsc.hadoopConfiguration()),
+                r.mode == CheckMode.FULL ? byColumn : null,
+                columnPattern);
         long evaluationBytes = 0;
         if (!jsc.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
             evaluationBytes = analyticUri != null
@@ -162,6 +176,12 @@ public final class GradcheckJob {
                     ? "central differences, " + CheckData.batch(job.graph)
                             + " perturbed copies per batched forward pass"
                     : "central differences, one forward pass per perturbed copy (the graph mixes columns)";
+            long perturbations = shape.cols();
+            if (data.byColumn != null) {
+                perturbations = data.byColumn.colours();
+                r.numericMethod += "; Curtis–Powell–Reid: input entries that affect disjoint outputs perturbed"
+                        + " together, " + perturbations + " perturbations for " + shape.cols() + " columns";
+            }
             if (log != null) {
                 log.accept("gradcheck: d/d" + name + " " + shape + ": " + r.mode.label() + " (" + r.modeReason
                         + "); tiles " + r.grid.tileRows() + "×" + r.grid.tileCols() + ", grid " + r.grid.rowTiles()
@@ -171,7 +191,7 @@ public final class GradcheckJob {
             long n0 = System.nanoTime();
             if (r.mode == CheckMode.FULL) {
                 FullCheck.run(jsc, bc, r, plan.fullChunk(), log);
-                r.forwardEvals += 2 * shape.cols();
+                r.forwardEvals += 2 * perturbations;
             } else {
                 ProbeCheck.run(jsc, bc, req, r, plan.probeSlots(), log);
                 r.forwardEvals += 2L * r.probes;

@@ -85,8 +85,13 @@ public final class GradcheckResult {
      * every entry there is within the tolerance, the disagreement is below what the tolerance calls wrong.
      */
     public boolean passed() {
-        return failed == 0 && nonFinite == 0 && !unresolved;
+        return failed == 0 && nonFinite == 0 && structural == 0 && !unresolved;
     }
+
+    /** Analytic non-zeros at structural zeros of ∂out/∂input (full mode), and the first of them. */
+    public long structural;
+
+    public TileStats.Entry firstStructural;
 
     /** (i, j, r, s) of a flattened (row, col) entry. */
     public long[] index(long row, long col) {
@@ -105,12 +110,20 @@ public final class GradcheckResult {
                         || (t.firstNonFinite.row == firstNonFinite.row && t.firstNonFinite.col < firstNonFinite.col))) {
             firstNonFinite = t.firstNonFinite;
         }
+        structural += t.structural;
+        if (t.firstStructural != null
+                && (firstStructural == null
+                        || t.firstStructural.row < firstStructural.row
+                        || (t.firstStructural.row == firstStructural.row
+                                && t.firstStructural.col < firstStructural.col))) {
+            firstStructural = t.firstStructural;
+        }
         maxAbs = Math.max(maxAbs, t.maxAbs);
         maxRel = Math.max(maxRel, t.maxRel);
         int tr = (int) (t.r0 / grid.tileRows());
         int tc = (int) (t.c0 / grid.tileCols());
         tileMax[tr][tc] = Double.isNaN(tileMax[tr][tc]) ? t.maxAbs : Math.max(tileMax[tr][tc], t.maxAbs);
-        tileFailed[tr][tc] |= t.failed > 0;
+        tileFailed[tr][tc] |= t.failed > 0 || t.structural > 0;
         worst.addAll(t.worst);
         worst.sort((a, b) -> Double.compare(b.absError, a.absError));
         while (worst.size() > k) {

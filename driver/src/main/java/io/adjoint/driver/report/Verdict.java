@@ -32,7 +32,13 @@ public final class Verdict {
         long nonFinite = 0;
         GradcheckResult nonFiniteIn = null;
         boolean unresolved = false;
+        long structural = 0;
+        GradcheckResult structuralIn = null;
         for (GradcheckResult r : results) {
+            structural += r.structural;
+            if (structuralIn == null && r.firstStructural != null) {
+                structuralIn = r;
+            }
             compared += r.compared;
             failed += r.failed;
             maxAbs = Math.max(maxAbs, r.maxAbs);
@@ -100,6 +106,26 @@ public final class Verdict {
                     .append(GradcheckReport.sci(maxAbs))
                     .append(", max rel error ")
                     .append(GradcheckReport.sci(maxRel));
+        }
+        if (structural > 0) {
+            TileStats.Entry e = structuralIn.firstStructural;
+            long[] ix = structuralIn.index(e.row, e.col);
+            sb.append("; ")
+                    .append(structural)
+                    .append(" analytic non-zero")
+                    .append(structural == 1 ? "" : "s")
+                    .append(" where the structural pattern has none, first ")
+                    .append(GradcheckReport.entryName(structuralIn, e))
+                    .append(" = ")
+                    .append(GradcheckReport.sci(e.analytic))
+                    .append(String.format(
+                            java.util.Locale.ROOT,
+                            " (out[%d,%d] does not depend on %s[%d,%d])",
+                            ix[0],
+                            ix[1],
+                            structuralIn.input,
+                            ix[2],
+                            ix[3]));
         }
         if (nonFinite > 0) {
             TileStats.Entry e = nonFiniteIn.firstNonFinite;

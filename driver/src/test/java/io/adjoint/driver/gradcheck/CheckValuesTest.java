@@ -97,7 +97,9 @@ class CheckValuesTest extends SparkTestBase {
                 TileGrid.of(shape, 4),
                 5,
                 1,
-                new HadoopConf(jsc.hadoopConfiguration()));
+                new HadoopConf(jsc.hadoopConfiguration()),
+                null,
+                null);
         int before = Evaluations.loads;
         Evaluations.Evaluation ev = Evaluations.of(d);
         assertEquals(before + 1, Evaluations.loads);

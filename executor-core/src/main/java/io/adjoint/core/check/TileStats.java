@@ -49,6 +49,13 @@ public final class TileStats implements Serializable {
     public long nonFinite;
     /** The first of them in row-major order, or null. */
     public Entry firstNonFinite;
+    /**
+     * Analytic non-zeros where the structural pattern says the output cannot depend on the input (each is wrong
+     * whatever the tolerance), and the first of them in row-major order, or null.
+     */
+    public long structural;
+
+    public Entry firstStructural;
     /** The largest |analytic − numeric| first; at most K. */
     public final List<Entry> worst = new ArrayList<>();
 
@@ -57,6 +64,16 @@ public final class TileStats implements Serializable {
         this.r1 = r1;
         this.c0 = c0;
         this.c1 = c1;
+    }
+
+    /** Notes an analytic non-zero at a structural zero (keeping the first in row-major order). */
+    public void structuralNonZero(long row, long col, double analytic, Tolerance tol) {
+        structural++;
+        if (firstStructural == null
+                || row < firstStructural.row
+                || (row == firstStructural.row && col < firstStructural.col)) {
+            firstStructural = new Entry(row, col, analytic, 0.0, tol);
+        }
     }
 
     /** Compares analytic and numeric values of the tile (both (r1−r0) × (c1−c0), row-major), keeping the worst k entries. */

@@ -75,6 +75,14 @@ public abstract class CommitProtocol implements Serializable {
     /** Task: the sink for one block's rows. */
     public abstract BlockSink sink(Configuration conf, int block) throws IOException;
 
+    /**
+     * Task: the sink for one block's rows; {@code firstWrite} when no earlier attempt or run can have written this
+     * block's range (a layout may then skip what already reads right, as zeros of a sparse file do).
+     */
+    public BlockSink sink(Configuration conf, int block, boolean firstWrite) throws IOException {
+        return sink(conf, block);
+    }
+
     /** Task: records a written block (its checksum) so a resumed run can reuse it. */
     public void commitBlock(Configuration conf, int block, DMatrixRMaj data) throws IOException {}
 

@@ -96,6 +96,12 @@ public final class InPlaceResult extends CommitProtocol {
         return new PositionalFileSink(Paths.get(tmp), dataOffset, cols);
     }
 
+    /** On a first write, zero segments are skipped: the temporary was created sparse, and stays so there. */
+    @Override
+    public BlockSink sink(Configuration conf, int block, boolean firstWrite) {
+        return new PositionalFileSink(Paths.get(tmp), dataOffset, cols, firstWrite && !resuming);
+    }
+
     @Override
     public void commitBlock(Configuration conf, int block, DMatrixRMaj data) throws IOException {
         journal.record(block, data.data, data.getNumElements(), data.numRows);

@@ -117,6 +117,37 @@ class SparseResultsTest extends SparkTestBase {
                 Files.readAllBytes(dir.resolve("clean/X.npz")), Files.readAllBytes(dir.resolve("retried/X.npz")));
     }
 
+    /**
+     * A diagonal Jacobian as dense .npy: 128 MiB whose 4 KiB pages of zeros are never written, so the file
+     * takes a small part of its size on disk, and reads back as the exact diagonal.
+     */
+    @Test
+    void aDiagonalJacobianStaysASparseFile() throws Exception {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(4, "X:64x64");
+        JacobianInputs ji = prepare("tanh(X)", in, "diag", 512, "X");
+        JacobianJob.run(jsc, ji, null);
+        Path f = dir.resolve("diag/X.npy");
+        Process p = new ProcessBuilder("stat", "-c", "%b %B", f.toString()).start();
+        String[] st = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                .trim()
+                .split(" ", -1);
+        assertEquals(0, p.waitFor());
+        long onDisk = Long.parseLong(st[0]) * Long.parseLong(st[1]);
+        long size = Files.size(f);
+        assertTrue(size > 128L << 20, "size " + size);
+        // each 32 KiB row holds one non-zero: one 4 KiB page of eight is written
+        assertTrue(onDisk <= size / 8 + (1 << 20), "on disk " + onDisk + " of " + size + ": zero pages were written");
+        DMatrixRMaj j = JacobianJobTest.read(f, new long[] {64, 64, 64, 64});
+        DMatrixRMaj x = in.get("X");
+        for (int r = 0; r < 4096; r++) {
+            for (int c = 0; c < 4096; c++) {
+                double t = Math.tanh(x.data[r]);
+                double want = r == c ? 1 - t * t : 0;
+                assertEquals(want, j.get(r, c), 1e-15, "(" + r + ", " + c + ")");
+            }
+        }
+    }
+
     /** A CSR matrix read from an .npz with the JDK's ZipFile (int32 or int64 indices). */
     record Csr(long rows, long cols, long[] indptr, long[] indices, double[] data) {
         static Csr read(Path npz) throws IOException {

@@ -4,6 +4,7 @@ import io.adjoint.driver.commit.FileTrees;
 import io.adjoint.jobs.bench.ContractBenchmark;
 import io.adjoint.jobs.bench.GradcheckBenchmark;
 import io.adjoint.jobs.bench.JacobianBenchmark;
+import io.adjoint.jobs.bench.SweepBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -20,7 +21,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         header = "Benchmarks that print the README's tables (not tests).",
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
-        subcommands = {BenchCommand.Contract.class, BenchCommand.Jacobian.class, BenchCommand.Gradcheck.class})
+        subcommands = {
+            BenchCommand.Contract.class,
+            BenchCommand.Jacobian.class,
+            BenchCommand.Gradcheck.class,
+            BenchCommand.Sweep.class
+        })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -204,6 +210,35 @@ final class BenchCommand implements Runnable {
                     dir,
                     "adjoint bench gradcheck",
                     (jsc, work) -> GradcheckBenchmark.run(jsc, work, sizes, System.out, null));
+        }
+    }
+
+    @Command(
+            name = "sweep",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The reverse-sweep engine alone, one thread, no Spark: every row of the MLP's ∂f/∂X by one seed per",
+                "row against compressed seeding (one seed per colour of the structural pattern), and the expansion",
+                "of the compressed rows to dense rows timed apart."
+            })
+    static final class Sweep implements Callable<Integer> {
+        @Option(
+                names = "--sizes",
+                split = ",",
+                defaultValue = "96,128,160",
+                description = "Values of n (default ${DEFAULT-VALUE}).")
+        int[] sizes;
+
+        @Option(
+                names = "--reps",
+                defaultValue = "1",
+                description = "Repetitions per figure (median reported; default ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Override
+        public Integer call() {
+            SweepBenchmark.run(sizes, Math.max(1, reps), System.out);
+            return 0;
         }
     }
 }

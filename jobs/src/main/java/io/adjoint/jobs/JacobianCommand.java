@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
             "Full Jacobian of a matrix expression with respect to one or more inputs, by reverse mode on Spark:",
             "  DIR/NAME.npy[i,j,r,s] = ∂out[i,j] / ∂NAME[r,s],  shape (p, q, k, l), float64, C order",
             "(the layout of torch.autograd.functional.jacobian and jax.jacrev). The forward pass runs once on",
-            "the driver; the p·q output rows are split across tasks, each running the reverse sweep for its rows."
+            "the driver; the p·q output rows are split across tasks, each running the reverse sweep for its rows.",
+            "Structure is used by default: the pattern of each Jacobian is derived from the expression, and rows",
+            "that share no input entry are swept together (--seeding); --format csr stores only its entries."
         },
         footer = {
             "",

@@ -50,6 +50,13 @@ import org.ejml.data.DMatrixRMaj;
  * GEMMs on the whole B-row block, for elementwise ops and reductions O(B·size) copies — with at most
  * B × (peak live adjoint columns) doubles alive; each task writes B·k·l doubles per input to its byte range. No
  * shuffle.
+ *
+ * <p>Structure. The driver derives each Jacobian's structural pattern from the graph (factored, O(axis sizes) per
+ * node) and, where a colouring of its rows at least halves the seeds, the tasks sweep one seed per colour present in
+ * their block (blocks hold whole colour runs): for the MLP d/dX, n seeds in all instead of n², each task's sweep
+ * ⌈B/q⌉ rows high, then O(B·k·l) to expand into dense rows or O(stored entries) to gather CSR values.
+ * {@code --format csr} writes the pattern's entries only; the driver computes indptr from the pattern (O(p·q)) and
+ * never reads a value.
  */
 public final class JacobianJob {
     private JacobianJob() {}

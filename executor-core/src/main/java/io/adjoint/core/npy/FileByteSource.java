@@ -32,6 +32,8 @@ public final class FileByteSource implements ByteSource {
         ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
         long pos = position;
         while (bb.hasRemaining()) {
+            // at most 1 MiB per read: the JDK stages a heap read through a temporary direct buffer of its size
+            bb.limit(Math.min(off + len, bb.position() + (1 << 20)));
             int n = channel.read(bb, pos);
             if (n < 0) {
                 throw new EOFException(name + ": ends at byte " + pos + ", expected " + (position + len));

@@ -196,8 +196,11 @@ public final class CsrNpz implements Serializable {
         return c.getValue();
     }
 
+    /** Writes b at pos, at most 1 MiB per call (the JDK stages each heap write through a direct buffer). */
     private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) {
+        int end = b.limit();
+        while (b.position() < end) {
+            b.limit(Math.min(end, b.position() + (1 << 20)));
             pos += ch.write(b, pos);
         }
     }

@@ -210,6 +210,21 @@ class GradcheckCliTest {
         assertTrue(!Files.readString(dir.resolve("dense/report.md")).contains("Curtis–Powell–Reid"));
     }
 
+    /**
+     * An op whose VJP leaks outside its declared (elementwise) structure: structured full mode (both sides
+     * compressed) fails as the entry-by-entry check does.
+     */
+    @Test
+    void aDerivativeOutsideTheDeclaredStructureFailsInStructuredFullMode() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(13, "X:4x4", "W:4x3");
+        for (String seeding : new String[] {"auto", "dense"}) {
+            CliRunner r =
+                    gradcheck("tanh(leaky(X) @ W)", in, "X", "rep-" + seeding, "--mode", "full", "--seeding", seeding);
+            assertEquals(1, r.code, seeding + ": " + r.out + r.err);
+            assertTrue(r.out.startsWith("FAIL: "), r.out);
+        }
+    }
+
     /** A value far below the tolerance, but where the output cannot depend on the input, fails and is named. */
     @Test
     void aNonZeroAtAStructuralZeroFailsNamingIt() throws IOException {

@@ -16,6 +16,7 @@ import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
@@ -55,6 +56,14 @@ public final class CheckData implements Serializable {
     final RowColouring byColumn;
     /** The structural pattern of Jᵀ (row c: the rows of J's column c) for the structural check, or null. */
     final Pattern columnPattern;
+    /**
+     * Structured full mode: the compressed analytic rows ({@link CompressedRows}, colours × k·l) and the row
+     * colouring they were swept by; null when the analytic side is a whole Jacobian ({@link #analyticUri}).
+     */
+    final String compressedUri;
+
+    final NpyHeader compressedHeader;
+    final RowColouring byRow;
 
     CheckData(
             String key,
@@ -73,10 +82,16 @@ public final class CheckData implements Serializable {
             long seed,
             HadoopConf conf,
             RowColouring byColumn,
-            Pattern columnPattern) {
+            Pattern columnPattern,
+            String compressedUri,
+            NpyHeader compressedHeader,
+            RowColouring byRow) {
         this.key = key;
         this.byColumn = byColumn;
         this.columnPattern = columnPattern;
+        this.compressedUri = compressedUri;
+        this.compressedHeader = compressedHeader;
+        this.byRow = byRow;
         this.graph = graph;
         this.inputUris = new HashMap<>(inputUris); // serializable whatever the caller passed
         this.given = new HashMap<>(given);
@@ -112,7 +127,66 @@ public final class CheckData implements Serializable {
                 seed,
                 conf,
                 byColumn,
-                columnPattern);
+                columnPattern,
+                compressedUri,
+                compressedHeader,
+                byRow);
+    }
+
+    /** The same check reading its analytic side from compressed rows at {@code uri}, swept by {@code rows}. */
+    CheckData withCompressedRows(String uri, NpyHeader h, RowColouring rows) {
+        return new CheckData(
+                key,
+                graph,
+                inputUris,
+                given,
+                wrt,
+                wrtNode,
+                null,
+                null,
+                analyticRowDims,
+                eps,
+                tol,
+                grid,
+                worst,
+                seed,
+                conf,
+                byColumn,
+                columnPattern,
+                uri,
+                h,
+                rows);
+    }
+
+    /** Columns [c0, c1) of the compressed analytic rows (colours × (c1 − c0)). */
+    DMatrixRMaj compressedColumns(long c0, long c1) throws IOException {
+        try (ByteSource src = HadoopByteSource.open(compressedUri, conf.get())) {
+            return NpyReader.readColumns(src, compressedHeader, 1, c0, c1, null);
+        }
+    }
+
+    /** The compressed central differences of columns [c0, c1) (Curtis–Powell–Reid). */
+    CompressedDifferences.Groups numericGroups(long c0, long c1) throws IOException {
+        return CompressedDifferences.groups(
+                graph, Evaluations.of(this).inputs, wrt, byColumn, c0, c1, eps, Functions.standard(), batch(graph));
+    }
+
+    /** Sweeps the rows of colour g one by one and notes each non-zero at column col on its row tile. */
+    void nameLeak(int g, long col, List<io.adjoint.core.check.TileStats> tiles) throws IOException {
+        int pq = (int) grid.rows();
+        java.util.List<Integer> members = new java.util.ArrayList<>();
+        for (int rho = 0; rho < pq; rho++) {
+            if (byRow.colour(rho) == g) {
+                members.add(rho);
+            }
+        }
+        for (int rho : members) {
+            DMatrixRMaj row = ReverseSweep.sweep(Evaluations.of(this).tape(), new int[] {wrtNode}, rho, rho + 1)[0];
+            double v = row.data[(int) col];
+            if (v != 0) {
+                tiles.get(rho / grid.tileRows()).structuralNonZero(rho, col, v, tol);
+            }
+        }
     }
 
     /** Numeric columns [c0, c1) for all rows: central differences, batched where the graph allows. */

@@ -141,7 +141,10 @@ public final class GradcheckJob {
                 req.seed * 1_000_003L + i,
                 new HadoopConf(jsc.hadoopConfiguration()),
                 r.mode == CheckMode.FULL ? byColumn : null,
-                columnPattern);
+                columnPattern,
+                null,
+                null,
+                null);
         long evaluationBytes = 0;
         if (!jsc.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
             evaluationBytes = analyticUri != null
@@ -149,7 +152,39 @@ public final class GradcheckJob {
                     : SizeEstimator.estimate(job.tape) + SizeEstimator.estimate(job.inputValues());
         }
         CheckMemory.Plan plan = CheckMemory.plan(jsc, data, r, r.mode, evaluationBytes, log);
-        if (sweepFirst) {
+        // structured full mode: both sides compressed (rows by reverse sweeps, columns by CPR), when both pay
+        RowColouring byRow = null;
+        if (sweepFirst && data.byColumn != null) {
+            RowColouring c = RowColouring.of(pattern);
+            if (job.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * c.colours() <= shape.rows()) {
+                byRow = c;
+            }
+        }
+        if (sweepFirst && byRow != null) {
+            String rowsUri = new Path(work, name + ".compressed-rows.npy").toString();
+            Destinations.checkSpace(
+                    "--report " + req.reportDir + " (full mode first writes the compressed analytic rows there)",
+                    work,
+                    NpyWriter.fileSize(new long[] {byRow.colours(), 1, shape.cols()}),
+                    jsc.hadoopConfiguration());
+            work.getFileSystem(jsc.hadoopConfiguration()).mkdirs(work);
+            long a0 = System.nanoTime();
+            CompressedRows.run(jsc, job.tape, job.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
+            r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
+            if (log != null) {
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "gradcheck: d/d%s: the analytic side by compressed reverse seeding: %d sweeps for %d rows"
+                                + " (rows of one colour share no input entry; entries outside the pattern are"
+                                + " checked), in %.2f s",
+                        name,
+                        byRow.colours(),
+                        shape.rows(),
+                        r.analyticSeconds));
+            }
+            data = data.withCompressedRows(rowsUri, StoredArrays.header("", rowsUri, jsc.hadoopConfiguration()), byRow);
+            r.analyticSource = "our reverse sweep, compressed by row colours (" + byRow.colours() + " seeds)";
+        } else if (sweepFirst) {
             Destinations.checkSpace(
                     "--report " + req.reportDir + " (full mode first writes the analytic Jacobian there; --mode probe"
                             + " needs no space)",
@@ -157,7 +192,10 @@ public final class GradcheckJob {
                     NpyWriter.fileSize(shape.toArray()),
                     jsc.hadoopConfiguration());
             long a0 = System.nanoTime();
-            JacobianJob.run(jsc, job.forOne(name, work.toString()), null);
+            // the plain row-by-row sweep: the Jacobian being checked is the engine's, entry by entry
+            JacobianInputs one = job.forOne(name, work.toString());
+            one.request.seeding = JacobianRequest.Seeding.DENSE;
+            JacobianJob.run(jsc, one, null);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
             if (log != null) {
                 log.accept(String.format(

@@ -99,6 +99,9 @@ class CheckValuesTest extends SparkTestBase {
                 1,
                 new HadoopConf(jsc.hadoopConfiguration()),
                 null,
+                null,
+                null,
+                null,
                 null);
         int before = Evaluations.loads;
         Evaluations.Evaluation ev = Evaluations.of(d);

@@ -76,19 +76,54 @@ public final class TileStats implements Serializable {
         }
     }
 
+    /** Adds another tile's structural notes to this one's (keeping the first in row-major order). */
+    public void addStructural(TileStats o) {
+        if (o.firstStructural == null) {
+            return;
+        }
+        structural += o.structural;
+        Entry e = o.firstStructural;
+        if (firstStructural == null
+                || e.row < firstStructural.row
+                || (e.row == firstStructural.row && e.col < firstStructural.col)) {
+            firstStructural = e;
+        }
+    }
+
     /** Compares analytic and numeric values of the tile (both (r1−r0) × (c1−c0), row-major), keeping the worst k entries. */
     public static TileStats compare(long r0, long c0, DMatrixRMaj analytic, DMatrixRMaj numeric, Tolerance tol, int k) {
         if (analytic.numRows != numeric.numRows || analytic.numCols != numeric.numCols) {
             throw new IllegalArgumentException("tile shapes differ: " + analytic.numRows + "×" + analytic.numCols
                     + " vs " + numeric.numRows + "×" + numeric.numCols);
         }
-        TileStats t = new TileStats(r0, r0 + analytic.numRows, c0, c0 + analytic.numCols);
-        java.util.PriorityQueue<Entry> heap =
-                new java.util.PriorityQueue<>(Comparator.comparingDouble(e -> e.absError));
+        Builder b = new Builder(r0, r0 + analytic.numRows, c0, c0 + analytic.numCols, tol, k);
         int cols = analytic.numCols;
         for (int i = 0; i < analytic.getNumElements(); i++) {
-            double a = analytic.data[i];
-            double n = numeric.data[i];
+            b.add(r0 + i / cols, c0 + i % cols, analytic.data[i], numeric.data[i]);
+        }
+        return b.build();
+    }
+
+    /**
+     * The statistics of a tile entry by entry, in any order: what {@link #compare} does for a dense tile, and what a
+     * structured check does for the pattern's entries only, counting the rest — zero on both sides, by structure — as
+     * {@link #addExactZeros compared and equal}.
+     */
+    public static final class Builder {
+        private final TileStats t;
+        private final Tolerance tol;
+        private final int k;
+        private final java.util.PriorityQueue<Entry> heap =
+                new java.util.PriorityQueue<>(Comparator.comparingDouble(e -> e.absError));
+
+        public Builder(long r0, long r1, long c0, long c1, Tolerance tol, int k) {
+            this.t = new TileStats(r0, r1, c0, c1);
+            this.tol = tol;
+            this.k = k;
+        }
+
+        /** One entry. */
+        public void add(long row, long col, double a, double n) {
             double abs = Math.abs(a - n);
             t.compared++;
             if (!tol.passes(a, n)) {
@@ -96,8 +131,9 @@ public final class TileStats implements Serializable {
             }
             if (!Double.isFinite(a) || !Double.isFinite(n)) {
                 t.nonFinite++;
-                if (t.firstNonFinite == null) {
-                    t.firstNonFinite = new Entry(r0 + i / cols, c0 + i % cols, a, n, tol);
+                Entry f = t.firstNonFinite;
+                if (f == null || row < f.row || (row == f.row && col < f.col)) {
+                    t.firstNonFinite = new Entry(row, col, a, n, tol);
                 }
             }
             if (!(abs <= t.maxAbs)) {
@@ -108,14 +144,24 @@ public final class TileStats implements Serializable {
                 t.maxRel = Double.isNaN(rel) ? Double.POSITIVE_INFINITY : rel;
             }
             if (heap.size() < k || abs > heap.peek().absError || Double.isNaN(abs)) {
-                heap.add(new Entry(r0 + i / cols, c0 + i % cols, a, n, tol));
+                heap.add(new Entry(row, col, a, n, tol));
                 if (heap.size() > k) {
                     heap.poll();
                 }
             }
         }
-        t.worst.addAll(heap);
-        t.worst.sort(Comparator.comparingDouble((Entry e) -> e.absError).reversed());
-        return t;
+
+        /** {@code count} entries that are 0 on both sides: compared, within any tolerance, no error. */
+        public void addExactZeros(long count) {
+            t.compared += count;
+        }
+
+        /** The tile's statistics, worst entries largest first. */
+        public TileStats build() {
+            t.worst.clear();
+            t.worst.addAll(heap);
+            t.worst.sort(Comparator.comparingDouble((Entry e) -> e.absError).reversed());
+            return t;
+        }
     }
 }

@@ -31,7 +31,7 @@ public final class FileByteSource implements ByteSource {
     public void readFully(long position, byte[] buf, int off, int len) throws IOException {
         ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
         long pos = position;
-        while (bb.hasRemaining()) {
+        while (bb.position() < off + len) {
             // at most 1 MiB per read: the JDK stages a heap read through a temporary direct buffer of its size
             bb.limit(Math.min(off + len, bb.position() + (1 << 20)));
             int n = channel.read(bb, pos);

@@ -42,10 +42,31 @@ public final class CompressedDifferences {
     }
 
     /**
-     * Columns [c0, c1) of the central-difference Jacobian, (p·q) × (c1 − c0), from one perturbation per colour
-     * present; {@code byColumn} colours the columns of J (rows of Jᵀ).
+     * The compressed differences of columns [c0, c1): {@code values} (p·q × groups) holds one central difference per
+     * colour present, and {@code slotOf[c − c0]} says which column of it holds column c (−1: an empty column).
      */
-    public static DMatrixRMaj columns(
+    public static final class Groups {
+        private final DMatrixRMaj values;
+        private final int[] slotOf;
+
+        Groups(DMatrixRMaj values, int[] slotOf) {
+            this.values = values;
+            this.slotOf = slotOf;
+        }
+
+        /** p·q × groups: one central difference per colour present. */
+        public DMatrixRMaj values() {
+            return values;
+        }
+
+        /** The group holding column c0 + i, or −1 (do not modify). */
+        public int[] slotOf() {
+            return slotOf;
+        }
+    }
+
+    /** One perturbation per colour present among columns [c0, c1); {@code byColumn} colours J's columns. */
+    public static Groups groups(
             Graph g,
             Map<String, DMatrixRMaj> inputs,
             String wrt,
@@ -65,17 +86,35 @@ public final class CompressedDifferences {
                 slotOf[(int) (c - c0)] = s;
             }
         }
+        DMatrixRMaj d = g2.length == 0
+                ? new DMatrixRMaj(g.outputShape().size(), 0)
+                : BatchedDifferences.groups(g, inputs, wrt, g2, h, fns, batch);
+        return new Groups(d, slotOf);
+    }
+
+    /**
+     * Columns [c0, c1) of the central-difference Jacobian, (p·q) × (c1 − c0), from one perturbation per colour
+     * present, decompressed at the pattern's entries (zeros elsewhere).
+     */
+    public static DMatrixRMaj columns(
+            Graph g,
+            Map<String, DMatrixRMaj> inputs,
+            String wrt,
+            RowColouring byColumn,
+            long c0,
+            long c1,
+            double h,
+            FunctionLookup fns,
+            int batch) {
+        Groups gr = groups(g, inputs, wrt, byColumn, c0, c1, h, fns, batch);
+        DMatrixRMaj d = gr.values();
         int outSize = g.outputShape().size();
         DMatrixRMaj out = new DMatrixRMaj(outSize, (int) (c1 - c0));
-        if (g2.length == 0) {
-            return out;
-        }
-        DMatrixRMaj d = BatchedDifferences.groups(g, inputs, wrt, g2, h, fns, batch);
         Pattern t = byColumn.pattern();
         Pattern.Scratch scratch = t.terms().size() > 1 ? new Pattern.Scratch(t.x.size()) : null;
         int w = out.numCols;
         for (int c = 0; c < w; c++) {
-            int s = slotOf[c];
+            int s = gr.slotOf()[c];
             if (s < 0) {
                 continue;
             }

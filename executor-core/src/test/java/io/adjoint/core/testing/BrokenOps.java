@@ -111,4 +111,32 @@ public final class BrokenOps {
             return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
         }
     }
+
+    /**
+     * sin(A), declared elementwise (its pattern is the identity), whose VJP also leaks 0.5·v̄ of flattened entry 5
+     * into entry 9: a derivative where the declared structure has none.
+     */
+    public static final class Leaky extends Base {
+        public String name() {
+            return "leaky";
+        }
+
+        public Evaluated apply(DMatrixRMaj[] a, double[] lit) {
+            DMatrixRMaj x = a[0];
+            DMatrixRMaj y = new DMatrixRMaj(x.numRows, x.numCols);
+            DMatrixRMaj j = new DMatrixRMaj(x.getNumElements(), x.getNumElements());
+            for (int i = 0; i < x.getNumElements(); i++) {
+                y.data[i] = Math.sin(x.data[i]);
+                j.set(i, i, Math.cos(x.data[i]));
+            }
+            j.set(5, 9, 0.5);
+            return new Evaluated(y, new io.adjoint.core.graph.Tape.DenseLocalJacobian(j));
+        }
+
+        @Override
+        public io.adjoint.core.sparsity.Pattern dependence(
+                io.adjoint.core.sparsity.Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+            return args[0];
+        }
+    }
 }

@@ -155,4 +155,29 @@ class JacobianCliErrorsTest {
         assertTrue(r.err.contains("folder is not empty (pass --overwrite"), r.err);
         assertEquals(List.of("keep.txt"), CliRunner.listing(full));
     }
+
+    @Test
+    void badFormatAndSeedingValuesAreOneLineUsageErrors() throws IOException {
+        for (String[] bad : new String[][] {
+            {"--format", "coo", "'coo' is not a format (npy, csr)"},
+            {"--seeding", "sparse", "'sparse' is not a seeding mode (auto, dense, compressed)"}
+        }) {
+            Path out = parent.resolve("bad-" + bad[0].substring(2));
+            CliRunner r = CliRunner.run(
+                    "jacobian",
+                    "--expr",
+                    "tanh(W)",
+                    "--input",
+                    "W=" + w,
+                    "--wrt",
+                    "W",
+                    "--out",
+                    out.toString(),
+                    bad[0],
+                    bad[1]);
+            assertEquals(2, r.code, r.err);
+            assertTrue(r.err.contains(bad[2]), r.err);
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
 }

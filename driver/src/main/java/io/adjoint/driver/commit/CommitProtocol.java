@@ -216,7 +216,7 @@ public abstract class CommitProtocol implements Serializable {
      */
     public static CsrResult forCsr(
             String dest,
-            io.adjoint.core.sparsity.Pattern pattern,
+            io.adjoint.core.graph.Pattern pattern,
             boolean overwrite,
             Configuration conf,
             Fingerprint fingerprint,

@@ -1,9 +1,9 @@
 package io.adjoint.driver.commit;
 
 import io.adjoint.core.contract.BlockSink;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.npz.Crc32Combine;
 import io.adjoint.core.npz.CsrNpz;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
 import java.nio.ByteBuffer;

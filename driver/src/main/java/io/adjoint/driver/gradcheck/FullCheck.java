@@ -1,10 +1,10 @@
 package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.TileStats;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.CompressedDifferences;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.driver.block.BlockProgress;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;

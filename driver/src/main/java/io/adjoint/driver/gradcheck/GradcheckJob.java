@@ -2,12 +2,12 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.Tolerance;
 import io.adjoint.core.graph.BatchedDifferences;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;

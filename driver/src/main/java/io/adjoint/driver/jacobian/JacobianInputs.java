@@ -54,7 +54,7 @@ public final class JacobianInputs {
     public final Map<String, Shape2> wrtShapes;
     public final List<String> warnings;
     /** The structural pattern of ∂out/∂X per requested input, in {@link #wrt} order (empty for an unused input). */
-    public final List<io.adjoint.core.sparsity.Pattern> patterns;
+    public final List<io.adjoint.core.graph.Pattern> patterns;
 
     private JacobianInputs(
             JacobianRequest request,
@@ -65,7 +65,7 @@ public final class JacobianInputs {
             int[] wrtNodes,
             Map<String, Shape2> wrtShapes,
             List<String> warnings,
-            List<io.adjoint.core.sparsity.Pattern> patterns) {
+            List<io.adjoint.core.graph.Pattern> patterns) {
         this.request = request;
         this.patterns = patterns;
         this.graph = graph;
@@ -177,12 +177,12 @@ public final class JacobianInputs {
             }
         }
         Forward f = Forward.run(g, values, fns);
-        List<io.adjoint.core.sparsity.Pattern> patterns = new ArrayList<>();
+        List<io.adjoint.core.graph.Pattern> patterns = new ArrayList<>();
         for (int i = 0; i < wrtNodes.length; i++) {
             Shape2 x = wrtShapes.get(req.wrt.get(i));
             patterns.add(
                     wrtNodes[i] < 0
-                            ? io.adjoint.core.sparsity.Pattern.empty(g.outputShape(), x)
+                            ? io.adjoint.core.graph.Pattern.empty(g.outputShape(), x)
                             : GraphPattern.of(g, fns, wrtNodes[i]));
         }
         return new JacobianInputs(

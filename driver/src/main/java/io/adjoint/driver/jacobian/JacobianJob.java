@@ -2,12 +2,12 @@ package io.adjoint.driver.jacobian;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.CompressedSweep;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;

@@ -1,9 +1,9 @@
 package io.adjoint.driver.jacobian;
 
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Tape;
 import io.adjoint.core.sparsity.CompressedSweep;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.block.TestHooks;

@@ -1,6 +1,5 @@
 package io.adjoint.core.graph;
 
-import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /**

@@ -35,10 +35,15 @@ public final class CsrNpz implements Serializable {
     private final byte[][] npyHeaders = new byte[5][];
 
     public CsrNpz(long rows, long cols, long nnz) {
+        this(rows, cols, nnz, cols > Integer.MAX_VALUE || nnz > Integer.MAX_VALUE);
+    }
+
+    /** With int64 indices when {@code wide} (tests: sizes that need them cannot be made here). */
+    CsrNpz(long rows, long cols, long nnz, boolean wide) {
         this.rows = rows;
         this.cols = cols;
         this.nnz = nnz;
-        this.indexBytes = cols <= Integer.MAX_VALUE && nnz <= Integer.MAX_VALUE ? 4 : 8;
+        this.indexBytes = wide ? 8 : 4;
         String idx = indexBytes == 4 ? "<i4" : "<i8";
         npyHeaders[FORMAT] = NpyHeader.encode("|S3", new long[0]);
         npyHeaders[SHAPE] = NpyHeader.encode("<i8", new long[] {2});

@@ -3,6 +3,7 @@ package io.adjoint.core.sparsity;
 import io.adjoint.core.graph.BatchedDifferences;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.Pattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.adjoint.core.sparsity;
 
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Tape;
 import java.util.Arrays;

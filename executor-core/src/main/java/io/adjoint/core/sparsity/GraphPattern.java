@@ -3,6 +3,7 @@ package io.adjoint.core.sparsity;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
 
 /** The structural pattern of ∂out/∂x for a whole expression: each op's {@link Function#dependence} in turn. */

@@ -1,5 +1,7 @@
 package io.adjoint.core.sparsity;
 
+import io.adjoint.core.graph.BoolMatrix;
+import io.adjoint.core.graph.Pattern;
 import java.io.Serializable;
 import java.util.Arrays;
 

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.core.sparsity.BoolMatrix;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.GraphPattern;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.core.testing.GraphTesting;
 import java.util.ArrayList;

@@ -47,8 +47,9 @@ class CsrNpzTest {
         }
     }
 
-    @Test
-    void aCsrWrittenInPiecesReadsBackThroughZipReaders() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest(name = "int64 indices: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aCsrWrittenInPiecesReadsBackThroughZipReaders(boolean wide) throws IOException {
         Random rng = new Random(9);
         int rows = 37;
         int cols = 23;
@@ -61,7 +62,8 @@ class CsrNpzTest {
         }
         long nnz = start[rows];
         double[] values = rng.doubles(nnz).toArray();
-        CsrNpz npz = new CsrNpz(rows, cols, nnz);
+        CsrNpz npz = new CsrNpz(rows, cols, nnz, wide);
+        assertEquals(wide ? 8 : 4, npz.indexBytes);
         Path f = dir.resolve("J.npz");
         long idxCrc = 0;
         long dataCrc = 0;
@@ -112,14 +114,15 @@ class CsrNpzTest {
         for (int i = 0; i < nnz; i++) {
             assertEquals(values[i], data.getDouble());
         }
-        ByteBuffer ip = payload(streamed.get("indptr.npy"), "<i4", rows + 1);
+        String idx = wide ? "<i8" : "<i4";
+        ByteBuffer ip = payload(streamed.get("indptr.npy"), idx, rows + 1);
         for (int r = 0; r <= rows; r++) {
-            assertEquals(start[r], ip.getInt());
+            assertEquals(start[r], wide ? ip.getLong() : ip.getInt());
         }
-        ByteBuffer ix = payload(streamed.get("indices.npy"), "<i4", nnz);
+        ByteBuffer ix = payload(streamed.get("indices.npy"), idx, nnz);
         for (int r = 0; r < rows; r++) {
             for (int c : rowCols[r]) {
-                assertEquals(c, ix.getInt());
+                assertEquals(c, wide ? ix.getLong() : ix.getInt());
             }
         }
         ByteBuffer sh = payload(streamed.get("shape.npy"), "<i8", 2);

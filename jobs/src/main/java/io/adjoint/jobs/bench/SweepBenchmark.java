@@ -2,12 +2,12 @@ package io.adjoint.jobs.bench;
 
 import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.GraphPattern;
-import io.adjoint.core.sparsity.Pattern;
 import io.adjoint.core.sparsity.RowColouring;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;

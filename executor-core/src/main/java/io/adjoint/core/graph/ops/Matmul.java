@@ -1,14 +1,14 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.linalg.Batched;
 import io.adjoint.core.linalg.Gemm;
-import io.adjoint.core.sparsity.BoolMatrix;
-import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** {@code A @ B}: Y_ij = Σ_k A_ik B_kj through dgemm; ∂Y/∂A = I ⊗ Bᵀ, ∂Y/∂B = A ⊗ I. */

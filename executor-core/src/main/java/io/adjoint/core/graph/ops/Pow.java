@@ -2,8 +2,8 @@ package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** pow(A, c): y_ij = x_ij^c for a number literal c (negative and fractional allowed); d_ij = c·x_ij^(c−1). */

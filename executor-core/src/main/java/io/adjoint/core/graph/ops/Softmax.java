@@ -1,12 +1,12 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.sparsity.BoolMatrix;
-import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** softmax(A, 1) along each row, softmax(A, 0) along each column; computed stably (max subtracted). */

@@ -1,12 +1,12 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.sparsity.BoolMatrix;
-import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** sum(A) → 1×1, sum(A, 0) → 1×m, sum(A, 1) → n×1; mean likewise divided by the count. */

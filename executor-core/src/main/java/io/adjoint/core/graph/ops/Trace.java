@@ -3,9 +3,9 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
+import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
-import io.adjoint.core.sparsity.Pattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** trace(A) = Σ_i A_ii → 1×1 (over min(n, m), as NumPy). */

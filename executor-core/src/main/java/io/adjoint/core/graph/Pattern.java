@@ -1,6 +1,5 @@
-package io.adjoint.core.sparsity;
+package io.adjoint.core.graph;
 
-import io.adjoint.core.graph.Shape2;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -339,7 +338,7 @@ public final class Pattern implements Serializable {
     }
 
     /** Whether the terms together list at most {@code limit} entries (an upper bound on {@link #nnz}). */
-    boolean nnzBelow(long limit) {
+    public boolean nnzBelow(long limit) {
         long n = 0;
         for (Term t : terms) {
             n += t.r.nnz() * t.c.nnz();

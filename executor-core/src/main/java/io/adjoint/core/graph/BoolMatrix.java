@@ -1,4 +1,4 @@
-package io.adjoint.core.sparsity;
+package io.adjoint.core.graph;
 
 import java.io.Serializable;
 import java.util.Arrays;

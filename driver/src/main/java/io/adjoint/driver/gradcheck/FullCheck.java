@@ -17,7 +17,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Full mode: every entry. One task per column tile computes its numeric columns for all rows (two forward passes
+ * Full mode: every entry. Each task takes whole column tiles (about four tasks per slot); per tile it computes its numeric columns for all rows (two forward passes
  * per column), reads the same columns of the analytic file, and compares them tile by tile; only per-tile statistics
  * reach the driver. A task holds {@code chunk} columns at a time ({@link CheckMemory}). Cost: 2·k·l forward passes in
  * all; the analytic file is read once, by columns.
@@ -26,23 +26,29 @@ final class FullCheck {
     private FullCheck() {}
 
     static void run(JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckResult r, int chunk, Consumer<String> log) {
-        List<Integer> colTiles = new ArrayList<>();
-        for (int c = 0; c < r.grid.colTiles(); c++) {
-            colTiles.add(c);
+        // whole column tiles per task, about 4 tasks per slot: a structured check's tile is milliseconds of work,
+        // less than a task's scheduling
+        int tiles = r.grid.colTiles();
+        int per = Math.max(1, tiles / Math.max(1, 4 * jsc.defaultParallelism()));
+        List<Integer> groups = new ArrayList<>();
+        for (int gi = 0; gi * per < tiles; gi++) {
+            groups.add(gi);
         }
-        RowBlocks columns = new RowBlocks(r.grid.cols(), r.grid.tileCols());
+        RowBlocks columns = new RowBlocks(r.grid.cols(), (int) Math.min(r.grid.cols(), (long) r.grid.tileCols() * per));
         List<TileStats> stats = BlockProgress.track(
                 jsc,
                 "gradcheck: d/d" + r.input,
                 columns,
                 "columns",
                 log,
-                () -> jsc.parallelize(colTiles, Math.max(1, colTiles.size()))
-                        .flatMap(tc -> {
+                () -> jsc.parallelize(groups, Math.max(1, groups.size()))
+                        .flatMap(gi -> {
                             CheckData d = bc.value();
                             List<TileStats> out = new ArrayList<>();
-                            for (long c0 = d.grid.colStart(tc); c0 < d.grid.colEnd(tc); c0 += chunk) {
-                                compare(d, c0, Math.min(d.grid.colEnd(tc), c0 + chunk), out);
+                            for (int tc = gi * per; tc < Math.min(d.grid.colTiles(), (gi + 1) * per); tc++) {
+                                for (long c0 = d.grid.colStart(tc); c0 < d.grid.colEnd(tc); c0 += chunk) {
+                                    compare(d, c0, Math.min(d.grid.colEnd(tc), c0 + chunk), out);
+                                }
                             }
                             return out.iterator();
                         })

@@ -45,7 +45,19 @@ final class FullCheck {
                         .flatMap(gi -> {
                             CheckData d = bc.value();
                             List<TileStats> out = new ArrayList<>();
-                            for (int tc = gi * per; tc < Math.min(d.grid.colTiles(), (gi + 1) * per); tc++) {
+                            int t0 = gi * per;
+                            int t1 = Math.min(d.grid.colTiles(), (gi + 1) * per);
+                            if (d.compressedUri != null) {
+                                // structured: both compressed sides of the task's columns at once, then tile by tile
+                                long from = d.grid.colStart(t0);
+                                long to = d.grid.colEnd(t1 - 1);
+                                Structured s = new Structured(d, from, to);
+                                for (int tc = t0; tc < t1; tc++) {
+                                    s.compare(d.grid.colStart(tc), d.grid.colEnd(tc), out);
+                                }
+                                return out.iterator();
+                            }
+                            for (int tc = t0; tc < t1; tc++) {
                                 for (long c0 = d.grid.colStart(tc); c0 < d.grid.colEnd(tc); c0 += chunk) {
                                     compare(d, c0, Math.min(d.grid.colEnd(tc), c0 + chunk), out);
                                 }
@@ -61,10 +73,6 @@ final class FullCheck {
 
     /** Columns [c0, c1), numeric against analytic, one {@link TileStats} per row tile. */
     private static void compare(CheckData d, long c0, long c1, List<TileStats> out) throws IOException {
-        if (d.compressedUri != null) {
-            compareStructured(d, c0, c1, out);
-            return;
-        }
         TileGrid g = d.grid;
         DMatrixRMaj numeric = d.numericColumns(c0, c1);
         DMatrixRMaj analytic;
@@ -88,50 +96,65 @@ final class FullCheck {
 
     /**
      * Structured full mode: both sides compressed — analytic rows by row colours, numeric columns by column colours —
-     * and compared at the pattern's entries, read out of both; every other entry is 0 on both sides by structure
-     * (counted as compared). A compressed analytic entry that no row of its colour may hold is a derivative outside
-     * the pattern: named ({@link CheckData#nameLeak}) and noted as structural. O(pattern entries) per tile instead
-     * of O(rows × columns), and no whole Jacobian file.
+     * for a task's columns [from, to) at once (one batched difference pass, one read), compared tile by tile at the
+     * pattern's entries, read out of both; every other entry is 0 on both sides by structure (counted as compared).
+     * A compressed analytic entry that no row of its colour may hold is a derivative outside the pattern: named
+     * ({@link CheckData#nameLeak}) and noted as structural. O(pattern entries) per tile instead of O(rows ×
+     * columns), and no whole Jacobian file.
      */
-    private static void compareStructured(CheckData d, long c0, long c1, List<TileStats> out) throws IOException {
-        TileGrid g = d.grid;
-        int w = (int) (c1 - c0);
-        CompressedDifferences.Groups ng = d.numericGroups(c0, c1);
-        DMatrixRMaj num = ng.values();
-        DMatrixRMaj comp = d.compressedColumns(c0, c1);
-        int colours = comp.numRows;
-        TileStats.Builder[] b = new TileStats.Builder[g.rowTiles()];
-        List<TileStats> notes = new ArrayList<>();
-        long[] added = new long[g.rowTiles()];
-        for (int tr = 0; tr < b.length; tr++) {
-            b[tr] = new TileStats.Builder(g.rowStart(tr), g.rowEnd(tr), c0, c1, d.tol, d.worst);
-            notes.add(new TileStats(g.rowStart(tr), g.rowEnd(tr), c0, c1));
+    private static final class Structured {
+        private final CheckData d;
+        private final long from;
+        private final CompressedDifferences.Groups ng;
+        private final DMatrixRMaj comp;
+
+        Structured(CheckData d, long from, long to) throws IOException {
+            this.d = d;
+            this.from = from;
+            this.ng = d.numericGroups(from, to);
+            this.comp = d.compressedColumns(from, to);
         }
-        int[] covered = new int[colours];
-        Pattern p = d.columnPattern;
-        Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
-        for (int c = 0; c < w; c++) {
-            int slot = ng.slotOf()[c];
-            for (int rho : p.columns(c0 + c, s)) {
-                int colour = d.byRow.colour(rho);
-                covered[colour] = c + 1;
-                double a = comp.data[colour * w + c];
-                double n = slot < 0 ? 0 : num.data[rho * num.numCols + slot];
-                int tr = rho / g.tileRows();
-                b[tr].add(rho, c0 + c, a, n);
-                added[tr]++;
+
+        void compare(long c0, long c1, List<TileStats> out) throws IOException {
+            TileGrid g = d.grid;
+            int w = (int) (c1 - c0);
+            int cw = comp.numCols;
+            DMatrixRMaj num = ng.values();
+            int colours = comp.numRows;
+            TileStats.Builder[] b = new TileStats.Builder[g.rowTiles()];
+            List<TileStats> notes = new ArrayList<>();
+            long[] added = new long[g.rowTiles()];
+            for (int tr = 0; tr < b.length; tr++) {
+                b[tr] = new TileStats.Builder(g.rowStart(tr), g.rowEnd(tr), c0, c1, d.tol, d.worst);
+                notes.add(new TileStats(g.rowStart(tr), g.rowEnd(tr), c0, c1));
             }
-            for (int colour = 0; colour < colours; colour++) {
-                if (covered[colour] != c + 1 && comp.data[colour * w + c] != 0) {
-                    d.nameLeak(colour, c0 + c, notes);
+            int[] covered = new int[colours];
+            Pattern p = d.columnPattern;
+            Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
+            for (int c = 0; c < w; c++) {
+                int at = (int) (c0 - from) + c; // column within the task's compressed sides
+                int slot = ng.slotOf()[at];
+                for (int rho : p.columns(c0 + c, s)) {
+                    int colour = d.byRow.colour(rho);
+                    covered[colour] = c + 1;
+                    double a = comp.data[colour * cw + at];
+                    double n = slot < 0 ? 0 : num.data[rho * num.numCols + slot];
+                    int tr = rho / g.tileRows();
+                    b[tr].add(rho, c0 + c, a, n);
+                    added[tr]++;
+                }
+                for (int colour = 0; colour < colours; colour++) {
+                    if (covered[colour] != c + 1 && comp.data[colour * cw + at] != 0) {
+                        d.nameLeak(colour, c0 + c, notes);
+                    }
                 }
             }
-        }
-        for (int tr = 0; tr < b.length; tr++) {
-            b[tr].addExactZeros((g.rowEnd(tr) - g.rowStart(tr)) * (long) w - added[tr]);
-            TileStats t = b[tr].build();
-            t.addStructural(notes.get(tr));
-            out.add(t);
+            for (int tr = 0; tr < b.length; tr++) {
+                b[tr].addExactZeros((g.rowEnd(tr) - g.rowStart(tr)) * (long) w - added[tr]);
+                TileStats t = b[tr].build();
+                t.addStructural(notes.get(tr));
+                out.add(t);
+            }
         }
     }
 

@@ -145,6 +145,32 @@ public final class JacobianJob {
         return c;
     }
 
+    /**
+     * With {@link JacobianRequest.Seeding#AUTO}, drops the compression of inputs whose blocks would sweep more than
+     * half as many seeds as rows (colours spread over every block, or blocks too small to hold colour runs); returns
+     * whether it dropped any. O(p·q) colour look-ups.
+     */
+    static boolean dropUnpaidCompression(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
+        if (in.request.seeding != JacobianRequest.Seeding.AUTO) {
+            return false;
+        }
+        boolean dropped = false;
+        for (int i = 0; i < seeding.length; i++) {
+            if (seeding[i] == null) {
+                continue;
+            }
+            long seeds = 0;
+            for (int b = 0; b < blocks.count(); b++) {
+                seeds += CompressedSweep.seeds(seeding[i], blocks.start(b), blocks.end(b));
+            }
+            if (2 * seeds > blocks.rows()) {
+                seeding[i] = null;
+                dropped = true;
+            }
+        }
+        return dropped;
+    }
+
     /** One line per input: the pattern's non-zeros, the rows, the colours, and the seeds the blocks sweep. */
     static List<String> describeSeeding(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
         List<String> lines = new ArrayList<>();
@@ -165,7 +191,9 @@ public final class JacobianJob {
                 lines.add(head + "; one seed per row ("
                         + (in.request.seeding == JacobianRequest.Seeding.DENSE
                                 ? "--seeding dense"
-                                : p.isFull() ? "no structure to exploit" : "too many colours to pay")
+                                : p.isFull()
+                                        ? "no structure to exploit"
+                                        : "too many colours, or seeds over these blocks, to pay")
                         + ")");
                 continue;
             }
@@ -231,6 +259,9 @@ public final class JacobianJob {
         long tapeBytes = serializedBytes(in.tape);
         RowColouring[] seeding = seeding(in);
         BlockPlanner.Plan plan = plan(jsc, in, tapeBytes, seeding);
+        if (dropUnpaidCompression(in, seeding, plan.blocks())) {
+            plan = plan(jsc, in, tapeBytes, seeding);
+        }
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {

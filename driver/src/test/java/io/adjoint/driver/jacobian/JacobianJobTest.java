@@ -104,6 +104,25 @@ class JacobianJobTest extends SparkTestBase {
         }
     }
 
+    /**
+     * X @ W d/dX: colour j for row (i, j), every block of one row i holds all q colours: as many seeds as rows, so
+     * auto seeding sweeps row by row (said on the plan line), with the same result; larger blocks compress.
+     */
+    @Test
+    void compressionThatDoesNotPayOverTheseBlocksIsDropped() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(8, "X:40x3", "W:3x2");
+        for (int rows : new int[] {2, 40}) {
+            JacobianInputs ji = prepare("X @ W", in, rows, "X");
+            List<String> log = new java.util.ArrayList<>();
+            JacobianJob.run(jsc, ji, log::add);
+            String line =
+                    log.stream().filter(l -> l.contains("pattern")).findFirst().orElseThrow();
+            assertEquals(rows == 40, line.contains("compressed seeding"), line);
+            DMatrixRMaj got = read(dir.resolve("out").resolve("X.npy"), new long[] {40, 2, 40, 3});
+            assertNull(GraphTesting.compare(got, GraphTesting.sweepAll(ji.tape, "X", 7), 1e-12, 1e-14));
+        }
+    }
+
     @Test
     void anInputTheOutputIgnoresGetsZerosAndAWarning() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(4, "X:2x3", "Y:4x1");

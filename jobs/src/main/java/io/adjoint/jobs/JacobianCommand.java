@@ -57,7 +57,7 @@ final class JacobianCommand implements Callable<Integer> {
             description = "Folder for the results, NAME.npy (or NAME.npz with --format csr).")
     String out;
 
-    @Option(names = "--overwrite", description = "Write into a non-empty DIR, replacing NAME.npy files.")
+    @Option(names = "--overwrite", description = "Write into a non-empty DIR, replacing its results.")
     boolean overwrite;
 
     @Option(
@@ -67,9 +67,10 @@ final class JacobianCommand implements Callable<Integer> {
             converter = FormatConverter.class,
             description = {
                 "npy (default): DIR/NAME.npy, the dense (p, q, k, l) float64 array.",
-                "csr: DIR/NAME.npz, the (p·q) × (k·l) matricization in CSR, one stored entry per structural",
-                "  non-zero: scipy.sparse.load_npz(\"DIR/NAME.npz\"); .toarray().reshape(p, q, k, l) is the npy",
-                "  result. Written by the tasks in place (local file system only)."
+                "csr: DIR/NAME.npz, the (p·q) × (k·l) matricization in CSR, one stored entry",
+                "  per structural non-zero: scipy.sparse.load_npz('DIR/NAME.npz');",
+                "  .toarray().reshape(p, q, k, l) equals the npy result. Written by the tasks",
+                "  in place (local file system only)."
             })
     JacobianRequest.Format format;
 

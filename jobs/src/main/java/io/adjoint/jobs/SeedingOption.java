@@ -14,11 +14,13 @@ final class SeedingOption {
             defaultValue = "auto",
             converter = Converter.class,
             description = {
-                "auto (default): use the structural pattern of each Jacobian (from the expression alone) where that",
-                "  halves the work or better — jacobian sweeps rows that share no input entry together (one seed per",
-                "  colour), gradcheck --mode full perturbs input entries that affect disjoint outputs together",
-                "  (Curtis–Powell–Reid); the plan lines say rows, colours and seeds. dense: one seed per row and one",
-                "  perturbation per entry, as without structure. compressed: compress whenever the pattern is not full."
+                "auto (default): use each Jacobian's structural pattern (from the expression",
+                "  alone) where it at least halves the work: jacobian sweeps rows that share no",
+                "  input entry together, one seed per colour; gradcheck --mode full perturbs",
+                "  input entries that affect disjoint outputs together (Curtis–Powell–Reid).",
+                "  The plan lines say rows, colours and seeds.",
+                "dense: one seed per row, one perturbation per entry, as without structure.",
+                "compressed: compress whenever the pattern is not full."
             })
     JacobianRequest.Seeding seeding = JacobianRequest.Seeding.AUTO;
 

@@ -7,11 +7,8 @@ import io.adjoint.core.npz.CsrNpz;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
@@ -27,32 +24,20 @@ import org.ejml.data.DMatrixRMaj;
  * the .npy headers and the ZIP directory with the CRCs combined from the journal, and renames. The driver never
  * reads or holds the values.
  */
-public final class CsrResult extends CommitProtocol {
+public final class CsrResult extends JournaledFile {
     private static final long serialVersionUID = 1L;
-    private final String dest;
-    private final String tmp;
-    private final ResumeJournal journal;
     private final Pattern pattern;
     private final long rows;
     private final long cols;
     private CsrNpz npz;
     private long[] blockStart;
     private RowBlocks blocks;
-    private boolean resuming;
-    private int resumedRows;
 
     CsrResult(String dest, String tmp, ResumeJournal journal, Pattern pattern) {
-        this.dest = dest;
-        this.tmp = tmp;
-        this.journal = journal;
+        super(dest, tmp, journal);
         this.pattern = pattern;
         this.rows = pattern.out.size();
         this.cols = pattern.x.size();
-    }
-
-    /** The pattern's stored entries (the archive's nnz). */
-    public static long nnz(Pattern p) {
-        return p.nnz();
     }
 
     /** The archive's size for a pattern, for the space check before any work. */
@@ -67,7 +52,7 @@ public final class CsrResult extends CommitProtocol {
     public void planBlocks(RowBlocks b) {
         this.blocks = b;
         blockStart = new long[b.count() + 1];
-        Pattern.Scratch s = pattern.terms().size() > 1 ? new Pattern.Scratch(pattern.x.size()) : null;
+        Pattern.Scratch s = pattern.scratch();
         long n = 0;
         for (int k = 0; k < b.count(); k++) {
             blockStart[k] = n;
@@ -79,44 +64,9 @@ public final class CsrResult extends CommitProtocol {
         npz = new CsrNpz(rows, cols, n);
     }
 
-    /** Continues the interrupted run when its journal and a temporary of the right size are there. */
-    void loadJournal(long expectedSize) throws IOException {
-        java.nio.file.Path t = Paths.get(tmp);
-        if (!Files.exists(t) || Files.size(t) != expectedSize) {
-            return;
-        }
-        resumedRows = journal.rowsPerBlock();
-        resuming = resumedRows > 0;
-    }
-
     /** Task: the stored entries of block {@code b}. */
     public int blockNnz(int b) {
         return Math.toIntExact(blockStart[b + 1] - blockStart[b]);
-    }
-
-    /** The pattern whose entries are stored. */
-    public Pattern pattern() {
-        return pattern;
-    }
-
-    @Override
-    public boolean resuming() {
-        return resuming;
-    }
-
-    @Override
-    public int resumedRowsPerBlock() {
-        return resumedRows;
-    }
-
-    @Override
-    public Layout layout() {
-        return Layout.IN_PLACE;
-    }
-
-    @Override
-    public String destination() {
-        return dest;
     }
 
     @Override
@@ -124,21 +74,13 @@ public final class CsrResult extends CommitProtocol {
         if (npz == null || blocks.rowsPerBlock() != rowsPerBlock) {
             throw new IllegalStateException("planBlocks must see the final blocks before setupJob");
         }
-        if (resuming) {
-            return;
-        }
-        Files.deleteIfExists(Paths.get(tmp));
-        journal.create(rowsPerBlock);
-        try (FileChannel ch =
-                FileChannel.open(Paths.get(tmp), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(1), npz.totalSize() - 1); // sparse: tasks fill their ranges
-        }
+        createTemporary(rowsPerBlock, new byte[0], npz.totalSize());
     }
 
     /** The column indices of block b's entries, in row order. */
     private int[] indices(int b) {
         int[] ix = new int[blockNnz(b)];
-        Pattern.Scratch s = pattern.terms().size() > 1 ? new Pattern.Scratch(pattern.x.size()) : null;
+        Pattern.Scratch s = pattern.scratch();
         int k = 0;
         for (long r = blocks.start(b); r < blocks.end(b); r++) {
             int[] c = pattern.columns(r, s);
@@ -169,30 +111,8 @@ public final class CsrResult extends CommitProtocol {
         journal.recordFields(
                 block,
                 (int) (blocks.end(block) - blocks.start(block)),
-                Long.toHexString(crcOfIndices(indices(block), n)),
-                Long.toHexString(crcOfValues(data.data, n)));
-    }
-
-    private long crcOfIndices(int[] ix, int n) {
-        ByteBuffer b = ByteBuffer.allocate(n * npz.indexBytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            if (npz.indexBytes == 4) {
-                b.putInt(ix[i]);
-            } else {
-                b.putLong(ix[i]);
-            }
-        }
-        CRC32 c = new CRC32();
-        c.update(b.flip());
-        return c.getValue();
-    }
-
-    private static long crcOfValues(double[] v, int n) {
-        ByteBuffer b = ByteBuffer.allocate(n * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asDoubleBuffer().put(v, 0, n);
-        CRC32 c = new CRC32();
-        c.update(b);
-        return c.getValue();
+                Long.toHexString(CsrNpz.crc(npz.indexBytes(indices(block), n))),
+                Long.toHexString(CsrNpz.crc(CsrNpz.valueBytes(data.data, n))));
     }
 
     @Override
@@ -238,9 +158,8 @@ public final class CsrResult extends CommitProtocol {
             idxCrc = Crc32Combine.combine(idxCrc, Long.parseLong(f[0], 16), n * npz.indexBytes);
             dataCrc = Crc32Combine.combine(dataCrc, Long.parseLong(f[1], 16), n * 8);
         }
-        java.nio.file.Path t = Paths.get(tmp);
-        try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE)) {
-            Pattern.Scratch s = pattern.terms().size() > 1 ? new Pattern.Scratch(pattern.x.size()) : null;
+        try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.WRITE)) {
+            Pattern.Scratch s = pattern.scratch();
             long[] next = {0, 0}; // row, entries before it: rows are asked for in order
             long ipCrc = npz.writeIndptr(ch, r -> {
                 while (next[0] < r) {
@@ -251,26 +170,6 @@ public final class CsrResult extends CommitProtocol {
             npz.writeFrame(ch, ipCrc, idxCrc, dataCrc);
             ch.force(true);
         }
-        if (Files.size(t) != npz.totalSize()) {
-            throw new IOException(
-                    "temporary result " + tmp + " has " + Files.size(t) + " bytes, expected " + npz.totalSize());
-        }
-        Files.move(t, Paths.get(dest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        journal.delete();
-    }
-
-    @Override
-    public void interruptJob(Configuration conf) {
-        // the temporary and its journal are what --resume continues from
-    }
-
-    @Override
-    public void abortJob(Configuration conf) {
-        try {
-            Files.deleteIfExists(Paths.get(tmp));
-            journal.delete();
-        } catch (IOException e) {
-            System.err.println("adjoint: warning: could not remove temporary " + tmp + ": " + e.getMessage());
-        }
+        commitTemporary(npz.totalSize());
     }
 }

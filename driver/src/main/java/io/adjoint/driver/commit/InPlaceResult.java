@@ -7,11 +7,7 @@ import io.adjoint.core.npy.NpyWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.apache.hadoop.conf.Configuration;
 import org.ejml.data.DMatrixRMaj;
 
@@ -22,21 +18,14 @@ import org.ejml.data.DMatrixRMaj;
  * checks the size and renames the temporary to the destination in one atomic move. {@link #abortJob} deletes the
  * temporary and the journal. No result bytes pass through the driver.
  */
-public final class InPlaceResult extends CommitProtocol {
+public final class InPlaceResult extends JournaledFile {
     private static final long serialVersionUID = 1L;
-    private final String dest;
-    private final String tmp;
-    private final ResumeJournal journal;
     private final long[] shape;
     private final long dataOffset;
     private final long cols;
-    private boolean resuming;
-    private int resumedRows;
 
     InPlaceResult(String dest, String tmp, ResumeJournal journal, long[] shape) {
-        this.dest = dest;
-        this.tmp = tmp;
-        this.journal = journal;
+        super(dest, tmp, journal);
         this.shape = shape.clone();
         this.dataOffset = NpyWriter.header(shape).length;
         this.cols = shape[shape.length - 2] * shape[shape.length - 1]; // rows: the leading axes
@@ -44,51 +33,12 @@ public final class InPlaceResult extends CommitProtocol {
 
     /** Continues the interrupted run when its journal and a full-size temporary are there; else starts over. */
     void loadJournal() throws IOException {
-        java.nio.file.Path t = Paths.get(tmp);
-        if (!Files.exists(t) || Files.size(t) != NpyWriter.fileSize(shape)) {
-            return;
-        }
-        resumedRows = journal.rowsPerBlock();
-        resuming = resumedRows > 0;
-    }
-
-    @Override
-    public boolean resuming() {
-        return resuming;
-    }
-
-    @Override
-    public int resumedRowsPerBlock() {
-        return resumedRows;
-    }
-
-    @Override
-    public Layout layout() {
-        return Layout.IN_PLACE;
-    }
-
-    @Override
-    public String destination() {
-        return dest;
+        loadJournal(NpyWriter.fileSize(shape));
     }
 
     @Override
     public void setupJob(Configuration conf, int rowsPerBlock) throws IOException {
-        if (resuming) {
-            return;
-        }
-        Files.deleteIfExists(Paths.get(tmp));
-        journal.create(rowsPerBlock);
-        byte[] header = NpyWriter.header(shape);
-        long size = NpyWriter.fileSize(shape);
-        try (FileChannel ch =
-                FileChannel.open(Paths.get(tmp), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(header), 0);
-            if (size > header.length) {
-                // a sparse file of the full size: tasks fill their ranges
-                ch.write(ByteBuffer.allocate(1), size - 1);
-            }
-        }
+        createTemporary(rowsPerBlock, NpyWriter.header(shape), NpyWriter.fileSize(shape));
     }
 
     @Override
@@ -99,7 +49,7 @@ public final class InPlaceResult extends CommitProtocol {
     /** On a first write, zero segments are skipped: the temporary was created sparse, and stays so there. */
     @Override
     public BlockSink sink(Configuration conf, int block, boolean firstWrite) {
-        return new PositionalFileSink(Paths.get(tmp), dataOffset, cols, firstWrite && !resuming);
+        return new PositionalFileSink(Paths.get(tmp), dataOffset, cols, firstWrite && !resuming());
     }
 
     @Override
@@ -125,27 +75,6 @@ public final class InPlaceResult extends CommitProtocol {
 
     @Override
     public void commitJob(Configuration conf, int blocks) throws IOException {
-        java.nio.file.Path t = Paths.get(tmp);
-        long want = NpyWriter.fileSize(shape);
-        if (Files.size(t) != want) {
-            throw new IOException("temporary result " + tmp + " has " + Files.size(t) + " bytes, expected " + want);
-        }
-        Files.move(t, Paths.get(dest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        journal.delete();
-    }
-
-    @Override
-    public void interruptJob(Configuration conf) {
-        // the temporary and its journal are what --resume continues from
-    }
-
-    @Override
-    public void abortJob(Configuration conf) {
-        try {
-            Files.deleteIfExists(Paths.get(tmp));
-            journal.delete();
-        } catch (IOException e) {
-            System.err.println("adjoint: warning: could not remove temporary " + tmp + ": " + e.getMessage());
-        }
+        commitTemporary(NpyWriter.fileSize(shape));
     }
 }

@@ -92,24 +92,23 @@ public final class ResumeJournal implements Serializable {
 
     /** Records that {@code block} holds {@code data}; a no-op when the journal is gone (an aborted job's straggler). */
     void record(int block, double[] data, int n, int rows) throws IOException {
+        writeEntry(block, Long.toHexString(crc(data, n)) + " " + rows);
+    }
+
+    /** Writes block's entry under a temporary name and renames it: complete or absent, never half. */
+    private void writeEntry(int block, String line) throws IOException {
         Path j = Paths.get(dir);
         if (!Files.isDirectory(j)) {
             return;
         }
         Path t = j.resolve(".block-" + block + "-" + UUID.randomUUID());
-        Files.writeString(t, Long.toHexString(crc(data, n)) + " " + rows + "\n");
+        Files.writeString(t, line + "\n");
         Files.move(t, entry(block), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Records a block by free-form fields (no spaces inside a field), first the rows; see {@link #fields}. */
     void recordFields(int block, int rows, String... fields) throws IOException {
-        Path j = Paths.get(dir);
-        if (!Files.isDirectory(j)) {
-            return;
-        }
-        Path t = j.resolve(".block-" + block + "-" + UUID.randomUUID());
-        Files.writeString(t, rows + " " + String.join(" ", fields) + "\n");
-        Files.move(t, entry(block), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        writeEntry(block, rows + " " + String.join(" ", fields));
     }
 
     /**

@@ -130,7 +130,7 @@ final class FullCheck {
             }
             int[] covered = new int[colours];
             Pattern p = d.columnPattern;
-            Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
+            Pattern.Scratch s = p.scratch();
             for (int c = 0; c < w; c++) {
                 int at = (int) (c0 - from) + c; // column within the task's compressed sides
                 int slot = ng.slotOf()[at];
@@ -168,7 +168,7 @@ final class FullCheck {
         int rows = analytic.numRows;
         int[] stamp = new int[rows];
         Pattern p = d.columnPattern;
-        Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
+        Pattern.Scratch s = p.scratch();
         int first = tiles.size() - g.rowTiles();
         for (int c = 0; c < w; c++) {
             for (int r : p.columns(c0 + c, s)) {

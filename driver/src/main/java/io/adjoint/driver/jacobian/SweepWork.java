@@ -76,7 +76,7 @@ public final class SweepWork extends BlockWork {
             } else {
                 out[i] = new DMatrixRMaj(b, wrtSizes[i]);
                 CompressedSweep.sweep(tape, wrtNodes[i], colourings[i], r0, r1)
-                        .expandInto(out[i], scratch(colourings[i]));
+                        .expandInto(out[i], colourings[i].pattern().scratch());
             }
         }
         return out;
@@ -87,7 +87,7 @@ public final class SweepWork extends BlockWork {
      * input was swept row by row, else from this block's compressed sweep (zeros for an input not used).
      */
     private DMatrixRMaj gather(Pattern p, long r0, long r1, DMatrixRMaj dense, int i) {
-        Pattern.Scratch s = p.terms().size() > 1 ? new Pattern.Scratch(p.x.size()) : null;
+        Pattern.Scratch s = p.scratch();
         CompressedSweep.Block blk = dense == null && wrtNodes[i] >= 0
                 ? CompressedSweep.sweep(tape, wrtNodes[i], colourings[i], r0, r1)
                 : null;
@@ -105,12 +105,5 @@ public final class SweepWork extends BlockWork {
             }
         }
         return v;
-    }
-
-    /** Scratch for reading rows of a pattern of several terms (none needed for one term). */
-    static Pattern.Scratch scratch(RowColouring c) {
-        return c.pattern().terms().size() > 1
-                ? new Pattern.Scratch(c.pattern().x.size())
-                : null;
     }
 }

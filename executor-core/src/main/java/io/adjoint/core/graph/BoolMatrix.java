@@ -282,28 +282,6 @@ public final class BoolMatrix implements Serializable {
         return new BoolMatrix(cols, rows, false, t);
     }
 
-    /** Whether rows i and i2 share a true column (O(|row i| + |row i2|)). */
-    public boolean rowsIntersect(int i, int i2) {
-        if (full) {
-            return cols > 0;
-        }
-        int[] a = rowCols[i];
-        int[] b = rowCols[i2];
-        int x = 0;
-        int y = 0;
-        while (x < a.length && y < b.length) {
-            if (a[x] == b[y]) {
-                return true;
-            }
-            if (a[x] < b[y]) {
-                x++;
-            } else {
-                y++;
-            }
-        }
-        return false;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof BoolMatrix b) || b.rows != rows || b.cols != cols) {

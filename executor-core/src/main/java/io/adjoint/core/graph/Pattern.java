@@ -393,6 +393,11 @@ public final class Pattern implements Serializable {
         return n;
     }
 
+    /** Scratch for {@link #columns} of this pattern: null for one term (none needed), else sized for x. */
+    public Scratch scratch() {
+        return terms.size() > 1 ? new Scratch(x.size()) : null;
+    }
+
     /** Per-thread scratch for {@link #columns} of patterns of several terms. */
     public static final class Scratch {
         final int[] stamp;

@@ -174,8 +174,8 @@ public final class CsrNpz implements Serializable {
         writeFully(ch, ByteBuffer.wrap(tail(crcs)), tailOffset());
     }
 
-    /** Writes a run of indices (int32 or int64 as this layout has them) at element {@code first}; returns its CRC. */
-    public long writeIndices(FileChannel ch, long first, int[] cols, int n) throws IOException {
+    /** Indices as this layout stores them (int32 or int64, little-endian), ready to write or checksum. */
+    public ByteBuffer indexBytes(int[] cols, int n) {
         ByteBuffer b = ByteBuffer.allocate(n * indexBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             if (indexBytes == 4) {
@@ -184,21 +184,37 @@ public final class CsrNpz implements Serializable {
                 b.putLong(cols[i]);
             }
         }
-        b.flip();
+        return b.flip();
+    }
+
+    /** Values as stored (float64, little-endian), ready to write or checksum. */
+    public static ByteBuffer valueBytes(double[] v, int n) {
+        ByteBuffer b = ByteBuffer.allocate(n * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asDoubleBuffer().put(v, 0, n);
+        return b;
+    }
+
+    /** The CRC-32 of the bytes left in b (b itself is not moved). */
+    public static long crc(ByteBuffer b) {
         CRC32 c = new CRC32();
         c.update(b.duplicate());
-        writeFully(ch, b, elementOffset(INDICES, first));
         return c.getValue();
+    }
+
+    /** Writes a run of indices at element {@code first}; returns its CRC. */
+    public long writeIndices(FileChannel ch, long first, int[] cols, int n) throws IOException {
+        ByteBuffer b = indexBytes(cols, n);
+        long crc = crc(b);
+        writeFully(ch, b, elementOffset(INDICES, first));
+        return crc;
     }
 
     /** Writes a run of values at element {@code first}; returns its CRC. */
     public long writeData(FileChannel ch, long first, double[] v, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.asDoubleBuffer().put(v, 0, n);
-        CRC32 c = new CRC32();
-        c.update(b.duplicate());
+        ByteBuffer b = valueBytes(v, n);
+        long crc = crc(b);
         writeFully(ch, b, elementOffset(DATA, first));
-        return c.getValue();
+        return crc;
     }
 
     /** Writes b at pos, at most 1 MiB per call (the JDK stages each heap write through a direct buffer). */

@@ -48,11 +48,6 @@ public final class StoredZip implements java.io.Serializable {
         return end - size;
     }
 
-    /** The number of entries. */
-    public int entries() {
-        return names.size();
-    }
-
     /** Where entry i's local header starts. */
     public long headerOffset(int i) {
         return offsets.get(i);

@@ -4,9 +4,6 @@ import io.adjoint.core.graph.BatchedDifferences;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.Pattern;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
@@ -19,28 +16,6 @@ import org.ejml.data.DMatrixRMaj;
  */
 public final class CompressedDifferences {
     private CompressedDifferences() {}
-
-    /** The number of perturbation groups for columns [c0, c1). */
-    public static int groups(RowColouring byColumn, long c0, long c1) {
-        return slots(byColumn, c0, c1).size();
-    }
-
-    private static List<List<Integer>> slots(RowColouring byColumn, long c0, long c1) {
-        Map<Integer, Integer> slot = new HashMap<>();
-        List<List<Integer>> groups = new ArrayList<>();
-        for (long c = c0; c < c1; c++) {
-            int colour = byColumn.colour(c);
-            if (colour < 0) {
-                continue;
-            }
-            int s = slot.computeIfAbsent(colour, k -> {
-                groups.add(new ArrayList<>());
-                return groups.size() - 1;
-            });
-            groups.get(s).add((int) c);
-        }
-        return groups;
-    }
 
     /**
      * The compressed differences of columns [c0, c1): {@code values} (p·q × groups) holds one central difference per
@@ -77,14 +52,21 @@ public final class CompressedDifferences {
             double h,
             FunctionLookup fns,
             int batch) {
-        List<List<Integer>> groups = slots(byColumn, c0, c1);
-        int[][] g2 = new int[groups.size()][];
         int[] slotOf = new int[(int) (c1 - c0)];
-        java.util.Arrays.fill(slotOf, -1);
-        for (int s = 0; s < g2.length; s++) {
-            g2[s] = groups.get(s).stream().mapToInt(Integer::intValue).toArray();
-            for (int c : g2[s]) {
-                slotOf[(int) (c - c0)] = s;
+        int[] size = new int[byColumn.slots(c0, c1, slotOf)];
+        for (int s : slotOf) {
+            if (s >= 0) {
+                size[s]++;
+            }
+        }
+        int[][] g2 = new int[size.length][];
+        for (int s = 0; s < size.length; s++) {
+            g2[s] = new int[size[s]];
+            size[s] = 0;
+        }
+        for (int c = 0; c < slotOf.length; c++) {
+            if (slotOf[c] >= 0) {
+                g2[slotOf[c]][size[slotOf[c]]++] = (int) (c0 + c);
             }
         }
         DMatrixRMaj d = g2.length == 0
@@ -112,7 +94,7 @@ public final class CompressedDifferences {
         int outSize = g.outputShape().size();
         DMatrixRMaj out = new DMatrixRMaj(outSize, (int) (c1 - c0));
         Pattern t = byColumn.pattern();
-        Pattern.Scratch scratch = t.terms().size() > 1 ? new Pattern.Scratch(t.x.size()) : null;
+        Pattern.Scratch scratch = t.scratch();
         int w = out.numCols;
         for (int c = 0; c < w; c++) {
             int s = gr.slotOf()[c];

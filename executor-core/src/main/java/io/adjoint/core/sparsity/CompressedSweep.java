@@ -34,11 +34,6 @@ public final class CompressedSweep {
             this.pattern = pattern;
         }
 
-        /** The sorted pattern columns of row r0 + b (empty for a zero row). */
-        public int[] columns(int b, Pattern.Scratch scratch) {
-            return slotOfRow[b] < 0 ? new int[0] : pattern.columns(r0 + b, scratch);
-        }
-
         /** J[r0 + b, col] for a column of row b's pattern. */
         public double value(int b, int col) {
             return compressed.data[slotOfRow[b] * compressed.numCols + col];
@@ -64,23 +59,14 @@ public final class CompressedSweep {
 
     /** The number of seeds (colours present) for rows [r0, r1): the block's sweep height. */
     public static int seeds(RowColouring colouring, long r0, long r1) {
-        return slots(colouring, r0, r1, new int[(int) (r1 - r0)]);
-    }
-
-    private static int slots(RowColouring colouring, long r0, long r1, int[] slotOfRow) {
-        java.util.HashMap<Integer, Integer> slot = new java.util.HashMap<>();
-        for (long r = r0; r < r1; r++) {
-            int c = colouring.colour(r);
-            slotOfRow[(int) (r - r0)] = c < 0 ? -1 : slot.computeIfAbsent(c, k -> slot.size());
-        }
-        return slot.size();
+        return colouring.slots(r0, r1, new int[(int) (r1 - r0)]);
     }
 
     /** Sweeps rows [r0, r1) of ∂out/∂x (x = graph node {@code wrt}) with one seed per colour present. */
     public static Block sweep(Tape tape, int wrt, RowColouring colouring, long r0, long r1) {
         int b = Math.toIntExact(r1 - r0);
         int[] slotOfRow = new int[b];
-        int s = slots(colouring, r0, r1, slotOfRow);
+        int s = colouring.slots(r0, r1, slotOfRow);
         int pq = tape.graph.outputShape().size();
         int size = tape.graph.node(wrt).shape.size();
         if (s == 0) {

@@ -81,6 +81,20 @@ public final class RowColouring implements Serializable {
     }
 
     /**
+     * The colours present among indices [from, to), numbered 0, 1, … in order of first appearance:
+     * {@code slotOf[i − from]} receives index i's slot (−1 for an empty row). Returns the number of slots — the
+     * seeds (rows) or perturbations (columns) a block needs.
+     */
+    public int slots(long from, long to, int[] slotOf) {
+        java.util.HashMap<Integer, Integer> slot = new java.util.HashMap<>();
+        for (long i = from; i < to; i++) {
+            int c = colour(i);
+            slotOf[(int) (i - from)] = c < 0 ? -1 : slot.computeIfAbsent(c, k -> slot.size());
+        }
+        return slot.size();
+    }
+
+    /**
      * Greedy distance-2 colouring of the rows of m (rows sharing a column differ; empty rows get −1), rows in
      * order, smallest free colour. A full matrix takes one colour per row without search. Cost
      * O(Σ over columns of (rows in the column)²). {@code count[0]} receives the number of colours.

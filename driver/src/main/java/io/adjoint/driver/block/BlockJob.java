@@ -2,8 +2,10 @@ package io.adjoint.driver.block;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.PartFilesResult;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
+import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,8 +140,16 @@ public final class BlockJob {
                 log.accept(label + ": resumed: reused " + reused + " of " + blocks.count() + " blocks, recomputed "
                         + (blocks.count() - reused));
             }
+            assembleOnExecutors(jsc, outputs, blocks.count());
             commitAll(outputs, hconf, blocks.count());
             committed = true;
+            if (log != null) {
+                for (CommitProtocol o : outputs) {
+                    if (o.commitNote() != null) {
+                        log.accept(label + ": committed " + o.destination() + ": " + o.commitNote());
+                    }
+                }
+            }
             return new Run(blocks, plan.reason(), compute, t1 - t0, System.nanoTime() - t1, reused);
         } finally {
             if (!committed) {
@@ -169,6 +179,26 @@ public final class BlockJob {
                 jsc.sc().removeSparkListener(progress);
             }
         }
+    }
+
+    /**
+     * Part-file outputs on a file system that cannot concatenate are joined by an executor (one task per output),
+     * so the result never streams through the driver. Costs one Spark job; each task reads and writes its result
+     * once.
+     */
+    private static void assembleOnExecutors(JavaSparkContext jsc, List<CommitProtocol> outputs, int blocks)
+            throws IOException {
+        List<PartFilesResult> joins = new ArrayList<>();
+        for (CommitProtocol o : outputs) {
+            if (o instanceof PartFilesResult p && !p.concatenates(jsc.hadoopConfiguration())) {
+                joins.add(p);
+            }
+        }
+        if (joins.isEmpty()) {
+            return;
+        }
+        HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
+        jsc.parallelize(joins, joins.size()).foreach(p -> p.assemble(conf.get(), blocks));
     }
 
     /** Commits every output, or none: one that fails to commit uncommits those committed before it. */

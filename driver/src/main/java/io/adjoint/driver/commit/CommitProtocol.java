@@ -33,11 +33,15 @@ import org.ejml.data.DMatrixRMaj;
  *   job committed when a sibling result of the same job failed to commit.</li>
  * </ol>
  * Layouts: {@link InPlaceResult} (local file system: tasks write into their byte range of one pre-sized
- * temporary file; no result bytes pass through the driver) and {@link PartFilesResult} (HDFS, S3A: one part
- * file per block, concatenated at commit).
+ * temporary file; no result bytes pass through the driver) and {@link PartFilesResult} (HDFS, object stores:
+ * one part file per block, joined at commit by HDFS {@code concat} — metadata only — or by an executor). Both are
+ * resumable.
  */
 public abstract class CommitProtocol implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The suffix of a part-file result's folder, which is also its resume journal. */
+    static final String PARTS = ".parts";
 
     /** The two layouts. */
     public enum Layout {
@@ -100,6 +104,11 @@ public abstract class CommitProtocol implements Serializable {
         abortJob(conf);
     }
 
+    /** What the last {@link #commitJob} did, for the job's log (how the result was joined, bytes moved), or null. */
+    public String commitNote() {
+        return null;
+    }
+
     /** Driver: remove the result this job committed (a sibling output failed to commit); never throws. */
     public void uncommitJob(Configuration conf) {
         try {
@@ -154,7 +163,12 @@ public abstract class CommitProtocol implements Serializable {
             }
             return out;
         }
-        return new PartFilesResult(q.toString(), new Path(parent, tmpName + ".parts").toString(), shape);
+        PartFilesResult out =
+                new PartFilesResult(q.toString(), new Path(parent, tmpName + PARTS).toString(), shape, fingerprint);
+        if (found) {
+            out.loadManifest(conf);
+        }
+        return out;
     }
 
     /** Where a result's temporaries go, and whether an interrupted run's are there to resume. */
@@ -178,10 +192,7 @@ public abstract class CommitProtocol implements Serializable {
         String prefix = "." + q.getName() + ".adjoint-";
         String tmpName = prefix + fingerprint.hash();
         boolean local = "file".equals(fs.getScheme()) && !forceParts;
-        if (resume && !local) {
-            throw new InvalidInputException("--resume: only results on a local file system (file://) can be resumed; "
-                    + dest + " is on " + fs.getScheme() + "://");
-        }
+        String journalSuffix = local ? ResumeJournal.SUFFIX : PARTS;
         List<FileStatus> leftovers = new ArrayList<>();
         for (FileStatus st : fs.listStatus(parent)) {
             if (st.getPath().getName().startsWith(prefix)
@@ -189,11 +200,12 @@ public abstract class CommitProtocol implements Serializable {
                 leftovers.add(st);
             }
         }
-        Path journal = new Path(parent, tmpName + ResumeJournal.SUFFIX);
+        Path journal = new Path(parent, tmpName + journalSuffix);
         boolean found = resume && fs.exists(journal);
         if (resume && !found) {
             for (FileStatus st : leftovers) {
-                if (st.getPath().getName().endsWith(ResumeJournal.SUFFIX)) {
+                String name = st.getPath().getName();
+                if (name.endsWith(ResumeJournal.SUFFIX) || name.endsWith(PARTS)) {
                     throw new InvalidInputException("--resume: the interrupted run of " + dest + " differs: "
                             + fingerprint.differencesFrom(ResumeJournal.items(st.getPath(), fs))
                             + "; run without --resume to start over");

@@ -28,7 +28,7 @@ import org.apache.hadoop.fs.FileSystem;
 public final class ResumeJournal implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String SUFFIX = ".blocks";
-    private static final String MANIFEST = "manifest";
+    static final String MANIFEST = "manifest";
     /** Manifest lines holding the fingerprint's items: {@code item.NAME=VALUE}. */
     private static final String ITEM = "item.";
 
@@ -44,22 +44,23 @@ public final class ResumeJournal implements Serializable {
     void create(int rowsPerBlock) throws IOException {
         FileTrees.delete(Paths.get(dir));
         Files.createDirectories(Paths.get(dir));
+        Files.writeString(Paths.get(dir, MANIFEST), manifest(fingerprint, rowsPerBlock));
+    }
+
+    /** The manifest's text: the fingerprint, the rows per block, and the fingerprint's items. */
+    static String manifest(Fingerprint fingerprint, int rowsPerBlock) {
         StringBuilder m =
                 new StringBuilder("fingerprint=" + fingerprint.hash() + "\nrowsPerBlock=" + rowsPerBlock + "\n");
         fingerprint
                 .items()
                 .forEach(
                         (k, v) -> m.append(ITEM).append(k).append('=').append(v).append('\n'));
-        Files.writeString(Paths.get(dir, MANIFEST), m.toString());
+        return m.toString();
     }
 
-    /** The rows per block the manifest records, or 0 when there is no readable manifest. */
-    int rowsPerBlock() throws IOException {
-        Path m = Paths.get(dir, MANIFEST);
-        if (!Files.exists(m)) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(m)) {
+    /** The rows per block a manifest's text records, or 0 when it records none readable. */
+    static int rowsPerBlock(String manifest) {
+        for (String line : manifest.split("\n", -1)) {
             if (line.startsWith("rowsPerBlock=")) {
                 try {
                     return Math.max(
@@ -72,6 +73,12 @@ public final class ResumeJournal implements Serializable {
             }
         }
         return 0;
+    }
+
+    /** The rows per block the manifest records, or 0 when there is no readable manifest. */
+    int rowsPerBlock() throws IOException {
+        Path m = Paths.get(dir, MANIFEST);
+        return Files.exists(m) ? rowsPerBlock(Files.readString(m)) : 0;
     }
 
     /** The fingerprint items in the manifest of the journal folder {@code journal} (empty when unreadable). */

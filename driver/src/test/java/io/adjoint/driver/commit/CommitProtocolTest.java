@@ -185,4 +185,50 @@ class CommitProtocolTest {
         assertFalse(fresh.resuming());
         assertEquals(Set.of(), listing());
     }
+
+    /** The part-file layout resumes too: each part's name records its CRC32C; the folder's manifest its blocks. */
+    @Test
+    void partFilesResumeReusingIntactPartsAndRefuseAnotherRun() throws IOException {
+        Fingerprint fp = new Fingerprint("0123456789abcdef", new TreeMap<>(Map.of("expr", "X")));
+        String dest = dir.resolve("G.npy").toString();
+        writeBlocks(CommitProtocol.forDestination(dest, SHAPE, false, true, conf, fp, false), conf);
+
+        CommitProtocol again = CommitProtocol.forDestination(dest, SHAPE, false, true, conf, fp, true);
+        assertTrue(again.resuming());
+        assertEquals(4, again.resumedRowsPerBlock());
+        assertTrue(again.isIntact(conf, 0, 0, 4));
+        assertTrue(again.isIntact(conf, 1, 4, 2));
+        assertFalse(again.isIntact(conf, 1, 4, 3), "another row count is not the written part");
+        Path parts = Files.list(dir)
+                .filter(p -> p.getFileName().toString().endsWith(".parts"))
+                .findFirst()
+                .orElseThrow();
+        Path part0 = Files.list(parts)
+                .filter(p -> p.getFileName().toString().startsWith("part-00000000-"))
+                .findFirst()
+                .orElseThrow();
+        byte[] bytes = Files.readAllBytes(part0);
+        bytes[3] ^= 1;
+        Files.write(part0, bytes);
+        assertFalse(again.isIntact(conf, 0, 0, 4), "a part whose bytes no longer match its CRC");
+        again.setupJob(conf, 4); // keeps the folder
+        again.sink(conf, 0).write(0, rows(0, 4)); // the recomputed block replaces the damaged part
+        assertTrue(again.isIntact(conf, 0, 0, 4));
+        again.commitJob(conf, 2);
+        assertArrayEquals(expectedFile(), Files.readAllBytes(dir.resolve("G.npy")));
+        assertEquals(Set.of("G.npy"), listing());
+
+        writeBlocks(CommitProtocol.forDestination(dest, SHAPE, true, true, conf, fp, false), conf);
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> CommitProtocol.forDestination(
+                        dest,
+                        SHAPE,
+                        true,
+                        true,
+                        conf,
+                        new Fingerprint("fedcba9876543210", new TreeMap<>(Map.of("expr", "Y"))),
+                        true));
+        assertTrue(e.getMessage().contains("differs: expr"), e.getMessage());
+    }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.testing.GraphTesting;
 import io.adjoint.core.testing.TestArrays;
+import io.adjoint.driver.testing.MiniHdfs;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On a real Spark standalone cluster on loopback (bin/spark-cluster: one Master, two Workers, separate
- * JVMs), jobs are submitted with the spark-submit jar through {@code org.apache.spark.deploy.SparkSubmit}:
- * results equal local[2] bit for bit (same rows per task); a job survives kill -9 of an executor with an
- * identical result; after kill -9 of the driver nothing is under the final name, and --resume finishes the
- * job reusing the blocks that were done, with an identical result.
+ * JVMs) and a real HDFS on loopback ({@link MiniHdfs}: NameNode and DataNode in this JVM), jobs are submitted with
+ * the spark-submit jar through {@code org.apache.spark.deploy.SparkSubmit}: results read from and written to
+ * {@code hdfs://} equal local[2]'s {@code file://} ones bit for bit (same rows per task); a job survives kill -9 of
+ * an executor during its HDFS writes with an identical result; after kill -9 of the driver nothing is under the
+ * final name on HDFS, and --resume finishes the job reusing the parts that were done, with an identical result;
+ * relative paths mean the driver's folder.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
@@ -49,6 +53,8 @@ class ClusterIT {
 
     String master;
     Thread stopper;
+    MiniHdfs hdfs;
+    FileSystem fs;
 
     static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -60,6 +66,8 @@ class ClusterIT {
 
     @BeforeAll
     void startCluster() throws Exception {
+        hdfs = MiniHdfs.start(STATE.resolveSibling("cluster-it-hdfs"));
+        fs = hdfs.fileSystem();
         stopper = new Thread(() -> {
             try {
                 run(ROOT.resolve("bin/spark-cluster").toString(), "stop", STATE.toString());
@@ -79,6 +87,9 @@ class ClusterIT {
             run(ROOT.resolve("bin/spark-cluster").toString(), "stop", STATE.toString());
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopper);
+            if (hdfs != null) {
+                hdfs.close();
+            }
         }
         assertEquals(
                 Set.of(),
@@ -162,9 +173,9 @@ class ClusterIT {
 
     static final String MLP = "tanh(W2 @ tanh(W1 @ X + b1) + b2)";
 
-    List<String> jacobianArgs(List<String> inputs, Path out, String... extra) {
+    List<String> jacobianArgs(List<String> inputs, String out, String... extra) {
         List<String> a = new ArrayList<>(
-                List.of("jacobian", "--expr", MLP, "--wrt", "X,W1", "--out", out.toString(), "--rows-per-task", "32"));
+                List.of("jacobian", "--expr", MLP, "--wrt", "X,W1", "--out", out, "--rows-per-task", "32"));
         a.addAll(inputs);
         a.addAll(List.of(extra));
         return a;
@@ -174,49 +185,90 @@ class ClusterIT {
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), a + " vs " + b);
     }
 
+    /** A fresh HDFS folder for one test: {@code hdfs://…/name}. */
+    String hdfsFolder(String name) throws IOException {
+        fs.mkdirs(new org.apache.hadoop.fs.Path("/" + name));
+        return hdfs.uri() + "/" + name;
+    }
+
+    /** The MLP inputs of {@link #mlpInputs} uploaded to HDFS folder {@code to}, as --input arguments. */
+    List<String> onHdfs(List<String> inputs, String to) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String a : inputs) {
+            int eq = a.indexOf('=');
+            if (eq < 0) {
+                out.add(a);
+                continue;
+            }
+            org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(
+                    to, Paths.get(a.substring(eq + 1)).getFileName().toString());
+            fs.copyFromLocalFile(
+                    new org.apache.hadoop.fs.Path(Paths.get(a.substring(eq + 1)).toUri()), target);
+            out.add(a.substring(0, eq + 1) + target);
+        }
+        return out;
+    }
+
+    void assertSameAsHdfs(Path local, String remote) throws IOException {
+        try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path(remote))) {
+            assertArrayEquals(Files.readAllBytes(local), in.readAllBytes(), remote + " vs " + local);
+        }
+    }
+
+    /** Inputs read from and results written to HDFS by the cluster equal local[2]'s file:// ones bit for bit. */
     @Test
-    void contractJacobianAndGradcheckEqualLocalResults() throws Exception {
+    void contractJacobianAndGradcheckOnHdfsEqualLocalResults() throws Exception {
+        String h = hdfsFolder("equal");
         Random rng = new Random(3);
         TestArrays.writeRandom(dir.resolve("A.npy"), rng, 20, 7, 6, 5);
         TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 5, 4, 9);
-        String[] contract = {
-            "contract",
-            "--adjoint",
-            dir.resolve("A.npy").toString(),
-            "--jacobian",
-            dir.resolve("J.npy").toString(),
-            "--rows-per-task",
-            "16",
-            "--out"
-        };
-        String out = finish(
-                submit(List.of(), concat(contract, dir.resolve("G-cluster.npy").toString())));
-        assertTrue(Files.exists(dir.resolve("G-cluster.npy")), out);
+        List<String> ab = onHdfs(List.of("A=" + dir.resolve("A.npy"), "J=" + dir.resolve("J.npy")), h);
+        String out = finish(submit(
+                List.of(),
+                "contract",
+                "--adjoint",
+                ab.get(0).substring(2),
+                "--jacobian",
+                ab.get(1).substring(2),
+                "--rows-per-task",
+                "16",
+                "--out",
+                h + "/G.npy"));
+        assertTrue(out.contains("joined by concat"), out);
         assertEquals(
                 0,
-                CliRunner.run(concat(
-                                concat(contract, dir.resolve("G-local.npy").toString()),
+                CliRunner.run(
+                                "contract",
+                                "--adjoint",
+                                dir.resolve("A.npy").toString(),
+                                "--jacobian",
+                                dir.resolve("J.npy").toString(),
+                                "--rows-per-task",
+                                "16",
+                                "--out",
+                                dir.resolve("G-local.npy").toString(),
                                 "--master",
                                 "local[2]",
-                                "--quiet"))
+                                "--quiet")
                         .code);
-        assertSameFiles(dir.resolve("G-cluster.npy"), dir.resolve("G-local.npy"));
+        assertSameAsHdfs(dir.resolve("G-local.npy"), h + "/G.npy");
 
         List<String> inputs = mlpInputs(12, 4);
-        out = finish(submit(List.of(), jacobianArgs(inputs, dir.resolve("jc")).toArray(new String[0])));
+        List<String> remote = onHdfs(inputs, h);
+        out = finish(submit(List.of(), jacobianArgs(remote, h + "/jc").toArray(new String[0])));
         assertTrue(out.contains("jacobian: wrote"), out);
-        List<String> local = jacobianArgs(inputs, dir.resolve("jl"), "--master", "local[2]", "--quiet");
+        List<String> local = jacobianArgs(inputs, dir.resolve("jl").toString(), "--master", "local[2]", "--quiet");
         assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
-        assertSameFiles(dir.resolve("jc/X.npy"), dir.resolve("jl/X.npy"));
-        assertSameFiles(dir.resolve("jc/W1.npy"), dir.resolve("jl/W1.npy"));
+        assertSameAsHdfs(dir.resolve("jl/X.npy"), h + "/jc/X.npy");
+        assertSameAsHdfs(dir.resolve("jl/W1.npy"), h + "/jc/W1.npy");
 
         List<String> gc = new ArrayList<>(List.of(
                 "gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X", "--mode", "probe", "--quiet", "--report"));
-        Process p = submit(
-                List.of(),
-                concat(concat(gc.toArray(new String[0]), dir.resolve("rc").toString()), inputs.toArray(new String[0])));
+        Process p =
+                submit(List.of(), concat(concat(gc.toArray(new String[0]), h + "/rc"), remote.toArray(new String[0])));
         String clusterOut = finish(p);
         assertEquals(1, p.exitValue(), clusterOut);
+        assertTrue(fs.exists(new org.apache.hadoop.fs.Path(h + "/rc/report.json")), clusterOut);
         List<String> gcl = new ArrayList<>(gc);
         gcl.add(dir.resolve("rl").toString());
         gcl.addAll(inputs);
@@ -295,13 +347,14 @@ class ClusterIT {
     }
 
     @Test
-    void survivesKillOfAnExecutorWithAnIdenticalResult() throws Exception {
+    void survivesKillOfAnExecutorDuringAnHdfsWriteWithAnIdenticalResult() throws Exception {
+        String h = hdfsFolder("killed");
         List<String> inputs = mlpInputs(16, 5);
-        List<String> local = jacobianArgs(inputs, dir.resolve("clean"), "--master", "local[2]", "--quiet");
+        List<String> local = jacobianArgs(inputs, dir.resolve("clean").toString(), "--master", "local[2]", "--quiet");
         assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
         Process p = submit(
                 List.of("spark.adjoint.test.pauseMillisPerBlock=400"),
-                jacobianArgs(inputs, dir.resolve("killed")).toArray(new String[0]));
+                jacobianArgs(onHdfs(inputs, h), h + "/jac").toArray(new String[0]));
         StringBuilder log = new StringBuilder();
         waitForProgress(p, 10, log);
         List<ProcessHandle> ex = executors();
@@ -311,32 +364,38 @@ class ClusterIT {
                 .waitFor();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), log.toString());
-        assertSameFiles(dir.resolve("killed/X.npy"), dir.resolve("clean/X.npy"));
-        assertSameFiles(dir.resolve("killed/W1.npy"), dir.resolve("clean/W1.npy"));
+        assertSameAsHdfs(dir.resolve("clean/X.npy"), h + "/jac/X.npy");
+        assertSameAsHdfs(dir.resolve("clean/W1.npy"), h + "/jac/W1.npy");
     }
 
+    /**
+     * A driver killed with SIGKILL mid-job, writing to HDFS, leaves nothing under the final names and its parts
+     * folders; a resume with other arguments is refused naming what differs; the same command with --resume, on
+     * the cluster, reuses the finished parts and gives the identical result, leaving no temporaries.
+     */
     @Test
-    void afterKillOfTheDriverResumeReusesFinishedBlocks() throws Exception {
+    void afterKillOfTheDriverResumeOnHdfsReusesFinishedBlocks() throws Exception {
+        String h = hdfsFolder("resumed");
         List<String> inputs = mlpInputs(16, 6);
-        List<String> local = jacobianArgs(inputs, dir.resolve("clean"), "--master", "local[2]", "--quiet");
+        List<String> local = jacobianArgs(inputs, dir.resolve("clean").toString(), "--master", "local[2]", "--quiet");
         assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
-        Path out = dir.resolve("resumed");
+        List<String> remote = onHdfs(inputs, h);
+        String out = h + "/jac";
         Process p = submit(
                 List.of("spark.adjoint.test.pauseMillisPerBlock=300"),
-                jacobianArgs(inputs, out).toArray(new String[0]));
+                jacobianArgs(remote, out).toArray(new String[0]));
         StringBuilder log = new StringBuilder();
         waitForProgress(p, 30, log);
         p.destroyForcibly(); // SIGKILL: no shutdown hooks run
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertFalse(Files.exists(out.resolve("X.npy")), "nothing under the final name");
-        assertFalse(Files.exists(out.resolve("W1.npy")), "nothing under the final name");
-        try (var s = Files.list(out)) {
-            assertTrue(
-                    s.anyMatch(f -> f.getFileName().toString().endsWith(".blocks")),
-                    "the journal is left to resume from");
+        List<String> left = new ArrayList<>();
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(new org.apache.hadoop.fs.Path(out))) {
+            left.add(st.getPath().getName());
         }
+        assertFalse(left.contains("X.npy") || left.contains("W1.npy"), "nothing under the final names: " + left);
+        assertTrue(left.stream().anyMatch(f -> f.endsWith(".parts")), "the parts are left to resume from: " + left);
         // a resume with other arguments is refused
-        List<String> other = new ArrayList<>(jacobianArgs(inputs, out, "--resume", "--master", "local[2]"));
+        List<String> other = new ArrayList<>(jacobianArgs(remote, out, "--resume", "--master", "local[2]"));
         other.set(other.indexOf("X,W1"), "X");
         CliRunner refused = CliRunner.run(other.toArray(new String[0]));
         assertEquals(2, refused.code, refused.err);
@@ -344,19 +403,20 @@ class ClusterIT {
         assertTrue(refused.err.contains("differs: wrt (was W1,X)"), refused.err);
         // the same arguments with --resume finish the job, on the cluster
         String resumed =
-                finish(submit(List.of(), jacobianArgs(inputs, out, "--resume").toArray(new String[0])));
+                finish(submit(List.of(), jacobianArgs(remote, out, "--resume").toArray(new String[0])));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("reused (\\d+) of (\\d+) blocks")
                 .matcher(resumed);
         assertTrue(m.find(), resumed);
         assertTrue(Integer.parseInt(m.group(1)) > 0, resumed);
         assertTrue(Integer.parseInt(m.group(1)) < Integer.parseInt(m.group(2)), resumed);
-        assertSameFiles(out.resolve("X.npy"), dir.resolve("clean/X.npy"));
-        assertSameFiles(out.resolve("W1.npy"), dir.resolve("clean/W1.npy"));
-        try (var s = Files.list(out)) {
-            assertEquals(
-                    List.of("W1.npy", "X.npy"),
-                    s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList()));
+        assertSameAsHdfs(dir.resolve("clean/X.npy"), out + "/X.npy");
+        assertSameAsHdfs(dir.resolve("clean/W1.npy"), out + "/W1.npy");
+        List<String> names = new ArrayList<>();
+        for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(new org.apache.hadoop.fs.Path(out))) {
+            names.add(st.getPath().getName());
         }
+        names.sort(null);
+        assertEquals(List.of("W1.npy", "X.npy"), names);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.adjoint.jobs;
 
 import io.adjoint.driver.contract.ContractInputs;
 import io.adjoint.driver.contract.ContractJob;
+import io.adjoint.driver.contract.ContractPlan;
 import io.adjoint.driver.contract.ContractRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Spec;
             "Contract stored adjoints with stored Jacobians over their shared axes and sum over pairs:",
             "  G[i,j,r,s] = Σ_t Σ_{a,b} A_t[i,j,a,b] · J_t[a,b,r,s]   (numpy.tensordot(A_t, J_t, axes=2))",
             "A_t is (p, q, n_t, m_t), J_t is (n_t, m_t, k, l), G is (p, q, k, l), float64, C order.",
-            "Pairs match by order. Each J is broadcast once; each task reads its own rows of every A straight",
-            "from storage and writes its rows of G in place; G is renamed into place only when complete."
+            "Pairs match by order. Each J is broadcast once (or, beyond the broadcast budget, streamed from storage",
+            "by every task: --plan); each task reads its own rows of every A straight from storage and writes its",
+            "rows of G; G is renamed into place only when complete."
         },
         footer = {
             "",
@@ -72,6 +74,16 @@ final class ContractCommand implements Callable<Integer> {
     String broadcastBudget;
 
     @Option(
+            names = "--plan",
+            paramLabel = "PLAN",
+            defaultValue = "auto",
+            description = "broadcast: the driver reads each J and broadcasts it (J must fit --broadcast-budget and"
+                    + " twice the driver heap); streamed: nothing is broadcast, each task streams every J from"
+                    + " storage in 64 MiB row panels (any size of J; J is read once per task); auto (default):"
+                    + " the possible plan that moves fewer bytes (both costs, and a shuffle's, are logged).")
+    String plan;
+
+    @Option(
             names = "--sparse-below",
             paramLabel = "DENSITY",
             defaultValue = "0.02",
@@ -96,6 +108,14 @@ final class ContractCommand implements Callable<Integer> {
         req.resume = blocks.resume;
         req.rowsPerTask = blocks.rowsPerTask;
         req.sparseDensity = sparseBelow;
+        req.plan = switch (plan.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> ContractPlan.Choice.AUTO;
+            case "broadcast" -> ContractPlan.Choice.BROADCAST;
+            case "streamed" -> ContractPlan.Choice.STREAMED;
+            default ->
+                throw new io.adjoint.core.InvalidInputException(
+                        "--plan must be auto, broadcast or streamed, got '" + plan + "'");
+        };
         String budget = broadcastBudget;
         String budgetOption = "--broadcast-budget";
         if (budget == null && spark.sparkConf("adjoint contract").contains("spark.adjoint.broadcastBudget")) {

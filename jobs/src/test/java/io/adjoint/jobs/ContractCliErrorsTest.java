@@ -211,11 +211,63 @@ class ContractCliErrorsTest {
                         "--out",
                         out(),
                         "--broadcast-budget",
-                        "1m"),
+                        "1m",
+                        "--plan",
+                        "broadcast"),
+                "--plan broadcast: ",
+                "or use --plan streamed",
                 "Jbig.npy",
                 "1.5 MiB",
                 "broadcast budget of 1.0 MiB",
                 "--broadcast-budget",
                 "spark.adjoint.broadcastBudget");
+    }
+
+    @Test
+    void anUnknownPlan() throws IOException {
+        refuse(
+                args("--adjoint", a.toString(), "--jacobian", j.toString(), "--out", out(), "--plan", "shuffle"),
+                "--plan must be auto, broadcast or streamed, got 'shuffle'");
+    }
+
+    /** Over the budget without --plan: not refused; the cost model streams J, says why, and the result is right. */
+    @Test
+    void overTheBudgetAutoStreams() throws IOException {
+        CliRunner r = CliRunner.run(args(
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        j.toString(),
+                        "--out",
+                        out(),
+                        "--broadcast-budget",
+                        "100",
+                        "--rows-per-task",
+                        "3")
+                .toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.err.contains("contract: plan streamed (cost model: broadcast moves"), r.err);
+        assertTrue(r.err.contains("but is not possible: " + j + ": the Jacobian"), r.err);
+        CliRunner b = CliRunner.run(args(
+                        "--adjoint",
+                        a.toString(),
+                        "--jacobian",
+                        j.toString(),
+                        "--out",
+                        outDir.resolve("B.npy").toString(),
+                        "--rows-per-task",
+                        "3",
+                        "--quiet")
+                .toArray(new String[0]));
+        assertEquals(0, b.code, b.err);
+        double[] streamed = readAll(outDir.resolve("G.npy"));
+        double[] broadcast = readAll(outDir.resolve("B.npy"));
+        assertTrue(TestArrays.relError(streamed, broadcast) < 1e-12);
+    }
+
+    static double[] readAll(Path p) throws IOException {
+        try (io.adjoint.core.npy.FileByteSource src = new io.adjoint.core.npy.FileByteSource(p)) {
+            return io.adjoint.core.npy.NpyReader.readAll(src, io.adjoint.core.npy.NpyHeader.read(src), 2).data;
+        }
     }
 }

@@ -312,14 +312,16 @@ class HardeningTest {
                 "--out",
                 dir.resolve("G.npy").toString(),
                 "--broadcast-budget",
-                "100g");
+                "100g",
+                "--plan",
+                "broadcast");
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
         assertTrue(
                 out.strip()
                         .endsWith("raise it to at least 1g (bin/adjoint: ADJOINT_DRIVER_MEMORY; spark-submit:"
-                                + " --driver-memory)"),
+                                + " --driver-memory), or use --plan streamed"),
                 out);
         assertTrue(out.contains("holds them twice"), out);
         assertFalse(Files.exists(dir.resolve("G.npy")));

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI against {@code numpy.tensordot(A, J, axes=2)} summed over pairs, on shapes NumPy draws from a
- * seed (not chosen here), in several dtypes and orders, to rtol 1e-9. Needs python3 with NumPy
+ * seed (not chosen here), in several dtypes and orders, to rtol 1e-9; half the seeds run the streamed plan (asked
+ * for, or forced by a one-byte broadcast budget). Needs python3 with NumPy
  * ({@code $ADJOINT_PYTHON}, default {@code python3}; {@code .ci/run} installs it); fails, never skips, without it.
  */
 class NumpyCrossCheckTest {
@@ -92,6 +93,10 @@ class NumpyCrossCheckTest {
             }
             if (seed % 2 == 0) {
                 args.addAll(List.of("--rows-per-task", Integer.toString(1 + seed % 5)));
+            } else if (seed % 4 == 1) {
+                args.addAll(List.of("--broadcast-budget", "1")); // every J is over it: auto streams J
+            } else {
+                args.addAll(List.of("--plan", "streamed"));
             }
             CliRunner r = CliRunner.run(args.toArray(new String[0]));
             assertEquals(0, r.code, "seed " + seed + ": " + r.err);

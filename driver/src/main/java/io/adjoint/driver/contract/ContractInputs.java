@@ -15,7 +15,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The validated inputs of a {@code contract} job: every header read and checked, every shape rule
- * verified, the broadcast budget checked from the headers alone, and the destination checked — all on
+ * verified, whether the Jacobians can be broadcast (budget, driver heap) decided from the headers alone, and the
+ * destination checked — all on
  * the driver, before Spark starts, reading only the headers (a few hundred bytes per file). The one place these
  * checks live; the CLI only maps options to a {@link ContractRequest}.
  */
@@ -28,15 +29,24 @@ public final class ContractInputs {
     public final long jacobianBytes;
 
     public final long budget;
+    /** Why the broadcast plan is impossible (budget, driver heap, array limit), or null when it is possible. */
+    public final String broadcastRefusal;
 
     private ContractInputs(
-            ContractRequest request, NpyHeader[] ah, NpyHeader[] jh, Shape4 result, long jacobianBytes, long budget) {
+            ContractRequest request,
+            NpyHeader[] ah,
+            NpyHeader[] jh,
+            Shape4 result,
+            long jacobianBytes,
+            long budget,
+            String broadcastRefusal) {
         this.request = request;
         this.adjointHeaders = ah;
         this.jacobianHeaders = jh;
         this.result = result;
         this.jacobianBytes = jacobianBytes;
         this.budget = budget;
+        this.broadcastRefusal = broadcastRefusal;
     }
 
     /** Default broadcast budget: a quarter of the driver heap, at most 2 GiB. */
@@ -85,35 +95,39 @@ public final class ContractInputs {
         Destinations.refuseOverwritingInputs("--out " + req.out, List.of(new Path(req.out)), reads, conf);
         long budget = req.broadcastBudget > 0 ? req.broadcastBudget : defaultBudget();
         long total = 0;
+        String refusal = null;
         for (int i = 0; i < t; i++) {
             long bytes = Math.multiplyExact(jh[i].elementCount(), 8L);
             total = Math.addExact(total, bytes);
             Shape4 j = js.get(i);
-            if (j.rows() > Integer.MAX_VALUE
-                    || j.cols() > Integer.MAX_VALUE
-                    || j.rows() * j.cols() > Integer.MAX_VALUE - 8) {
-                throw new InvalidInputException(req.jacobians.get(i) + ": Jacobian " + j + " is " + j.rows() + "×"
-                        + j.cols() + " flattened, more than one in-memory matrix holds (2^31 elements)");
+            if (refusal == null
+                    && (j.rows() > Integer.MAX_VALUE
+                            || j.cols() > Integer.MAX_VALUE
+                            || j.rows() * j.cols() > Integer.MAX_VALUE - 8)) {
+                refusal = req.jacobians.get(i) + ": Jacobian " + j + " is " + j.rows() + "×" + j.cols()
+                        + " flattened, more than one in-memory matrix holds (2^31 elements)";
             }
         }
-        if (total > budget) {
-            throw new InvalidInputException(
-                    (t == 1 ? req.jacobians.get(0) + ": the Jacobian " + js.get(0) : "the " + t + " Jacobians")
-                            + " take " + BlockPlanner.human(total) + " as float64, over the broadcast budget of "
-                            + BlockPlanner.human(budget)
-                            + "; raise it with --broadcast-budget (spark.adjoint.broadcastBudget), e.g. "
-                            + "--broadcast-budget " + ((total >> 30) + 1)
-                            + "g, with a driver and executors that have the memory");
+        if (refusal == null && total > budget) {
+            refusal = (t == 1 ? req.jacobians.get(0) + ": the Jacobian " + js.get(0) : "the " + t + " Jacobians")
+                    + " take " + BlockPlanner.human(total) + " as float64, over the broadcast budget of "
+                    + BlockPlanner.human(budget)
+                    + "; raise it with --broadcast-budget (spark.adjoint.broadcastBudget), e.g. "
+                    + "--broadcast-budget " + ((total >> 30) + 1)
+                    + "g, with a driver and executors that have the memory, or use --plan streamed";
         }
         long heap = Runtime.getRuntime().maxMemory();
-        if (2 * total + (300L << 20) > heap) {
+        if (refusal == null && 2 * total + (300L << 20) > heap) {
             // the driver holds the Jacobians and the broadcast's serialized copy of them, beside Spark itself
             long gib = ((2 * total + (300L << 20)) >> 30) + 1;
-            throw new InvalidInputException("the Jacobians take " + BlockPlanner.human(total) + ", and the driver"
+            refusal = "the Jacobians take " + BlockPlanner.human(total) + ", and the driver"
                     + " holds them twice (the matrices and their broadcast) in a heap of " + BlockPlanner.human(heap)
                     + "; raise it to at least " + gib + "g (bin/adjoint: ADJOINT_DRIVER_MEMORY; spark-submit:"
-                    + " --driver-memory)");
+                    + " --driver-memory), or use --plan streamed";
         }
-        return new ContractInputs(req, ah, jh, result, total, budget);
+        if (refusal != null && req.plan == ContractPlan.Choice.BROADCAST) {
+            throw new InvalidInputException("--plan broadcast: " + refusal);
+        }
+        return new ContractInputs(req, ah, jh, result, total, budget, refusal);
     }
 }

@@ -31,11 +31,18 @@ import org.ejml.data.DMatrixRMaj;
  * The distributed contraction G = Σ_t A_t ·_2 J_t, i.e. G[i,j,r,s] = Σ_t Σ_{a,b} A_t[i,j,a,b]·J_t[a,b,r,s], as
  * (p·q)×(k·l) = Σ_t (p·q)×(n_t·m_t) · (n_t·m_t)×(k·l).
  *
- * <p>Cost. Driver: reads each header, reads each J_t once (Σ n_t·m_t·k·l doubles in memory, held dense or sparse
- * by density), broadcasts them once, collects one small report per block; it never holds A or G. Executors: each
- * holds the broadcast Jacobians once; each task reads its B rows of every A_t straight from storage (B·n_t·m_t
+ * <p>Two plans, chosen by {@link ContractPlan}'s cost model (bytes moved) or by {@code --plan}:
+ *
+ * <p>Broadcast. Driver: reads each header, reads each J_t once (Σ n_t·m_t·k·l doubles in memory, held dense or
+ * sparse by density), broadcasts them once, collects one small report per block; it never holds A or G. Executors:
+ * each holds the broadcast Jacobians once; each task reads its B rows of every A_t straight from storage (B·n_t·m_t
  * doubles), runs one GEMM per pair (2·B·n_t·m_t·k·l flops), and writes B·k·l doubles to its byte range of the
  * result. One pass over A, one over G; no shuffle.
+ *
+ * <p>Streamed (J beyond the broadcast budget). Driver: headers only; nothing broadcast but the file names. Each of
+ * the R tasks (as few as fill the slots once) reads its rows of A and streams every J_t from storage in row panels
+ * of ≤ 64 MiB (R·|J| read in all), same flops, same writes. No shuffle; no partial product
+ * leaves a task.
  */
 public final class ContractJob {
     private ContractJob() {}
@@ -47,7 +54,8 @@ public final class ContractJob {
             List<String> jacobianKinds,
             double seconds,
             double computeSeconds,
-            CommitProtocol.Layout layout) {}
+            CommitProtocol.Layout layout,
+            ContractPlan.Kind plan) {}
 
     /**
      * Runs the job and commits the result atomically: on success the destination holds all of G; on any failure
@@ -74,10 +82,41 @@ public final class ContractJob {
         Configuration hconf = jsc.hadoopConfiguration();
 
         int t = req.adjoints.size();
+        long adjCols = 0;
+        long aBytes = 0;
+        for (int i = 0; i < t; i++) {
+            adjCols = Math.max(adjCols, NpyReader.cols(in.adjointHeaders[i], 2));
+            aBytes += 8 * in.adjointHeaders[i].elementCount();
+        }
+        long gBytes = 8 * in.result.rows() * in.result.cols();
+        BlockPlanner.Plan streamed = BlockPlanner.planFewestTasks(
+                jsc, in.result.rows(), adjCols, in.result.cols(), PANEL_BYTES, req.rowsPerTask);
+        BlockPlanner.Plan broadcastBlocks = in.broadcastRefusal != null
+                ? null
+                : BlockPlanner.plan(
+                        jsc, in.result.rows(), adjCols, in.result.cols(), in.jacobianBytes, req.rowsPerTask);
+        ContractPlan.Decision decision = ContractPlan.choose(
+                req.plan,
+                new ContractPlan.Sizes(
+                        aBytes,
+                        in.jacobianBytes,
+                        gBytes,
+                        in.result.rows(),
+                        maxJacobianRows(in),
+                        in.result.cols(),
+                        broadcastBlocks == null ? 0 : broadcastBlocks.blocks().count(),
+                        streamed.blocks().count(),
+                        jsc.isLocal() ? 0 : executors(jsc)),
+                in.broadcastRefusal);
+        boolean broadcast = decision.kind() == ContractPlan.Kind.BROADCAST;
         JacobianOperand[] js = new JacobianOperand[t];
         List<String> kinds = new ArrayList<>();
         long broadcastBytes = 0;
         for (int i = 0; i < t; i++) {
+            if (!broadcast) {
+                kinds.add("dense, streamed from storage in row panels of ≤ " + BlockPlanner.mib(PANEL_BYTES));
+                continue;
+            }
             DMatrixRMaj m;
             try (ByteSource src = HadoopByteSource.open(req.jacobians.get(i), hconf)) {
                 m = NpyReader.readAll(src, in.jacobianHeaders[i], 2);
@@ -87,19 +126,24 @@ public final class ContractJob {
             kinds.add(js[i].kind() + " (" + js[i].nonZeros() + " non-zeros)");
         }
         long loaded = System.nanoTime();
-        long adjCols = 0;
-        for (int i = 0; i < t; i++) {
-            adjCols = Math.max(adjCols, NpyReader.cols(in.adjointHeaders[i], 2));
-        }
-        BlockPlanner.Plan plan =
-                BlockPlanner.plan(jsc, in.result.rows(), adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask);
+        BlockPlanner.Plan plan = broadcast
+                ? BlockPlanner.plan(jsc, in.result.rows(), adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask)
+                : streamed;
         Map<String, String> files = new TreeMap<>();
         for (int i = 0; i < t; i++) { // pairs by position: their order is the order of the sum
             files.put("adjoint " + (i + 1), req.adjoints.get(i));
             files.put("jacobian " + (i + 1), req.jacobians.get(i));
         }
-        Fingerprint fp =
-                Fingerprint.of(hconf, "contract", Map.of("sparse-below", String.valueOf(req.sparseDensity)), files);
+        // the two plans sum in different orders (last bits may differ): a resume continues only the same plan
+        Fingerprint fp = Fingerprint.of(
+                hconf,
+                "contract",
+                Map.of(
+                        "sparse-below",
+                        String.valueOf(req.sparseDensity),
+                        "plan",
+                        decision.kind().name().toLowerCase(Locale.ROOT)),
+                files);
         if (!req.resume) {
             Destinations.checkSpace(
                     "--out " + req.out, new Path(req.out), NpyWriter.fileSize(in.result.toArray()), hconf);
@@ -110,12 +154,15 @@ public final class ContractJob {
         if (log != null) {
             log.accept(
                     "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
+            log.accept("contract: " + decision.reason());
         }
         HadoopConf conf = new HadoopConf(hconf);
         TestHooks hooks = TestHooks.from(jsc);
         String[] uris = new String[t];
+        String[] jUris = new String[t];
         for (int i = 0; i < t; i++) {
             uris[i] = StoredArrays.qualified(req.adjoints.get(i), hconf);
+            jUris[i] = StoredArrays.qualified(req.jacobians.get(i), hconf);
         }
         BlockJob.Run r = BlockJob.run(
                 jsc,
@@ -123,7 +170,18 @@ public final class ContractJob {
                 plan,
                 req.rowsPerTask,
                 List.of(output),
-                blocks -> new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks),
+                blocks -> broadcast
+                        ? new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks)
+                        : new ContractWork(
+                                jUris,
+                                in.jacobianHeaders,
+                                PANEL_BYTES,
+                                uris,
+                                in.adjointHeaders,
+                                blocks,
+                                output,
+                                conf,
+                                hooks),
                 log);
         double secs = (System.nanoTime() - start) / 1e9;
         if (log != null) {
@@ -143,6 +201,24 @@ public final class ContractJob {
                     r.computeNanos() / 1e9,
                     commit));
         }
-        return new Summary(r.blocks(), r.planReason(), kinds, secs, r.computeNanos() / 1e9, output.layout());
+        return new Summary(
+                r.blocks(), r.planReason(), kinds, secs, r.computeNanos() / 1e9, output.layout(), decision.kind());
+    }
+
+    /** Rows of J held at a time per task in the streamed plan: panels of at most this many bytes. */
+    static final long PANEL_BYTES = 64L << 20;
+
+    private static long maxJacobianRows(ContractInputs in) {
+        long n = 0;
+        for (var h : in.jacobianHeaders) {
+            n = Math.max(n, NpyReader.rows(h, 2));
+        }
+        return n;
+    }
+
+    /** Executors on a cluster: slots / cores per executor (2 assumed when unset). */
+    private static long executors(JavaSparkContext jsc) {
+        int cores = jsc.getConf().getInt("spark.executor.cores", 2);
+        return Math.max(1, jsc.defaultParallelism() / Math.max(1, cores));
     }
 }

@@ -21,6 +21,8 @@ public final class ContractRequest {
     public Integer rowsPerTask;
     /** Most bytes the Jacobians may take in the broadcast (dense float64 size); 0 for the default. */
     public long broadcastBudget;
+    /** Broadcast the Jacobians, stream them from storage, or let the cost model choose. */
+    public ContractPlan.Choice plan = ContractPlan.Choice.AUTO;
     /** Density below which a Jacobian is held sparse. */
     public double sparseDensity = JacobianOperand.DEFAULT_SPARSE_DENSITY;
     /** Continue an interrupted run with the same inputs and arguments, reusing its finished blocks. */

@@ -173,6 +173,39 @@ public final class BlockPlanner {
         return new Plan(new RowBlocks(rows, (int) b), why);
     }
 
+    /**
+     * The rows per task when every task reads a large operand in full from storage (contract's streamed plan, whose
+     * tasks each read all of J): as few tasks as fill the task slots once, each as large as memory allows, since
+     * every extra task reads the operand once more. Each task also holds {@code perTaskBytes} (one panel of J).
+     */
+    public static Plan planFewestTasks(
+            JavaSparkContext jsc, long rows, long adjointCols, long resultCols, long perTaskBytes, Integer requested) {
+        boolean local = jsc.isLocal();
+        int parallelism = jsc.defaultParallelism();
+        long execMem =
+                local ? Runtime.getRuntime().maxMemory() : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+        int cores = local ? parallelism : jsc.getConf().getInt("spark.executor.cores", 2);
+        if (requested != null) {
+            return plan(rows, adjointCols, resultCols, perTaskBytes * cores, execMem, cores, parallelism, requested);
+        }
+        long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
+        long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
+        long usable = Math.max(0, execMem - RESERVED) / 2;
+        long perTask = Math.max(MIN_TASK_BUDGET, usable / Math.max(1, cores) - perTaskBytes - BUFFERS);
+        long memCap = Math.max(1, Math.min(arrayCap, perTask / bytesPerRow));
+        long maxRows = Math.max(1, rows);
+        long oneWave = ceilDiv(maxRows, Math.max(1, parallelism));
+        long b = Math.min(oneWave, memCap);
+        long tasks = ceilDiv(maxRows, b);
+        b = ceilDiv(maxRows, tasks); // equal blocks
+        return new Plan(
+                new RowBlocks(rows, (int) b),
+                "rows per task B=" + b + ": " + rows + " rows over " + parallelism + " task slots → " + oneWave
+                        + " (one wave: each task reads the Jacobians once), at most " + memCap + " by memory ("
+                        + mib(perTask) + " per task beside a " + mib(perTaskBytes) + " panel / " + bytesPerRow
+                        + " B per row; executor heap " + mib(execMem) + ", " + cores + " tasks per executor)");
+    }
+
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }

@@ -77,6 +77,25 @@ class ContractJobTest extends SparkTestBase {
         }
     }
 
+    /** The streamed plan: asked for, or chosen because J is over the broadcast budget; any layout; several pairs. */
+    @ParameterizedTest(name = "B={0} parts={1} forced={2}")
+    @CsvSource({"4, false, true", "0, false, false", "7, true, false", "0, true, true"})
+    void streamedPlanEqualsNaive(int rowsPerTask, boolean parts, boolean forced) throws IOException {
+        ContractFixtures f =
+                new ContractFixtures(dir, 8, null, new long[] {5, 7, 3, 4, 2, 6}, new long[] {5, 7, 2, 5, 2, 6});
+        if (forced) {
+            f.request.plan = ContractPlan.Choice.STREAMED;
+        } else {
+            f.request.broadcastBudget = 1024; // J: 1,536 + 1,920 bytes
+        }
+        ContractJob.Summary s = run(f, rowsPerTask, parts);
+        assertResult(f);
+        assertEquals(ContractPlan.Kind.STREAMED, s.plan());
+        if (rowsPerTask == 0) {
+            assertEquals(2, s.blocks().count(), "one wave over local[2]'s two slots: J is read twice");
+        }
+    }
+
     @Test
     void twoPairsAreSummed() throws IOException {
         ContractFixtures f =

@@ -1,0 +1,95 @@
+package io.adjoint.core.contract;
+
+import io.adjoint.core.linalg.Gemm;
+import io.adjoint.core.npy.ByteSource;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyReader;
+import java.io.IOException;
+import java.util.List;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * The task body of {@code contract}'s streamed plan, for Jacobians too large to broadcast: one block of result
+ * rows, with every J_t read from storage in row panels rather than held in memory.
+ *
+ * <pre>
+ *   G[r0:r1, :] = Σ_t Σ_panels A_t[r0:r1, a0:a1] · J_t[a0:a1, :]
+ *   shapes:       B×(k·l)        B×w                w×(k·l),   w = a1 − a0 (panel rows of J_t, n_t·m_t in all)
+ * </pre>
+ *
+ * <p>A row panel of J_t is a contiguous byte range of a C-order file, so J_t is one sequential pass per block on
+ * any storage (HDFS, object stores; no seeks). The sum over panels runs inside the task — the task holds its whole
+ * output block — so no partial product is ever shuffled. Cost per block: reads B·n_t·m_t doubles of A_t and all of
+ * J_t; 2·B·n_t·m_t·k·l flops in {@code dgemm}s of (B × w)(w × k·l). Memory: B·max(n_t·m_t) + B·k·l + w·k·l + B·w
+ * doubles.
+ */
+public final class StreamedContraction {
+    private StreamedContraction() {}
+
+    /** Panel rows w for J_t with {@code cols} columns: panels of at most {@code panelBytes}, at least one row. */
+    public static int panelRows(long jacobianRows, long cols, long panelBytes) {
+        long w = panelBytes / Math.max(1, 8 * cols);
+        return (int) Math.max(1, Math.min(jacobianRows, Math.min(w, Integer.MAX_VALUE - 8)));
+    }
+
+    /**
+     * Computes result rows [r0, r1).
+     *
+     * @param adjoints one open source per pair, with its validated header (4-D, rows = p·q)
+     * @param jacobians one open source per pair, with its validated header (4-D, rows = n_t·m_t, cols = k·l)
+     * @param panelBytes most bytes of one panel of J rows held at a time
+     * @param out declared when null, reshaped otherwise; returned
+     */
+    public static DMatrixRMaj compute(
+            List<ByteSource> adjoints,
+            List<NpyHeader> adjointHeaders,
+            List<ByteSource> jacobians,
+            List<NpyHeader> jacobianHeaders,
+            long r0,
+            long r1,
+            long panelBytes,
+            DMatrixRMaj out)
+            throws IOException {
+        int pairs = adjoints.size();
+        if (pairs == 0
+                || jacobians.size() != pairs
+                || adjointHeaders.size() != pairs
+                || jacobianHeaders.size() != pairs) {
+            throw new IllegalArgumentException("need the same positive number of adjoints, Jacobians and headers");
+        }
+        int rows = Math.toIntExact(r1 - r0);
+        int cols = Math.toIntExact(NpyReader.cols(jacobianHeaders.get(0), 2));
+        if (out == null) {
+            out = new DMatrixRMaj(rows, cols);
+        } else {
+            out.reshape(rows, cols);
+        }
+        out.zero();
+        DMatrixRMaj a = new DMatrixRMaj(1, 1);
+        DMatrixRMaj aPanel = new DMatrixRMaj(1, 1);
+        DMatrixRMaj jPanel = new DMatrixRMaj(1, 1);
+        for (int t = 0; t < pairs; t++) {
+            NpyHeader jh = jacobianHeaders.get(t);
+            long n = NpyReader.rows(jh, 2);
+            if (NpyReader.cols(jh, 2) != cols) {
+                throw new IllegalArgumentException(
+                        "Jacobian " + t + " has " + NpyReader.cols(jh, 2) + " columns, expected " + cols);
+            }
+            NpyReader.readRows(adjoints.get(t), adjointHeaders.get(t), 2, r0, r1, a);
+            int w = panelRows(n, cols, panelBytes);
+            for (long a0 = 0; a0 < n; a0 += w) {
+                int a1 = (int) Math.min(n, a0 + w);
+                NpyReader.readRows(jacobians.get(t), jh, 2, a0, a1, jPanel);
+                if (a0 == 0 && a1 == n) {
+                    Gemm.mult(1.0, a, jPanel, 1.0, out);
+                } else {
+                    aPanel.reshape(rows, a1 - (int) a0);
+                    CommonOps_DDRM.extract(a, 0, rows, (int) a0, a1, aPanel, 0, 0);
+                    Gemm.mult(1.0, aPanel, jPanel, 1.0, out);
+                }
+            }
+        }
+        return out;
+    }
+}

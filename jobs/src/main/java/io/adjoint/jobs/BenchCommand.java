@@ -4,6 +4,7 @@ import io.adjoint.driver.commit.FileTrees;
 import io.adjoint.jobs.bench.ContractBenchmark;
 import io.adjoint.jobs.bench.GradcheckBenchmark;
 import io.adjoint.jobs.bench.JacobianBenchmark;
+import io.adjoint.jobs.bench.LargeContractBenchmark;
 import io.adjoint.jobs.bench.SweepBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
         description = "Benchmarks (not tests): each prints a Markdown table of medians from one run.",
         subcommands = {
             BenchCommand.Contract.class,
+            BenchCommand.LargeContract.class,
             BenchCommand.Jacobian.class,
             BenchCommand.Gradcheck.class,
             BenchCommand.Sweep.class
@@ -210,6 +212,56 @@ final class BenchCommand implements Runnable {
                     dir,
                     "adjoint bench gradcheck",
                     (jsc, work) -> GradcheckBenchmark.run(jsc, work, sizes, System.out, null));
+        }
+    }
+
+    @Command(
+            name = "contract-large",
+            mixinStandardHelpOptions = true,
+            description = {
+                "contract with a Jacobian over the broadcast budget (the cost model streams it) against MLlib",
+                "BlockMatrix.multiply on the same stored operands, one run each. Default (p·q, n·m, k·l) =",
+                "(4096, 16384, 16384): J 2 GiB, budget 1 GiB; 2.2 TFLOP. Needs ≈ 3 GiB under --dir (inputs are",
+                "kept there for the next run) and ≈ 30 GiB of Spark scratch space for BlockMatrix's shuffle."
+            })
+    static final class LargeContract implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--shape",
+                split = ",",
+                defaultValue = "4096,16384,16384",
+                description = "p·q, n·m, k·l (default ${DEFAULT-VALUE}).")
+        long[] shape;
+
+        @Option(names = "--budget", defaultValue = "1g", description = "Broadcast budget (default ${DEFAULT-VALUE}).")
+        String budget;
+
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
+                description = "Folder for the inputs, kept for the next run (default: a temporary folder, removed).")
+        Path dir;
+
+        @Mixin
+        SparkOptions spark;
+
+        @Override
+        public Integer call() throws Exception {
+            if (shape.length != 3) {
+                throw new io.adjoint.core.InvalidInputException("--shape needs three sizes: p·q,n·m,k·l");
+            }
+            // The peer, MLlib's BlockMatrix, shuffles Breeze matrices that are not registered with Kryo.
+            spark.conf.add(0, "spark.kryo.registrationRequired=false");
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            long b = Sizes.parse("--budget", budget);
+            return framed(
+                    spark,
+                    dir,
+                    "adjoint bench contract-large",
+                    (jsc, work) -> LargeContractBenchmark.run(
+                            jsc, work, shape[0], shape[1], shape[2], b, System.out, spark.quiet ? null : err::println));
         }
     }
 

@@ -51,8 +51,29 @@ public final class SparkOptions {
             sc.setMaster("local[*]");
         }
         checkMaster(sc.get("spark.master"));
+        shipOurJar(sc);
         built = AdjointSpark.configure(sc);
         return built;
+    }
+
+    /**
+     * On a cluster, executors need our classes: when nothing set {@code spark.jars} (spark-submit sets it to the
+     * submitted jar), ship the jar this class was loaded from — bin/adjoint runs from the shaded jobs jar, which
+     * holds everything but Spark. Local masters share the driver's class path and need nothing.
+     */
+    static void shipOurJar(SparkConf sc) {
+        String m = sc.get("spark.master");
+        if (LOCAL.matcher(m).matches() || sc.contains("spark.jars")) {
+            return;
+        }
+        java.security.CodeSource src = SparkOptions.class.getProtectionDomain().getCodeSource();
+        if (src == null || src.getLocation() == null) {
+            return;
+        }
+        String loc = src.getLocation().toString();
+        if (loc.endsWith(".jar")) {
+            sc.set("spark.jars", loc);
+        }
     }
 
     private static final java.util.regex.Pattern LOCAL =

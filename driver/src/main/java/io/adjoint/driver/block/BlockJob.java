@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -197,8 +198,27 @@ public final class BlockJob {
         if (joins.isEmpty()) {
             return;
         }
-        HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
-        jsc.parallelize(joins, joins.size()).foreach(p -> p.assemble(conf.get(), blocks));
+        jsc.parallelize(joins, joins.size()).foreach(new Assemble(new HadoopConf(jsc.hadoopConfiguration()), blocks));
+    }
+
+    /**
+     * The executor side of {@link #assembleOnExecutors}. A named class, not a lambda: executors of a standalone
+     * cluster load the application jar in a child class loader, where Java's serialized lambdas fail to resolve.
+     */
+    private static final class Assemble implements VoidFunction<PartFilesResult> {
+        private static final long serialVersionUID = 1L;
+        private final HadoopConf conf;
+        private final int blocks;
+
+        Assemble(HadoopConf conf, int blocks) {
+            this.conf = conf;
+            this.blocks = blocks;
+        }
+
+        @Override
+        public void call(PartFilesResult p) throws IOException {
+            p.assemble(conf.get(), blocks);
+        }
     }
 
     /** Commits every output, or none: one that fails to commit uncommits those committed before it. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -14,11 +15,13 @@ import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StorageStatistics;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -156,9 +159,16 @@ public final class PartFilesResult extends CommitProtocol {
             FileSystem fs = fs(d, conf);
             int n = data.getNumElements();
             Path tmp = new Path(d, "." + partPrefix(block) + UUID.randomUUID());
-            // non-recursive: a straggling task of an aborted job must not re-create the removed folder
+            // non-recursive: a straggling task of an aborted job must not re-create the removed folder. The
+            // EnumSet form: the local file system's boolean form creates the parent anyway (Hadoop 3.5.0)
             try (FSDataOutputStream out = fs.createNonRecursive(
-                    tmp, true, 1 << 16, fs.getDefaultReplication(tmp), fs.getDefaultBlockSize(tmp), null)) {
+                    tmp,
+                    FsPermission.getFileDefault(),
+                    EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE),
+                    1 << 16,
+                    fs.getDefaultReplication(tmp),
+                    fs.getDefaultBlockSize(tmp),
+                    null)) {
                 NpyWriter.writeTo(out, data.data, 0, n);
             }
             Path part = new Path(d, partPrefix(block) + Long.toHexString(ResumeJournal.crc(data.data, n)));

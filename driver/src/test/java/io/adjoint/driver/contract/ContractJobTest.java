@@ -152,7 +152,11 @@ class ContractJobTest extends SparkTestBase {
         try (Stream<Path> s = Files.list(dir)) {
             after = s.sorted().collect(Collectors.toList());
         }
-        assertEquals(before, after);
+        List<Path> left;
+        try (Stream<Path> s = Files.walk(dir)) {
+            left = s.sorted().collect(Collectors.toList());
+        }
+        assertEquals(before, after, "left behind: " + left);
         assertFalse(Files.exists(dir.resolve("G.npy")));
     }
 }

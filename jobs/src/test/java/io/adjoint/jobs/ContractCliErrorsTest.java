@@ -247,7 +247,7 @@ class ContractCliErrorsTest {
                 .toArray(new String[0]));
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("contract: plan streamed (cost model: broadcast moves"), r.err);
-        assertTrue(r.err.contains("but is not possible: " + j + ": the Jacobian"), r.err);
+        assertTrue(r.err.contains("but is not possible: J 960 B over the budget of 100 B;"), r.err);
         CliRunner b = CliRunner.run(args(
                         "--adjoint",
                         a.toString(),

@@ -31,6 +31,8 @@ public final class ContractInputs {
     public final long budget;
     /** Why the broadcast plan is impossible (budget, driver heap, array limit), or null when it is possible. */
     public final String broadcastRefusal;
+    /** {@link #broadcastRefusal} in a few words, for the plan line; null when the broadcast is possible. */
+    public final String broadcastObstacle;
 
     private ContractInputs(
             ContractRequest request,
@@ -39,7 +41,8 @@ public final class ContractInputs {
             Shape4 result,
             long jacobianBytes,
             long budget,
-            String broadcastRefusal) {
+            String broadcastRefusal,
+            String broadcastObstacle) {
         this.request = request;
         this.adjointHeaders = ah;
         this.jacobianHeaders = jh;
@@ -47,6 +50,7 @@ public final class ContractInputs {
         this.jacobianBytes = jacobianBytes;
         this.budget = budget;
         this.broadcastRefusal = broadcastRefusal;
+        this.broadcastObstacle = broadcastObstacle;
     }
 
     /** Default broadcast budget: a quarter of the driver heap, at most 2 GiB. */
@@ -96,6 +100,7 @@ public final class ContractInputs {
         long budget = req.broadcastBudget > 0 ? req.broadcastBudget : defaultBudget();
         long total = 0;
         String refusal = null;
+        String obstacle = null;
         for (int i = 0; i < t; i++) {
             long bytes = Math.multiplyExact(jh[i].elementCount(), 8L);
             total = Math.addExact(total, bytes);
@@ -106,6 +111,7 @@ public final class ContractInputs {
                             || j.rows() * j.cols() > Integer.MAX_VALUE - 8)) {
                 refusal = req.jacobians.get(i) + ": Jacobian " + j + " is " + j.rows() + "×" + j.cols()
                         + " flattened, more than one in-memory matrix holds (2^31 elements)";
+                obstacle = "a Jacobian exceeds 2^31 elements";
             }
         }
         if (refusal == null && total > budget) {
@@ -115,6 +121,7 @@ public final class ContractInputs {
                     + "; raise it with --broadcast-budget (spark.adjoint.broadcastBudget), e.g. "
                     + "--broadcast-budget " + ((total >> 30) + 1)
                     + "g, with a driver and executors that have the memory, or use --plan streamed";
+            obstacle = "J " + BlockPlanner.human(total) + " over the budget of " + BlockPlanner.human(budget);
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (refusal == null && 2 * total + (300L << 20) > heap) {
@@ -124,10 +131,11 @@ public final class ContractInputs {
                     + " holds them twice (the matrices and their broadcast) in a heap of " + BlockPlanner.human(heap)
                     + "; raise it to at least " + gib + "g (bin/adjoint: ADJOINT_DRIVER_MEMORY; spark-submit:"
                     + " --driver-memory), or use --plan streamed";
+            obstacle = "the driver heap of " + BlockPlanner.human(heap) + " cannot hold J twice";
         }
         if (refusal != null && req.plan == ContractPlan.Choice.BROADCAST) {
             throw new InvalidInputException("--plan broadcast: " + refusal);
         }
-        return new ContractInputs(req, ah, jh, result, total, budget, refusal);
+        return new ContractInputs(req, ah, jh, result, total, budget, refusal, obstacle);
     }
 }

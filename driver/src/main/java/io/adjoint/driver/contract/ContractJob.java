@@ -107,7 +107,8 @@ public final class ContractJob {
                         broadcastBlocks == null ? 0 : broadcastBlocks.blocks().count(),
                         streamed.blocks().count(),
                         jsc.isLocal() ? 0 : executors(jsc)),
-                in.broadcastRefusal);
+                in.broadcastRefusal,
+                in.broadcastObstacle);
         boolean broadcast = decision.kind() == ContractPlan.Kind.BROADCAST;
         JacobianOperand[] js = new JacobianOperand[t];
         List<String> kinds = new ArrayList<>();

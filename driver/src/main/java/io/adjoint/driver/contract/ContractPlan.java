@@ -79,17 +79,18 @@ public final class ContractPlan {
      * Chooses the plan.
      *
      * @param broadcastRefusal why the broadcast plan is impossible (over the budget, the driver heap or the array
-     *     limit), or null when it is possible
+     *     limit) and what to do, or null when it is possible
+     * @param obstacle the same in a few words, for the plan line
      * @throws InvalidInputException when {@code BROADCAST} was asked for and is impossible
      */
-    public static Decision choose(Choice choice, Sizes s, String broadcastRefusal) {
+    public static Decision choose(Choice choice, Sizes s, String broadcastRefusal, String obstacle) {
         String costs = String.format(
                 Locale.ROOT,
                 "broadcast moves %s (J × %d + A + G)%s; streamed moves %s (J × %d tasks + A + G);"
                         + " a shuffle (BlockMatrix, %d-blocks) would move ≈ %s",
                 BlockPlanner.human(s.broadcastMoves()),
                 1 + s.executors(),
-                broadcastRefusal == null ? "" : ", but is not possible: " + broadcastRefusal,
+                broadcastRefusal == null ? "" : ", but is not possible: " + obstacle,
                 BlockPlanner.human(s.streamedMoves()),
                 s.streamedTasks(),
                 SHUFFLE_BLOCK,

@@ -210,12 +210,18 @@ public final class BlockPlanner {
         return (a + b - 1) / b;
     }
 
-    /** Bytes as GiB with two decimals from 1 GiB up, else MiB with one, for messages. */
+    /** Bytes as GiB with two decimals from 1 GiB up, MiB with one from 1 MiB up, else KiB or bytes, for messages. */
     public static String human(long bytes) {
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
         }
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        if (bytes >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+        }
+        if (bytes >= 1L << 10) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return bytes + " B";
     }
 
     /** Bytes as MiB with one decimal, for logs. */

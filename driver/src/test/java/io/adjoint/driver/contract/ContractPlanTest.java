@@ -20,11 +20,14 @@ class ContractPlanTest {
 
     @Test
     void overTheBudgetStreams() {
-        ContractPlan.Decision d =
-                ContractPlan.choose(ContractPlan.Choice.AUTO, big(0, 2, 0), "over the broadcast budget of 1.00 GiB");
+        ContractPlan.Decision d = ContractPlan.choose(
+                ContractPlan.Choice.AUTO, big(0, 2, 0), "long advice", "J 2.00 GiB over the budget of 1.00 GiB");
         assertEquals(ContractPlan.Kind.STREAMED, d.kind());
         assertTrue(
-                d.reason().contains("broadcast moves 3.00 GiB (J × 1 + A + G), but is not possible: over"), d.reason());
+                d.reason()
+                        .contains(
+                                "broadcast moves 3.00 GiB (J × 1 + A + G), but is not possible: J 2.00 GiB over the budget of 1.00 GiB;"),
+                d.reason());
         assertTrue(d.reason().contains("streamed moves 5.00 GiB (J × 2 tasks + A + G)"), d.reason());
         // BlockMatrix: A × 16 column blocks + J × 4 row blocks + G × 16 + G = 8 + 8 + 8 + 0.5 GiB
         assertTrue(d.reason().contains("would move ≈ 24.50 GiB"), d.reason());
@@ -34,7 +37,7 @@ class ContractPlanTest {
     void withinTheBudgetLocallyBroadcasts() {
         assertEquals(
                 ContractPlan.Kind.BROADCAST,
-                ContractPlan.choose(ContractPlan.Choice.AUTO, big(8, 2, 0), null)
+                ContractPlan.choose(ContractPlan.Choice.AUTO, big(8, 2, 0), null, null)
                         .kind());
     }
 
@@ -43,12 +46,12 @@ class ContractPlanTest {
         // 10 executors would each receive J; 4 tasks read it 4 times: streaming moves less
         assertEquals(
                 ContractPlan.Kind.STREAMED,
-                ContractPlan.choose(ContractPlan.Choice.AUTO, big(40, 4, 10), null)
+                ContractPlan.choose(ContractPlan.Choice.AUTO, big(40, 4, 10), null, null)
                         .kind());
         // 2 executors, 8 streamed tasks: the broadcast moves less
         assertEquals(
                 ContractPlan.Kind.BROADCAST,
-                ContractPlan.choose(ContractPlan.Choice.AUTO, big(16, 8, 2), null)
+                ContractPlan.choose(ContractPlan.Choice.AUTO, big(16, 8, 2), null, null)
                         .kind());
     }
 
@@ -56,15 +59,15 @@ class ContractPlanTest {
     void theUsersChoiceWinsAndAnImpossibleBroadcastIsRefused() {
         assertEquals(
                 ContractPlan.Kind.STREAMED,
-                ContractPlan.choose(ContractPlan.Choice.STREAMED, big(8, 2, 0), null)
+                ContractPlan.choose(ContractPlan.Choice.STREAMED, big(8, 2, 0), null, null)
                         .kind());
         assertEquals(
                 ContractPlan.Kind.BROADCAST,
-                ContractPlan.choose(ContractPlan.Choice.BROADCAST, big(40, 4, 10), null)
+                ContractPlan.choose(ContractPlan.Choice.BROADCAST, big(40, 4, 10), null, null)
                         .kind());
         InvalidInputException e = assertThrows(
                 InvalidInputException.class,
-                () -> ContractPlan.choose(ContractPlan.Choice.BROADCAST, big(0, 2, 0), "too big"));
+                () -> ContractPlan.choose(ContractPlan.Choice.BROADCAST, big(0, 2, 0), "too big", "big"));
         assertEquals("--plan broadcast: too big", e.getMessage());
     }
 }

@@ -67,6 +67,8 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         kryo.register(CommitProtocol.Layout.class);
         kryo.register(InPlaceResult.class);
         kryo.register(PartFilesResult.class);
+        // the executor that joins part files receives the result object (its pattern: Java-serializable)
+        kryo.register(io.adjoint.driver.commit.CsrPartsResult.class, new JavaSerializer());
         kryo.register(ResumeJournal.class);
         // a record: Kryo 4's field serializer cannot set a record's final fields, Java serialization can
         kryo.register(Fingerprint.class, new JavaSerializer());

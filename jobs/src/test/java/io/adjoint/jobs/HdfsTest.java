@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every job reading its inputs from and writing its results to a real HDFS (NameNode + DataNode in this JVM, on
+ * Every job (jacobian both as .npy and as CSR .npz) reading its inputs from and writing its results to a real HDFS (NameNode + DataNode in this JVM, on
  * loopback; 1 MiB blocks, so results span blocks and parts end mid-block): results equal the {@code file://}
  * ones bit for bit; the commit joins the parts by {@code concat} (no part file left; the driver moves only the
  * header); a driver killed with SIGKILL leaves the parts folder, and {@code --resume} reuses the intact parts,
@@ -84,13 +84,14 @@ class HdfsTest {
 
     /** The driver's bytes at each commit, from the job's "committed …" lines: a header's, never the data. */
     static void assertConcatCommits(String err, int results) {
-        Matcher m = Pattern.compile("(\\d+) parts joined by concat; the driver moved (\\d+) bytes")
+        Matcher m = Pattern.compile("(\\d+) files joined by concat; the driver moved (\\d+) bytes")
                 .matcher(err);
         int found = 0;
         while (m.find()) {
             found++;
             long bytes = Long.parseLong(m.group(2));
-            // the header it writes (the statistics see it), and nothing of the data
+            // the frame it writes (an .npy header; a CSR archive's headers, indptr and directory: the statistics
+            // see it), and nothing of the data
             assertTrue(bytes > 0 && bytes <= 4096, "driver bytes at commit: " + m.group());
         }
         assertEquals(results, found, err);
@@ -148,6 +149,18 @@ class HdfsTest {
             List<String> inputs = onHdfs ? remote : local;
             CliRunner jr =
                     ok(job("jacobian", mlp, inputs, "--wrt", "X,W1", "--rows-per-task", "25", "--out", out + "/jac"));
+            CliRunner cr = ok(job(
+                    "jacobian",
+                    mlp,
+                    inputs,
+                    "--wrt",
+                    "X,W1",
+                    "--rows-per-task",
+                    "25",
+                    "--format",
+                    "csr",
+                    "--out",
+                    out + "/csr"));
             String cot = onHdfs ? gc : dir.resolve("Gc.npy").toString();
             CliRunner vr = ok(job(
                     "vjp",
@@ -166,15 +179,18 @@ class HdfsTest {
                     ok(job("jvp", mlp, inputs, "--tangent", "X=" + tan, "--rows-per-task", "2", "--out", out + "/jvp"));
             if (onHdfs) {
                 assertConcatCommits(jr.err, 2);
+                assertConcatCommits(cr.err, 2);
                 assertConcatCommits(vr.err, 2);
                 assertConcatCommits(tr.err, 1);
             }
         }
-        for (String f : List.of("jac/X.npy", "jac/W1.npy", "vjp/X.npy", "vjp/W1.npy", "jvp/out.npy")) {
+        for (String f : List.of(
+                "jac/X.npy", "jac/W1.npy", "csr/X.npz", "csr/W1.npz", "vjp/X.npy", "vjp/W1.npy", "jvp/out.npy")) {
             assertArrayEquals(Files.readAllBytes(dir.resolve(f)), download("/out/" + f), f);
         }
         assertEquals(List.of("W1.npy", "X.npy"), names("/out/jac"), "no parts left");
-        assertEquals(List.of("G.npy", "jac", "jvp", "vjp"), names("/out"), "no temporaries left");
+        assertEquals(List.of("W1.npz", "X.npz"), names("/out/csr"), "no parts left");
+        assertEquals(List.of("G.npy", "csr", "jac", "jvp", "vjp"), names("/out"), "no temporaries left");
 
         // gradcheck reads its inputs from HDFS and writes its report there
         CliRunner g = CliRunner.run(

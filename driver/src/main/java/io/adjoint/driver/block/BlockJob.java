@@ -2,7 +2,7 @@ package io.adjoint.driver.block;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.commit.PartFilesResult;
+import io.adjoint.driver.commit.PartLayout;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
@@ -189,9 +189,9 @@ public final class BlockJob {
      */
     private static void assembleOnExecutors(JavaSparkContext jsc, List<CommitProtocol> outputs, int blocks)
             throws IOException {
-        List<PartFilesResult> joins = new ArrayList<>();
+        List<PartLayout> joins = new ArrayList<>();
         for (CommitProtocol o : outputs) {
-            if (o instanceof PartFilesResult p && !p.concatenates(jsc.hadoopConfiguration())) {
+            if (o instanceof PartLayout p && !p.concatenates(jsc.hadoopConfiguration())) {
                 joins.add(p);
             }
         }
@@ -205,7 +205,7 @@ public final class BlockJob {
      * The executor side of {@link #assembleOnExecutors}. A named class, not a lambda: executors of a standalone
      * cluster load the application jar in a child class loader, where Java's serialized lambdas fail to resolve.
      */
-    private static final class Assemble implements VoidFunction<PartFilesResult> {
+    private static final class Assemble implements VoidFunction<PartLayout> {
         private static final long serialVersionUID = 1L;
         private final HadoopConf conf;
         private final int blocks;
@@ -216,7 +216,7 @@ public final class BlockJob {
         }
 
         @Override
-        public void call(PartFilesResult p) throws IOException {
+        public void call(PartLayout p) throws IOException {
             p.assemble(conf.get(), blocks);
         }
     }

@@ -221,26 +221,34 @@ public abstract class CommitProtocol implements Serializable {
     }
 
     /**
-     * The protocol of a CSR {@code .npz} result of {@code pattern}'s entries at {@code dest} (local file system
-     * only), with temporaries named by {@code fingerprint}, continuing an interrupted run with {@code resume}.
+     * The protocol of a CSR {@code .npz} result of {@code pattern}'s entries at {@code dest}: in place on the local
+     * file system ({@link CsrResult}), as part files elsewhere ({@link CsrPartsResult}); temporaries named by
+     * {@code fingerprint}, continuing an interrupted run with {@code resume}. The caller lays it out from the final
+     * blocks ({@link CsrOutput#planBlocks}) before the job's setup.
      *
-     * @throws InvalidInputException when dest is not on the local file system, or as {@link #forDestination}
+     * @throws InvalidInputException as {@link #forDestination}
      */
-    public static CsrResult forCsr(
+    public static CommitProtocol forCsr(
             String dest,
             io.adjoint.core.graph.Pattern pattern,
             boolean overwrite,
+            boolean forceParts,
             Configuration conf,
             Fingerprint fingerprint,
             boolean resume)
             throws IOException {
-        Path d = new Path(dest);
-        String scheme = d.getFileSystem(conf).getScheme();
-        if (!"file".equals(scheme)) {
-            throw new InvalidInputException("--format csr writes to the local file system (file://) only for now; "
-                    + dest + " is on " + scheme + "://");
+        Temporaries t = temporaries(dest, overwrite, forceParts, conf, fingerprint, resume);
+        if (!t.local()) {
+            CsrPartsResult out = new CsrPartsResult(
+                    t.q().toString(),
+                    new Path(t.q().getParent(), t.tmpName() + PARTS).toString(),
+                    pattern,
+                    fingerprint);
+            if (t.found()) {
+                out.loadManifest(conf);
+            }
+            return out;
         }
-        Temporaries t = temporaries(dest, overwrite, false, conf, fingerprint, resume);
         String parent = t.q().getParent().toUri().getPath();
         CsrResult out = new CsrResult(
                 t.q().toUri().getPath(),

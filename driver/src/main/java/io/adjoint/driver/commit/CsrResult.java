@@ -15,7 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * A Jacobian as {@code NAME.npz} in SciPy's CSR layout, on the local file system: the (p·q) × (k·l) matricization,
+ * A Jacobian as {@code NAME.npz} in SciPy's CSR layout, on the local file system (elsewhere: {@link CsrPartsResult}): the (p·q) × (k·l) matricization,
  * one stored entry per non-zero of the structural pattern (values that are numerically zero are kept, so the
  * layout is known before any value is). The driver sizes the archive from the pattern ({@link #planBlocks}: the
  * non-zeros before each block), {@link #setupJob} pre-sizes the temporary; each task writes its rows' indices
@@ -24,20 +24,13 @@ import org.ejml.data.DMatrixRMaj;
  * the .npy headers and the ZIP directory with the CRCs combined from the journal, and renames. The driver never
  * reads or holds the values.
  */
-public final class CsrResult extends JournaledFile {
+public final class CsrResult extends JournaledFile implements CsrOutput {
     private static final long serialVersionUID = 1L;
-    private final Pattern pattern;
-    private final long rows;
-    private final long cols;
-    private CsrNpz npz;
-    private long[] blockStart;
-    private RowBlocks blocks;
+    private final CsrBlocks layout;
 
     CsrResult(String dest, String tmp, ResumeJournal journal, Pattern pattern) {
         super(dest, tmp, journal);
-        this.pattern = pattern;
-        this.rows = pattern.out.size();
-        this.cols = pattern.x.size();
+        this.layout = new CsrBlocks(pattern);
     }
 
     /** The archive's size for a pattern, for the space check before any work. */
@@ -45,73 +38,39 @@ public final class CsrResult extends JournaledFile {
         return new CsrNpz(p.out.size(), p.x.size(), p.nnz()).totalSize();
     }
 
-    /**
-     * Driver, before the broadcast: the non-zeros before each block, and the archive layout. O(rows) for a pattern
-     * of one term, O(non-zeros) otherwise.
-     */
+    @Override
     public void planBlocks(RowBlocks b) {
-        this.blocks = b;
-        blockStart = new long[b.count() + 1];
-        Pattern.Scratch s = pattern.scratch();
-        long n = 0;
-        for (int k = 0; k < b.count(); k++) {
-            blockStart[k] = n;
-            for (long r = b.start(k); r < b.end(k); r++) {
-                n += pattern.rowNnz(r, s);
-            }
-        }
-        blockStart[b.count()] = n;
-        npz = new CsrNpz(rows, cols, n);
-    }
-
-    /** Task: the stored entries of block {@code b}. */
-    public int blockNnz(int b) {
-        return Math.toIntExact(blockStart[b + 1] - blockStart[b]);
+        layout.plan(b);
     }
 
     @Override
     public void setupJob(Configuration conf, int rowsPerBlock) throws IOException {
-        if (npz == null || blocks.rowsPerBlock() != rowsPerBlock) {
-            throw new IllegalStateException("planBlocks must see the final blocks before setupJob");
-        }
-        createTemporary(rowsPerBlock, new byte[0], npz.totalSize());
-    }
-
-    /** The column indices of block b's entries, in row order. */
-    private int[] indices(int b) {
-        int[] ix = new int[blockNnz(b)];
-        Pattern.Scratch s = pattern.scratch();
-        int k = 0;
-        for (long r = blocks.start(b); r < blocks.end(b); r++) {
-            int[] c = pattern.columns(r, s);
-            System.arraycopy(c, 0, ix, k, c.length);
-            k += c.length;
-        }
-        return ix;
+        layout.requirePlanned(rowsPerBlock);
+        createTemporary(rowsPerBlock, new byte[0], layout.npz.totalSize());
     }
 
     @Override
     public BlockSink sink(Configuration conf, int block) {
         return (r0, values) -> {
-            int n = blockNnz(block);
+            int n = layout.nnz(block);
             if (values.getNumElements() != n) {
                 throw new IllegalStateException(
                         "block " + block + " has " + values.getNumElements() + " values for " + n + " entries");
             }
             try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.WRITE)) {
-                npz.writeIndices(ch, blockStart[block], indices(block), n);
-                npz.writeData(ch, blockStart[block], values.data, n);
+                layout.npz.writeIndices(ch, layout.start(block), layout.indices(block), n);
+                layout.npz.writeData(ch, layout.start(block), values.data, n);
             }
         };
     }
 
     @Override
     public void commitBlock(Configuration conf, int block, DMatrixRMaj data) throws IOException {
-        int n = blockNnz(block);
+        int n = layout.nnz(block);
         journal.recordFields(
                 block,
-                (int) (blocks.end(block) - blocks.start(block)),
-                Long.toHexString(CsrNpz.crc(npz.indexBytes(indices(block), n))),
+                layout.rows(block),
+                Long.toHexString(CsrNpz.crc(layout.npz.indexBytes(layout.indices(block), n))),
                 Long.toHexString(CsrNpz.crc(CsrNpz.valueBytes(data.data, n))));
     }
 
@@ -121,12 +80,13 @@ public final class CsrResult extends JournaledFile {
         if (f == null) {
             return false;
         }
-        int n = blockNnz(block);
+        int n = layout.nnz(block);
+        CsrNpz npz = layout.npz;
         try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.READ)) {
             return f[0].equals(Long.toHexString(crcOfRange(
-                            ch, npz.elementOffset(CsrNpz.INDICES, blockStart[block]), (long) n * npz.indexBytes)))
+                            ch, npz.elementOffset(CsrNpz.INDICES, layout.start(block)), (long) n * npz.indexBytes)))
                     && f[1].equals(Long.toHexString(
-                            crcOfRange(ch, npz.elementOffset(CsrNpz.DATA, blockStart[block]), n * 8L)));
+                            crcOfRange(ch, npz.elementOffset(CsrNpz.DATA, layout.start(block)), n * 8L)));
         }
     }
 
@@ -150,26 +110,18 @@ public final class CsrResult extends JournaledFile {
         long idxCrc = 0;
         long dataCrc = 0;
         for (int b = 0; b < count; b++) {
-            String[] f = journal.fields(b, (int) (blocks.end(b) - blocks.start(b)), 2);
+            String[] f = journal.fields(b, layout.rows(b), 2);
             if (f == null) {
                 throw new IOException("block " + b + " of " + dest + " has no journal entry");
             }
-            long n = blockNnz(b);
-            idxCrc = Crc32Combine.combine(idxCrc, Long.parseLong(f[0], 16), n * npz.indexBytes);
+            long n = layout.nnz(b);
+            idxCrc = Crc32Combine.combine(idxCrc, Long.parseLong(f[0], 16), n * layout.npz.indexBytes);
             dataCrc = Crc32Combine.combine(dataCrc, Long.parseLong(f[1], 16), n * 8);
         }
         try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.WRITE)) {
-            Pattern.Scratch s = pattern.scratch();
-            long[] next = {0, 0}; // row, entries before it: rows are asked for in order
-            long ipCrc = npz.writeIndptr(ch, r -> {
-                while (next[0] < r) {
-                    next[1] += pattern.rowNnz(next[0]++, s);
-                }
-                return next[1];
-            });
-            npz.writeFrame(ch, ipCrc, idxCrc, dataCrc);
+            layout.writeFrame(ch, idxCrc, dataCrc);
             ch.force(true);
         }
-        commitTemporary(npz.totalSize());
+        commitTemporary(layout.npz.totalSize());
     }
 }

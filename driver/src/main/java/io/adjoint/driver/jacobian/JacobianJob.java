@@ -12,6 +12,7 @@ import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.commit.CsrOutput;
 import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
@@ -277,13 +278,19 @@ public final class JacobianJob {
                 if (csr) {
                     stored[i] = in.patterns.get(i);
                     outputs.add(CommitProtocol.forCsr(
-                            new Path(dir.path(), name + ".npz").toString(), stored[i], true, hconf, fp, req.resume));
+                            new Path(dir.path(), name + ".npz").toString(),
+                            stored[i],
+                            true,
+                            req.forcePartsOutput,
+                            hconf,
+                            fp,
+                            req.resume));
                 } else {
                     outputs.add(CommitProtocol.forDestination(
                             new Path(dir.path(), name + ".npy").toString(),
                             shape.toArray(),
                             true,
-                            false,
+                            req.forcePartsOutput,
                             hconf,
                             fp,
                             req.resume));
@@ -305,7 +312,7 @@ public final class JacobianJob {
                     outputs,
                     blocks -> {
                         for (CommitProtocol o : outputs) {
-                            if (o instanceof CsrResult c) {
+                            if (o instanceof CsrOutput c) {
                                 c.planBlocks(blocks);
                             }
                         }

@@ -117,4 +117,7 @@ public final class JacobianRequest {
         r.seeding = seeding;
         return r;
     }
+
+    /** Write part files and join them at commit even on the local FileSystem (tests of the HDFS layout). */
+    public boolean forcePartsOutput;
 }

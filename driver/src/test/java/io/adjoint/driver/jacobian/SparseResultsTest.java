@@ -96,6 +96,21 @@ class SparseResultsTest extends SparkTestBase {
             try (var l = Files.list(dir.resolve("csr-" + seeding))) {
                 assertEquals(w.length, l.count(), "only the results, no temporaries");
             }
+            // the part-file layout (HDFS's; here joined by an executor) gives the same archive, byte for byte
+            JacobianInputs parts = prepare(expr.trim(), in, "parts-" + seeding, rows, w);
+            parts.request.format = JacobianRequest.Format.CSR;
+            parts.request.seeding = seeding;
+            parts.request.forcePartsOutput = true;
+            JacobianJob.run(jsc, parts, null);
+            for (String x : w) {
+                assertArrayEquals(
+                        Files.readAllBytes(dir.resolve("csr-" + seeding).resolve(x + ".npz")),
+                        Files.readAllBytes(dir.resolve("parts-" + seeding).resolve(x + ".npz")),
+                        expr + " d/d" + x + " " + seeding + ": part files = in place");
+            }
+            try (var l = Files.list(dir.resolve("parts-" + seeding))) {
+                assertEquals(w.length, l.count(), "only the results, no temporaries");
+            }
         }
     }
 
@@ -115,6 +130,19 @@ class SparseResultsTest extends SparkTestBase {
         }
         assertArrayEquals(
                 Files.readAllBytes(dir.resolve("clean/X.npz")), Files.readAllBytes(dir.resolve("retried/X.npz")));
+        jsc.setLocalProperty("spark.adjoint.test.failFirstAttempt", "1");
+        try {
+            JacobianInputs retried = prepare("tanh(W @ X)", in, "retried-parts", 6, "X");
+            retried.request.format = JacobianRequest.Format.CSR;
+            retried.request.forcePartsOutput = true;
+            JacobianJob.run(jsc, retried, null);
+        } finally {
+            jsc.setLocalProperty("spark.adjoint.test.failFirstAttempt", null);
+        }
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("clean/X.npz")),
+                Files.readAllBytes(dir.resolve("retried-parts/X.npz")),
+                "as part files too");
     }
 
     /**

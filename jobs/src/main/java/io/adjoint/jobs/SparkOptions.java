@@ -62,17 +62,22 @@ public final class SparkOptions {
      * holds everything but Spark. Local masters share the driver's class path and need nothing.
      */
     static void shipOurJar(SparkConf sc) {
-        String m = sc.get("spark.master");
-        if (LOCAL.matcher(m).matches() || sc.contains("spark.jars")) {
-            return;
-        }
         java.security.CodeSource src = SparkOptions.class.getProtectionDomain().getCodeSource();
-        if (src == null || src.getLocation() == null) {
+        shipJar(
+                sc,
+                src == null || src.getLocation() == null
+                        ? null
+                        : src.getLocation().toString());
+    }
+
+    /** {@link #shipOurJar} for a class loaded from {@code location} (a jar, a folder of classes, or null). */
+    static void shipJar(SparkConf sc, String location) {
+        String m = sc.get("spark.master");
+        if (LOCAL.matcher(m).matches() || sc.contains("spark.jars") || location == null) {
             return;
         }
-        String loc = src.getLocation().toString();
-        if (loc.endsWith(".jar")) {
-            sc.set("spark.jars", loc);
+        if (location.endsWith(".jar")) {
+            sc.set("spark.jars", location);
         }
     }
 

@@ -32,10 +32,11 @@ import org.ejml.data.DMatrixRMaj;
  *   job created — never the destination, never anything else. {@link #uncommitJob} removes a result this
  *   job committed when a sibling result of the same job failed to commit.</li>
  * </ol>
- * Layouts: {@link InPlaceResult} (local file system: tasks write into their byte range of one pre-sized
- * temporary file; no result bytes pass through the driver) and {@link PartFilesResult} (HDFS, object stores:
- * one part file per block, joined at commit by HDFS {@code concat} — metadata only — or by an executor). Both are
- * resumable.
+ * Layouts: on the local file system, tasks write into their byte ranges of one pre-sized temporary file
+ * ({@link InPlaceResult} for {@code .npy}, {@link CsrResult} for CSR {@code .npz}); on HDFS and object stores, each
+ * block is one or two part files, joined at commit by HDFS {@code concat} — metadata only — or by an executor
+ * ({@link PartLayout}: {@link PartFilesResult}, {@link CsrPartsResult}). No result bytes pass through the driver;
+ * every layout is resumable.
  */
 public abstract class CommitProtocol implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.adjoint.driver.contract;
 
+import io.adjoint.core.contract.StreamedContraction;
 import io.adjoint.core.linalg.JacobianOperand;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
@@ -100,6 +101,7 @@ public final class ContractJob {
                 new ContractPlan.Sizes(
                         aBytes,
                         in.jacobianBytes,
+                        streamBytes(in),
                         gBytes,
                         in.result.rows(),
                         maxJacobianRows(in),
@@ -208,6 +210,15 @@ public final class ContractJob {
 
     /** Rows of J held at a time per task in the streamed plan: panels of at most this many bytes. */
     static final long PANEL_BYTES = 64L << 20;
+
+    /** Bytes of the Jacobian files one streamed task reads ({@link StreamedContraction#bytesRead}). */
+    private static long streamBytes(ContractInputs in) {
+        long b = 0;
+        for (var h : in.jacobianHeaders) {
+            b += StreamedContraction.bytesRead(h, PANEL_BYTES);
+        }
+        return b;
+    }
 
     private static long maxJacobianRows(ContractInputs in) {
         long n = 0;

@@ -43,12 +43,14 @@ public final class ContractPlan {
     static final long SHUFFLE_BLOCK = 1024;
 
     /**
-     * The sizes the model needs: bytes of A (Σ_t), J (Σ_t) and G as float64; P, max N_t, K; the broadcast plan's and
-     * the streamed plan's number of row-block tasks; executors (0 in local mode).
+     * The sizes the model needs: bytes of A (Σ_t), J (Σ_t) and G as float64; the bytes of J one streamed task reads
+     * (the files as stored, once each in C order, once per panel in Fortran order); P, max N_t, K; the broadcast
+     * plan's and the streamed plan's number of row-block tasks; executors (0 in local mode).
      */
     public record Sizes(
             long aBytes,
             long jBytes,
+            long jStreamBytes,
             long gBytes,
             long p,
             long n,
@@ -61,7 +63,7 @@ public final class ContractPlan {
         }
 
         long streamedMoves() {
-            return streamedTasks * jBytes + aBytes + gBytes;
+            return streamedTasks * jStreamBytes + aBytes + gBytes;
         }
 
         long shuffleMoves() {
@@ -86,12 +88,13 @@ public final class ContractPlan {
     public static Decision choose(Choice choice, Sizes s, String broadcastRefusal, String obstacle) {
         String costs = String.format(
                 Locale.ROOT,
-                "broadcast moves %s (J × %d + A + G)%s; streamed moves %s (J × %d tasks + A + G);"
+                "broadcast moves %s (J × %d + A + G)%s; streamed moves %s (%s of J per task × %d tasks + A + G);"
                         + " a shuffle (BlockMatrix, %d-blocks) would move ≈ %s",
                 BlockPlanner.human(s.broadcastMoves()),
                 1 + s.executors(),
                 broadcastRefusal == null ? "" : ", but is not possible: " + obstacle,
                 BlockPlanner.human(s.streamedMoves()),
+                BlockPlanner.human(s.jStreamBytes()),
                 s.streamedTasks(),
                 SHUFFLE_BLOCK,
                 BlockPlanner.human(s.shuffleMoves()));

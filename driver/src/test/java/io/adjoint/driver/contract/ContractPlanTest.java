@@ -15,7 +15,7 @@ class ContractPlanTest {
     /** (p·q, n·m, k·l) = (4096, 16384, 16384): A 512 MiB, J 2 GiB, G 512 MiB. */
     static ContractPlan.Sizes big(long broadcastTasks, long streamedTasks, long executors) {
         return new ContractPlan.Sizes(
-                512 * MIB, 2 * GIB, 512 * MIB, 4096, 16384, 16384, broadcastTasks, streamedTasks, executors);
+                512 * MIB, 2 * GIB, 2 * GIB, 512 * MIB, 4096, 16384, 16384, broadcastTasks, streamedTasks, executors);
     }
 
     @Test
@@ -28,7 +28,8 @@ class ContractPlanTest {
                         .contains(
                                 "broadcast moves 3.00 GiB (J × 1 + A + G), but is not possible: J 2.00 GiB over the budget of 1.00 GiB;"),
                 d.reason());
-        assertTrue(d.reason().contains("streamed moves 5.00 GiB (J × 2 tasks + A + G)"), d.reason());
+        assertTrue(
+                d.reason().contains("streamed moves 5.00 GiB (2.00 GiB of J per task × 2 tasks + A + G)"), d.reason());
         // BlockMatrix: A × 16 column blocks + J × 4 row blocks + G × 16 + G = 8 + 8 + 8 + 0.5 GiB
         assertTrue(d.reason().contains("would move ≈ 24.50 GiB"), d.reason());
     }
@@ -69,5 +70,21 @@ class ContractPlanTest {
                 InvalidInputException.class,
                 () -> ContractPlan.choose(ContractPlan.Choice.BROADCAST, big(0, 2, 0), "too big", "big"));
         assertEquals("--plan broadcast: too big", e.getMessage());
+    }
+
+    /** A Fortran-order J is read whole once per panel: 32 panels of 64 MiB make streaming cost 32× more. */
+    @Test
+    void aFortranOrderJacobianMakesStreamingDearer() {
+        ContractPlan.Sizes fortran =
+                new ContractPlan.Sizes(512 * MIB, 2 * GIB, 64 * GIB, 512 * MIB, 4096, 16384, 16384, 16, 2, 10);
+        // C order: 2 tasks read J once each (5 GiB) vs 10 executors receiving it (23 GiB): stream
+        assertEquals(
+                ContractPlan.Kind.STREAMED,
+                ContractPlan.choose(ContractPlan.Choice.AUTO, big(16, 2, 10), null, null)
+                        .kind());
+        // Fortran order: 2 × 64 GiB: the broadcast moves less
+        ContractPlan.Decision d = ContractPlan.choose(ContractPlan.Choice.AUTO, fortran, null, null);
+        assertEquals(ContractPlan.Kind.BROADCAST, d.kind());
+        assertTrue(d.reason().contains("(64.00 GiB of J per task × 2 tasks + A + G)"), d.reason());
     }
 }

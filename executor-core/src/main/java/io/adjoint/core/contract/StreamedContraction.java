@@ -19,13 +19,28 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * </pre>
  *
  * <p>A row panel of J_t is a contiguous byte range of a C-order file, so J_t is one sequential pass per block on
- * any storage (HDFS, object stores; no seeks). The sum over panels runs inside the task — the task holds its whole
+ * any storage (HDFS, object stores; no seeks); a Fortran-order J_t is streamed whole once per panel
+ * ({@link #bytesRead}). The sum over panels runs inside the task — the task holds its whole
  * output block — so no partial product is ever shuffled. Cost per block: reads B·n_t·m_t doubles of A_t and all of
  * J_t; 2·B·n_t·m_t·k·l flops in {@code dgemm}s of (B × w)(w × k·l). Memory: B·max(n_t·m_t) + B·k·l + w·k·l + B·w
  * doubles.
  */
 public final class StreamedContraction {
     private StreamedContraction() {}
+
+    /**
+     * Bytes of J's file one block reads: the file once when its rows are contiguous (C order); a Fortran-order J is
+     * read whole once per panel ({@link NpyReader#readRows} streams it to gather a panel's rows).
+     */
+    public static long bytesRead(NpyHeader j, long panelBytes) {
+        long file = j.elementCount() * j.dtype().itemSize();
+        if (NpyReader.rowsContiguous(j)) {
+            return file;
+        }
+        long n = NpyReader.rows(j, 2);
+        long w = panelRows(n, NpyReader.cols(j, 2), panelBytes);
+        return file * ((n + w - 1) / w);
+    }
 
     /** Panel rows w for J_t with {@code cols} columns: panels of at most {@code panelBytes}, at least one row. */
     public static int panelRows(long jacobianRows, long cols, long panelBytes) {

@@ -82,6 +82,14 @@ public final class NpyReader {
         return out;
     }
 
+    /**
+     * Whether a block of rows of the matricization is one contiguous byte range (C order, or a vector-like array),
+     * so {@link #readRows} reads just those bytes; otherwise it streams the whole file once per call.
+     */
+    public static boolean rowsContiguous(NpyHeader h) {
+        return !h.fortranOrder() || isVectorLike(h);
+    }
+
     /** At most one axis longer than 1: Fortran and C order store the same bytes. */
     private static boolean isVectorLike(NpyHeader h) {
         int big = 0;

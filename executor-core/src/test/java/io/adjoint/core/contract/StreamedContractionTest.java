@@ -80,4 +80,29 @@ class StreamedContractionTest {
         assertEquals(1, StreamedContraction.panelRows(10, 4, 1)); // at least one row
         assertEquals(10, StreamedContraction.panelRows(10, 4, 1 << 20)); // at most all rows
     }
+
+    /** A Fortran-order J gives the same result, and is counted as read whole once per panel. */
+    @Test
+    void aFortranOrderJacobianIsReadOncePerPanel() throws IOException {
+        Random rng = new Random(5);
+        long[] as = {3, 4, 5, 2};
+        long[] js = {5, 2, 3, 3};
+        double[] a = TestArrays.writeRandom(dir.resolve("A.npy"), rng, as);
+        double[] j = TestArrays.random(rng, 5 * 2 * 3 * 3);
+        TestArrays.writeRaw(dir.resolve("JF.npy"), "<f8", true, js, j);
+        double[] want = TestArrays.naiveContract(a, as, j, js);
+        try (ByteSource src = new FileByteSource(dir.resolve("A.npy"));
+                ByteSource jf = new FileByteSource(dir.resolve("JF.npy"))) {
+            NpyHeader h = NpyHeader.read(src);
+            NpyHeader jh = NpyHeader.read(jf);
+            long panelBytes = 3 * 9 * 8; // 3 of J's 10 rows: 4 panels
+            DMatrixRMaj out = StreamedContraction.compute(
+                    List.of(src), List.of(h), List.of(jf), List.of(jh), 0, 12, panelBytes, null);
+            assertTrue(TestArrays.relError(out.data, want) < 1e-12);
+            assertEquals(4L * 90 * 8, StreamedContraction.bytesRead(jh, panelBytes));
+        }
+        try (ByteSource jc = new FileByteSource(dir.resolve("A.npy"))) {
+            assertEquals(3L * 4 * 5 * 2 * 8, StreamedContraction.bytesRead(NpyHeader.read(jc), 3 * 10 * 8));
+        }
+    }
 }

@@ -69,8 +69,9 @@ final class ContractCommand implements Callable<Integer> {
     @Option(
             names = "--broadcast-budget",
             paramLabel = "SIZE",
-            description = "Most memory the Jacobians may take as float64 (e.g. 512m, 4g). Default: "
-                    + "spark.adjoint.broadcastBudget, else a quarter of the driver heap, at most 2g.")
+            description =
+                    "Most memory broadcast Jacobians may take as float64 (e.g. 512m, 4g); beyond it --plan auto streams them. Default: "
+                            + "spark.adjoint.broadcastBudget, else a quarter of the driver heap, at most 2g.")
     String broadcastBudget;
 
     @Option(
@@ -79,7 +80,8 @@ final class ContractCommand implements Callable<Integer> {
             defaultValue = "auto",
             description = "broadcast: the driver reads each J and broadcasts it (J must fit --broadcast-budget and"
                     + " twice the driver heap); streamed: nothing is broadcast, each task streams every J from"
-                    + " storage in 64 MiB row panels (any size of J; J is read once per task); auto (default):"
+                    + " storage in 64 MiB row panels (any size of J; J is read once per task, a Fortran-order J once"
+                    + " per panel); auto (default):"
                     + " the possible plan that moves fewer bytes (both costs, and a shuffle's, are logged).")
     String plan;
 

@@ -108,7 +108,7 @@ public final class ContractJob {
                         in.result.cols(),
                         broadcastBlocks == null ? 0 : broadcastBlocks.blocks().count(),
                         streamed.blocks().count(),
-                        jsc.isLocal() ? 0 : executors(jsc)),
+                        BlockPlanner.executors(jsc)),
                 in.broadcastRefusal,
                 in.broadcastObstacle);
         boolean broadcast = decision.kind() == ContractPlan.Kind.BROADCAST;
@@ -226,11 +226,5 @@ public final class ContractJob {
             n = Math.max(n, NpyReader.rows(h, 2));
         }
         return n;
-    }
-
-    /** Executors on a cluster: slots / cores per executor (2 assumed when unset). */
-    private static long executors(JavaSparkContext jsc) {
-        int cores = jsc.getConf().getInt("spark.executor.cores", 2);
-        return Math.max(1, jsc.defaultParallelism() / Math.max(1, cores));
     }
 }

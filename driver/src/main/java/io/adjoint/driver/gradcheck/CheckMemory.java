@@ -96,7 +96,7 @@ final class CheckMemory {
                     rt.maxMemory(), 1, "ADJOINT_DRIVER_MEMORY=%dg (bin/adjoint) or --driver-memory %dg (spark-submit)");
         } else {
             long exec = jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-            concurrent = jsc.getConf().getInt("spark.executor.cores", 2);
+            concurrent = BlockPlanner.coresPerExecutor(jsc);
             avail = Math.max(0, (exec - (300L << 20)) / 2 - evaluationBytes - givenBytes);
             where = "executor memory " + BlockPlanner.mib(exec) + ", " + concurrent + " cores, "
                     + BlockPlanner.mib(evaluationBytes) + " of inputs and tape each";
@@ -108,7 +108,8 @@ final class CheckMemory {
                 throw tooSmall(r, need, avail, where, "per projection", m);
             }
             long fit = Math.min(concurrent, avail / need);
-            int slots = (int) Math.max(1, Math.min(parallelism, jsc.isLocal() ? fit : fit * executors(jsc)));
+            int slots =
+                    (int) Math.max(1, Math.min(parallelism, jsc.isLocal() ? fit : fit * BlockPlanner.executors(jsc)));
             log(
                     log,
                     r,
@@ -132,11 +133,6 @@ final class CheckMemory {
                         + " columns at a time, "
                         + tasks + " task(s) at once");
         return new Plan(0, chunk);
-    }
-
-    private static long executors(JavaSparkContext jsc) {
-        int cores = jsc.getConf().getInt("spark.executor.cores", 2);
-        return Math.max(1, jsc.defaultParallelism() / Math.max(1, cores));
     }
 
     /** A memory setting: its current value, how much of it a task can use per byte, how to raise it. */

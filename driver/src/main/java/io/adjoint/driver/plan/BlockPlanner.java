@@ -39,7 +39,7 @@ public final class BlockPlanner {
 
     /**
      * {@link #plan} with this Spark context's memory and parallelism: in local mode the tasks share the driver's
-     * heap; on a cluster, {@code spark.executor.memory} and {@code spark.executor.cores} (2 assumed when unset).
+     * heap; on a cluster, {@code spark.executor.memory} and the cores per executor ({@link #coresPerExecutor}).
      */
     public static Plan plan(
             JavaSparkContext jsc,
@@ -68,7 +68,7 @@ public final class BlockPlanner {
         int parallelism = jsc.defaultParallelism();
         long execMem =
                 local ? Runtime.getRuntime().maxMemory() : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-        int cores = local ? parallelism : jsc.getConf().getInt("spark.executor.cores", 2);
+        int cores = local ? parallelism : coresPerExecutor(jsc);
         return plan(
                 rows,
                 adjointCols,
@@ -184,7 +184,7 @@ public final class BlockPlanner {
         int parallelism = jsc.defaultParallelism();
         long execMem =
                 local ? Runtime.getRuntime().maxMemory() : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-        int cores = local ? parallelism : jsc.getConf().getInt("spark.executor.cores", 2);
+        int cores = local ? parallelism : coresPerExecutor(jsc);
         if (requested != null) {
             return plan(rows, adjointCols, resultCols, perTaskBytes * cores, execMem, cores, parallelism, requested);
         }
@@ -204,6 +204,37 @@ public final class BlockPlanner {
                         + " (one wave: each task reads the Jacobians once), at most " + memCap + " by memory ("
                         + mib(perTask) + " per task beside a " + mib(perTaskBytes) + " panel / " + bytesPerRow
                         + " B per row; executor heap " + mib(execMem) + ", " + cores + " tasks per executor)");
+    }
+
+    /**
+     * Executors of a cluster: those registered when asked (the driver aside), else {@code spark.executor.instances},
+     * else the task slots over the cores per executor. 0 in local mode.
+     */
+    public static int executors(JavaSparkContext jsc) {
+        if (jsc.isLocal()) {
+            return 0;
+        }
+        int registered = jsc.statusTracker().getExecutorInfos().length - 1;
+        if (registered > 0) {
+            return registered;
+        }
+        int instances = jsc.getConf().getInt("spark.executor.instances", 0);
+        if (instances > 0) {
+            return instances;
+        }
+        return Math.max(1, jsc.defaultParallelism() / Math.max(1, jsc.getConf().getInt("spark.executor.cores", 2)));
+    }
+
+    /**
+     * Concurrent tasks per executor on a cluster: {@code spark.executor.cores}, else the task slots of the registered
+     * executors over their number (a standalone executor takes all its Worker's cores), else 2.
+     */
+    public static int coresPerExecutor(JavaSparkContext jsc) {
+        if (jsc.getConf().contains("spark.executor.cores")) {
+            return Math.max(1, jsc.getConf().getInt("spark.executor.cores", 2));
+        }
+        int registered = jsc.statusTracker().getExecutorInfos().length - 1;
+        return registered > 0 ? Math.max(1, jsc.defaultParallelism() / registered) : 2;
     }
 
     private static long ceilDiv(long a, long b) {

@@ -241,7 +241,9 @@ public abstract class PartLayout extends CommitProtocol {
                 }
             }
         }
-        if (!fs.rename(tmp, new Path(d, ASSEMBLED))) {
+        Path done = new Path(d, ASSEMBLED);
+        fs.delete(done, false); // one a crashed commit of the interrupted run left (stores refuse to rename onto it)
+        if (!fs.rename(tmp, done)) {
             throw new IOException("could not rename " + tmp);
         }
     }

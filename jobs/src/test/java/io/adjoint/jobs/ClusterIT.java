@@ -216,8 +216,8 @@ class ClusterIT {
     }
 
     /**
-     * Inputs read from and results written to HDFS by the cluster equal local[2]'s file:// ones bit for bit; a
-     * gradcheck given relative paths gives local[2]'s verdict.
+     * Inputs read from and results written to HDFS by the cluster (contract, jacobian, vjp, jvp) equal local[2]'s
+     * file:// ones bit for bit; a gradcheck given relative paths gives local[2]'s verdict.
      */
     @Test
     void contractJacobianAndGradcheckOnHdfsEqualLocalResults() throws Exception {
@@ -264,6 +264,30 @@ class ClusterIT {
         assertEquals(0, CliRunner.run(local.toArray(new String[0])).code);
         assertSameAsHdfs(dir.resolve("jl/X.npy"), h + "/jc/X.npy");
         assertSameAsHdfs(dir.resolve("jl/W1.npy"), h + "/jc/W1.npy");
+
+        // vjp and jvp: cotangents and tangents on HDFS too, 5 products in tasks of 2
+        TestArrays.writeRandom(dir.resolve("Gc.npy"), rng, 5, 12, 12);
+        TestArrays.writeRandom(dir.resolve("T.npy"), rng, 5, 12, 12);
+        List<String> ct = onHdfs(List.of("G=" + dir.resolve("Gc.npy"), "T=" + dir.resolve("T.npy")), h);
+        for (boolean vjp : new boolean[] {true, false}) {
+            List<String> a = new ArrayList<>(List.of(vjp ? "vjp" : "jvp", "--expr", MLP, "--rows-per-task", "2"));
+            a.addAll(vjp ? List.of("--wrt", "X,W1", "--cotangent") : List.of("--tangent"));
+            List<String> onCluster = new ArrayList<>(a);
+            onCluster.add(vjp ? ct.get(0).substring(2) : "X=" + ct.get(1).substring(2));
+            onCluster.addAll(remote);
+            onCluster.addAll(List.of("--out", h + "/p" + vjp));
+            out = finish(submit(List.of(), onCluster.toArray(new String[0])));
+            assertTrue(out.contains("joined by concat"), out);
+            List<String> here = new ArrayList<>(a);
+            here.add(vjp ? dir.resolve("Gc.npy").toString() : "X=" + dir.resolve("T.npy"));
+            here.addAll(inputs);
+            here.addAll(List.of("--out", dir.resolve("p" + vjp).toString(), "--master", "local[2]", "--quiet"));
+            CliRunner r = CliRunner.run(here.toArray(new String[0]));
+            assertEquals(0, r.code, r.err);
+            for (String f : vjp ? List.of("X.npy", "W1.npy") : List.of("out.npy")) {
+                assertSameAsHdfs(dir.resolve("p" + vjp).resolve(f), h + "/p" + vjp + "/" + f);
+            }
+        }
 
         // gradcheck with relative paths: they mean the driver's folder, also to executors, whose working folders
         // are elsewhere (every path is qualified on the driver before it reaches them)

@@ -59,14 +59,22 @@ public abstract class CommitProtocol implements Serializable {
     /** Driver: create the temporaries (or, when resuming, keep them), recording the block layout. */
     public abstract void setupJob(Configuration conf, int rowsPerBlock) throws IOException;
 
+    /** The rows per block of the interrupted run this output continues, or 0 (a fresh run). */
+    private int resumedRows;
+
+    /** Marks this output as continuing an interrupted run of {@code rowsPerBlock} rows per block (0: it does not). */
+    final void resumeWith(int rowsPerBlock) {
+        resumedRows = Math.max(0, rowsPerBlock);
+    }
+
     /** Whether this output continues an interrupted run ({@code resume} found its temporaries). */
-    public boolean resuming() {
-        return false;
+    public final boolean resuming() {
+        return resumedRows > 0;
     }
 
     /** The rows per block of the interrupted run being resumed, or 0. */
-    public int resumedRowsPerBlock() {
-        return 0;
+    public final int resumedRowsPerBlock() {
+        return resumedRows;
     }
 
     /**

@@ -55,6 +55,14 @@ final class CsrBlocks implements Serializable {
         return Math.toIntExact(blockStart[b + 1] - blockStart[b]);
     }
 
+    /** Checks that a task produced one value per stored entry of block b. */
+    void checkValues(int b, org.ejml.data.DMatrixRMaj values) {
+        if (values.getNumElements() != nnz(b)) {
+            throw new IllegalStateException(
+                    "block " + b + " has " + values.getNumElements() + " values for " + nnz(b) + " entries");
+        }
+    }
+
     /** Rows of block b. */
     int rows(int b) {
         return (int) (blocks.end(b) - blocks.start(b));

@@ -64,11 +64,8 @@ public final class CsrPartsResult extends PartLayout implements CsrOutput {
     @Override
     public BlockSink sink(Configuration conf, int block) {
         return (r0, values) -> {
+            layout.checkValues(block, values);
             int n = layout.nnz(block);
-            if (values.getNumElements() != n) {
-                throw new IllegalStateException(
-                        "block " + block + " has " + values.getNumElements() + " values for " + n + " entries");
-            }
             writePart(conf, idx(block), out -> write(out, layout.npz.indexBytes(layout.indices(block), n)));
             writePart(conf, val(block), out -> write(out, CsrNpz.valueBytes(values.data, n)));
         };

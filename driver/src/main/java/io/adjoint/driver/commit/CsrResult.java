@@ -52,11 +52,8 @@ public final class CsrResult extends JournaledFile implements CsrOutput {
     @Override
     public BlockSink sink(Configuration conf, int block) {
         return (r0, values) -> {
+            layout.checkValues(block, values);
             int n = layout.nnz(block);
-            if (values.getNumElements() != n) {
-                throw new IllegalStateException(
-                        "block " + block + " has " + values.getNumElements() + " values for " + n + " entries");
-            }
             try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.WRITE)) {
                 layout.npz.writeIndices(ch, layout.start(block), layout.indices(block), n);
                 layout.npz.writeData(ch, layout.start(block), values.data, n);

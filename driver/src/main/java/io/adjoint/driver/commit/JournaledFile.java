@@ -20,8 +20,6 @@ abstract class JournaledFile extends CommitProtocol {
     final String dest;
     final String tmp;
     final ResumeJournal journal;
-    private boolean resuming;
-    private int resumedRows;
 
     JournaledFile(String dest, String tmp, ResumeJournal journal) {
         this.dest = dest;
@@ -35,8 +33,7 @@ abstract class JournaledFile extends CommitProtocol {
         if (!Files.exists(t) || Files.size(t) != size) {
             return;
         }
-        resumedRows = journal.rowsPerBlock();
-        resuming = resumedRows > 0;
+        resumeWith(journal.rowsPerBlock());
     }
 
     /**
@@ -44,7 +41,7 @@ abstract class JournaledFile extends CommitProtocol {
      * starting with {@code head}; nothing when resuming.
      */
     void createTemporary(int rowsPerBlock, byte[] head, long size) throws IOException {
-        if (resuming) {
+        if (resuming()) {
             return;
         }
         Files.deleteIfExists(Paths.get(tmp));
@@ -66,16 +63,6 @@ abstract class JournaledFile extends CommitProtocol {
         }
         Files.move(t, Paths.get(dest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         journal.delete();
-    }
-
-    @Override
-    public boolean resuming() {
-        return resuming;
-    }
-
-    @Override
-    public int resumedRowsPerBlock() {
-        return resumedRows;
     }
 
     @Override

@@ -44,8 +44,6 @@ public abstract class PartLayout extends CommitProtocol {
     final String dest;
     final String dir;
     private final Fingerprint fingerprint;
-    private boolean resuming;
-    private int resumedRows;
     private transient String commitNote;
 
     PartLayout(String dest, String dir, Fingerprint fingerprint) {
@@ -90,24 +88,13 @@ public abstract class PartLayout extends CommitProtocol {
             return;
         }
         try (InputStream in = fs.open(m)) {
-            resumedRows = ResumeJournal.rowsPerBlock(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            resumeWith(ResumeJournal.rowsPerBlock(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         }
-        resuming = resumedRows > 0;
-    }
-
-    @Override
-    public boolean resuming() {
-        return resuming;
-    }
-
-    @Override
-    public int resumedRowsPerBlock() {
-        return resumedRows;
     }
 
     @Override
     public void setupJob(Configuration conf, int rowsPerBlock) throws IOException {
-        if (resuming) {
+        if (resuming()) {
             return;
         }
         Path d = new Path(dir);

@@ -45,13 +45,7 @@ public final class ContractWork extends BlockWork {
             CommitProtocol output,
             HadoopConf conf,
             TestHooks hooks) {
-        super(blocks, new CommitProtocol[] {output}, conf, hooks);
-        this.jacobians = jacobians;
-        this.jacobianUris = null;
-        this.jacobianHeaders = null;
-        this.panelBytes = 0;
-        this.adjointUris = adjointUris;
-        this.adjointHeaders = adjointHeaders;
+        this(jacobians, null, null, 0, adjointUris, adjointHeaders, blocks, output, conf, hooks);
     }
 
     /** The streamed plan: each block reads every J_t from storage in row panels of at most {@code panelBytes}. */
@@ -65,8 +59,22 @@ public final class ContractWork extends BlockWork {
             CommitProtocol output,
             HadoopConf conf,
             TestHooks hooks) {
+        this(null, jacobianUris, jacobianHeaders, panelBytes, adjointUris, adjointHeaders, blocks, output, conf, hooks);
+    }
+
+    private ContractWork(
+            JacobianOperand[] jacobians,
+            String[] jacobianUris,
+            NpyHeader[] jacobianHeaders,
+            long panelBytes,
+            String[] adjointUris,
+            NpyHeader[] adjointHeaders,
+            RowBlocks blocks,
+            CommitProtocol output,
+            HadoopConf conf,
+            TestHooks hooks) {
         super(blocks, new CommitProtocol[] {output}, conf, hooks);
-        this.jacobians = null;
+        this.jacobians = jacobians;
         this.jacobianUris = jacobianUris;
         this.jacobianHeaders = jacobianHeaders;
         this.panelBytes = panelBytes;

@@ -7,7 +7,6 @@ import io.adjoint.core.npy.NpyReader;
 import java.io.IOException;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The task body of {@code contract}'s streamed plan, for Jacobians too large to broadcast: one block of result
@@ -22,8 +21,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * any storage (HDFS, object stores; no seeks); a Fortran-order J_t is streamed whole once per panel
  * ({@link #bytesRead}). The sum over panels runs inside the task — the task holds its whole
  * output block — so no partial product is ever shuffled. Cost per block: reads B·n_t·m_t doubles of A_t and all of
- * J_t; 2·B·n_t·m_t·k·l flops in {@code dgemm}s of (B × w)(w × k·l). Memory: B·max(n_t·m_t) + B·k·l + w·k·l + B·w
- * doubles.
+ * J_t; 2·B·n_t·m_t·k·l flops in {@code dgemm}s of (B × w)(w × k·l), each on A's column panel in place. Memory:
+ * B·max(n_t·m_t) + B·k·l + w·k·l doubles.
  */
 public final class StreamedContraction {
     private StreamedContraction() {}
@@ -82,7 +81,6 @@ public final class StreamedContraction {
         }
         out.zero();
         DMatrixRMaj a = new DMatrixRMaj(1, 1);
-        DMatrixRMaj aPanel = new DMatrixRMaj(1, 1);
         DMatrixRMaj jPanel = new DMatrixRMaj(1, 1);
         for (int t = 0; t < pairs; t++) {
             NpyHeader jh = jacobianHeaders.get(t);
@@ -96,13 +94,7 @@ public final class StreamedContraction {
             for (long a0 = 0; a0 < n; a0 += w) {
                 int a1 = (int) Math.min(n, a0 + w);
                 NpyReader.readRows(jacobians.get(t), jh, 2, a0, a1, jPanel);
-                if (a0 == 0 && a1 == n) {
-                    Gemm.mult(1.0, a, jPanel, 1.0, out);
-                } else {
-                    aPanel.reshape(rows, a1 - (int) a0);
-                    CommonOps_DDRM.extract(a, 0, rows, (int) a0, a1, aPanel, 0, 0);
-                    Gemm.mult(1.0, aPanel, jPanel, 1.0, out);
-                }
+                Gemm.multAddColumns(1.0, a, (int) a0, a1, jPanel, out); // A's column panel in place
             }
         }
         return out;

@@ -63,6 +63,28 @@ public final class Gemm {
         BLAS_INSTANCE.dgemm("N", "N", m, k, n, alpha, v, vOff, m, mat.data, 0, n, 1.0, c, cOff, m);
     }
 
+    /**
+     * C += α·A[:, c0:c1]·B, row-major: A is m×K, its column panel m×(c1 − c0) used in place (leading dimension K, no
+     * copy), B is (c1 − c0)×n, C is m×n (column-major: Cᵀ += α·Bᵀ·A_panelᵀ).
+     */
+    public static void multAddColumns(double alpha, DMatrixRMaj a, int c0, int c1, DMatrixRMaj b, DMatrixRMaj c) {
+        int m = a.numRows;
+        int w = c1 - c0;
+        int n = b.numCols;
+        if (c0 < 0 || c1 > a.numCols || w < 0 || b.numRows != w) {
+            throw new IllegalArgumentException("columns [" + c0 + ", " + c1 + ") of a " + m + "×" + a.numCols
+                    + " A against a " + b.numRows + "×" + n + " B");
+        }
+        if (c.numRows != m || c.numCols != n) {
+            throw new IllegalArgumentException(
+                    "C is " + c.numRows + "×" + c.numCols + ", the product is " + m + "×" + n);
+        }
+        if (m == 0 || n == 0 || w == 0) {
+            return;
+        }
+        BLAS_INSTANCE.dgemm("N", "N", n, m, w, alpha, b.data, 0, n, a.data, c0, a.numCols, 1.0, c.data, 0, n);
+    }
+
     private static void scale(double beta, DMatrixRMaj c) {
         int len = c.getNumElements();
         if (beta == 0.0) {

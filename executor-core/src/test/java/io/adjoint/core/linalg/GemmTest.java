@@ -91,4 +91,25 @@ class GemmTest {
                 () -> Gemm.mult(1, new DMatrixRMaj(3, 4), new DMatrixRMaj(5, 2), 0, new DMatrixRMaj(3, 2)));
         assertEquals("A is 3×4, B is 5×2: inner dimensions 4 and 5 differ", e.getMessage());
     }
+
+    /** C += A[:, c0:c1]·B on A's column panel in place equals the naive loop over those columns (1e-12). */
+    @ParameterizedTest
+    @CsvSource({"4, 9, 2, 7, 5", "3, 6, 0, 6, 1", "5, 8, 7, 8, 3", "2, 5, 3, 3, 4"})
+    void columnPanelProductEqualsNaiveLoop(int m, int k, int c0, int c1, int n) {
+        Random rng = new Random(m * 31 + c0);
+        DMatrixRMaj a = DMatrixRMaj.wrap(m, k, TestArrays.random(rng, (long) m * k));
+        DMatrixRMaj b = DMatrixRMaj.wrap(c1 - c0, n, TestArrays.random(rng, (long) (c1 - c0) * n));
+        DMatrixRMaj c = DMatrixRMaj.wrap(m, n, TestArrays.random(rng, (long) m * n));
+        double[] want = c.data.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int x = c0; x < c1; x++) {
+                    want[i * n + j] += 2.0 * a.get(i, x) * b.get(x - c0, j);
+                }
+            }
+        }
+        Gemm.multAddColumns(2.0, a, c0, c1, b, c);
+        assertTrue(TestArrays.relError(c.data, want) < 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Gemm.multAddColumns(1.0, a, c0, c1 + 1, b, c));
+    }
 }

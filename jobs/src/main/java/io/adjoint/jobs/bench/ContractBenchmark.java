@@ -280,17 +280,23 @@ public final class ContractBenchmark {
             for (int bj = 0; bj * bs < cols; bj++) {
                 int r = Math.min(bs, rows - bi * bs);
                 int c = Math.min(bs, cols - bj * bs);
-                double[] colMajor = new double[r * c];
-                for (int x = 0; x < r; x++) {
-                    for (int y = 0; y < c; y++) {
-                        colMajor[y * r + x] = rowMajor[(bi * bs + x) * cols + bj * bs + y];
-                    }
-                }
-                blocks.add(new Tuple2<>(new Tuple2<>(bi, bj), Matrices.dense(r, c, colMajor)));
+                blocks.add(new Tuple2<>(
+                        new Tuple2<>(bi, bj), columnMajorBlock(rowMajor, cols, (long) bi * bs, r, bj * bs, c)));
             }
         }
         JavaRDD<Tuple2<Tuple2<Object, Object>, Matrix>> rdd = jsc.parallelize(blocks, blocks.size());
         return new BlockMatrix(rdd.rdd(), bs, bs, rows, cols);
+    }
+
+    /** Rows [r0, r0 + r) × columns [c0, c0 + c) of a row-major array with {@code cols} columns, as MLlib's matrix. */
+    static Matrix columnMajorBlock(double[] rowMajor, long cols, long r0, int r, int c0, int c) {
+        double[] colMajor = new double[r * c];
+        for (int x = 0; x < r; x++) {
+            for (int y = 0; y < c; y++) {
+                colMajor[y * r + x] = rowMajor[(int) ((r0 + x) * cols + c0 + y)];
+            }
+        }
+        return Matrices.dense(r, c, colMajor);
     }
 
     /** The peer must compute the same product, or the comparison is meaningless. */

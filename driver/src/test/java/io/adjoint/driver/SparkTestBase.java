@@ -20,12 +20,21 @@ public abstract class SparkTestBase {
         return "local[2]";
     }
 
+    /**
+     * {@code spark.adjoint.driverTasks}: "never" here, so these tests run Spark's tasks even for small jobs (the
+     * CLI's tests run small jobs on driver threads, its default; DriverTasksTest compares the two).
+     */
+    protected String driverTasks() {
+        return "never";
+    }
+
     @BeforeAll
     void startSpark() {
         SparkConf conf = new SparkConf()
                 .setMaster(master())
                 .setAppName(getClass().getSimpleName())
-                .set("spark.ui.showConsoleProgress", "false");
+                .set("spark.ui.showConsoleProgress", "false")
+                .set("spark.adjoint.driverTasks", driverTasks());
         jsc = new JavaSparkContext(AdjointSpark.configure(conf));
         jsc.setLogLevel("WARN");
     }

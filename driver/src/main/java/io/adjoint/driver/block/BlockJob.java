@@ -52,6 +52,24 @@ public final class BlockJob {
             Function<RowBlocks, W> work,
             Consumer<String> log)
             throws IOException {
+        return run(jsc, label, plan, requested, outputs, work, Double.POSITIVE_INFINITY, log);
+    }
+
+    /**
+     * As {@link #run(JavaSparkContext, String, BlockPlanner.Plan, Integer, List, Function, Consumer)}, for a job of
+     * about {@code flops} floating-point operations in all: on a local master a small one runs its blocks on driver
+     * threads ({@link DriverTasks#place}) — the same loop, without the broadcast and Spark's scheduling.
+     */
+    public static <W extends BlockWork> Run run(
+            JavaSparkContext jsc,
+            String label,
+            BlockPlanner.Plan plan,
+            Integer requested,
+            List<CommitProtocol> outputs,
+            Function<RowBlocks, W> work,
+            double flops,
+            Consumer<String> log)
+            throws IOException {
         boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
         if (anyResuming && !outputs.stream().allMatch(CommitProtocol::resuming)) {
             // nothing is removed: the finished blocks stay for a run without --resume to clear, or another resume
@@ -62,15 +80,61 @@ public final class BlockJob {
                     + " are incomplete; run without --resume to start over");
         }
         plan = resumePlan(plan, outputs, requested);
+        DriverTasks.Placement where = DriverTasks.place(jsc, flops);
+        RowBlocks planned = plan.blocks();
+        if (where.inDriver()
+                && requested == null
+                && !anyResuming
+                && planned.count() < where.threads()
+                && planned.rows() > planned.count()) {
+            // a driver thread's block costs no scheduling: one block per thread
+            int b = (int) ((planned.rows() + where.threads() - 1) / where.threads());
+            RowBlocks split = new RowBlocks(planned.rows(), b);
+            plan = new BlockPlanner.Plan(split, plan.reason() + "; B=" + b + " to give each driver thread a block");
+        }
         if (log != null) {
-            log.accept(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks");
+            log.accept(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks"
+                    + (where.inDriver() ? "; " + where.reason() : ""));
+        }
+        if (where.inDriver()) {
+            W w = work.apply(plan.blocks());
+            return runBlocks(
+                    jsc,
+                    label,
+                    plan,
+                    outputs,
+                    (ids, progress) -> {
+                        List<List<BlockReport>> parts = DriverTasks.map(
+                                ids,
+                                where.threads(),
+                                b -> BlockTask.run(w, List.of(b).iterator(), true),
+                                progress == null ? null : progress::blockDone);
+                        List<BlockReport> all = new ArrayList<>();
+                        parts.forEach(all::addAll);
+                        return all;
+                    },
+                    log);
         }
         Broadcast<W> bc = jsc.broadcast(work.apply(plan.blocks()));
         try {
-            return runBlocks(jsc, label, plan, outputs, new BlockTask<>(bc), log);
+            BlockTask<W> task = new BlockTask<>(bc);
+            return runBlocks(
+                    jsc,
+                    label,
+                    plan,
+                    outputs,
+                    (ids, progress) ->
+                            jsc.parallelize(ids, ids.size()).mapPartitions(task).collect(),
+                    log);
         } finally {
             bc.destroy();
         }
+    }
+
+    /** Runs one task per block id and returns their reports (any order); tells {@code progress} when it can. */
+    @FunctionalInterface
+    private interface Blocks {
+        List<BlockReport> run(List<Integer> ids, BlockProgress progress) throws IOException;
     }
 
     /**
@@ -100,7 +164,7 @@ public final class BlockJob {
             String label,
             BlockPlanner.Plan plan,
             List<CommitProtocol> outputs,
-            BlockTask<?> task,
+            Blocks tasks,
             Consumer<String> log)
             throws IOException {
         Configuration hconf = jsc.hadoopConfiguration();
@@ -124,9 +188,7 @@ public final class BlockJob {
             }
             jsc.setJobGroup(group, "adjoint " + label, true);
             long t0 = System.nanoTime();
-            List<BlockReport> reports = ids.isEmpty()
-                    ? List.of()
-                    : jsc.parallelize(ids, ids.size()).mapPartitions(task).collect();
+            List<BlockReport> reports = ids.isEmpty() ? List.of() : tasks.run(ids, progress);
             long t1 = System.nanoTime();
             if (reports.size() != blocks.count()) {
                 throw new IllegalStateException("expected " + blocks.count() + " block reports, got " + reports.size());

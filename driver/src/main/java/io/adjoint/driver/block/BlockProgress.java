@@ -44,6 +44,14 @@ public final class BlockProgress extends SparkListener {
     }
 
     /**
+     * Progress of blocks run on driver threads ({@link DriverTasks}): the caller reports each finished block with
+     * {@link #blockDone}; null when {@code log} is null.
+     */
+    public static BlockProgress forDriver(String label, RowBlocks blocks, String unit, Consumer<String> log) {
+        return log == null ? null : new BlockProgress("", label, blocks, unit, log);
+    }
+
+    /**
      * Runs {@code job} (one Spark job whose task i handles block i of {@code blocks}) in a job group of its own,
      * printing progress to {@code log} each time another tenth of the blocks is done; no progress when log is null.
      */
@@ -81,7 +89,11 @@ public final class BlockProgress extends SparkListener {
         if (!stages.contains(end.stageId()) || !end.taskInfo().successful()) {
             return;
         }
-        int block = end.taskInfo().index();
+        blockDone(end.taskInfo().index());
+    }
+
+    /** Counts block {@code block} done (once, however often it is reported) and prints a line at each tenth. */
+    public synchronized void blockDone(int block) {
         if (block >= blocks.count() || !doneBlocks.add(block)) {
             return;
         }

@@ -33,7 +33,17 @@ public final class BlockTask<W extends BlockWork> implements FlatMapFunction<Ite
 
     @Override
     public Iterator<BlockReport> call(Iterator<Integer> blockIds) throws IOException {
-        W w = work.value();
+        // the first attempt of a fresh run writes into ranges nothing has touched
+        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+        return run(work.value(), blockIds, tc != null && tc.attemptNumber() == 0)
+                .iterator();
+    }
+
+    /**
+     * The loop over {@code blockIds}, for a Spark task or a driver thread ({@link DriverTasks}); {@code first}: no
+     * earlier attempt can have written to these blocks' ranges.
+     */
+    static List<BlockReport> run(BlockWork w, Iterator<Integer> blockIds, boolean first) throws IOException {
         Configuration conf = w.conf().get();
         CommitProtocol[] outputs = w.outputs();
         List<BlockReport> done = new ArrayList<>();
@@ -51,9 +61,6 @@ public final class BlockTask<W extends BlockWork> implements FlatMapFunction<Ite
                 DMatrixRMaj[] rows = c.compute(r0, r1);
                 long nanos = System.nanoTime() - t0;
                 boolean fail = w.hooks().shouldFail(b);
-                // the first attempt of a fresh run writes into ranges nothing has touched
-                org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
-                boolean first = tc != null && tc.attemptNumber() == 0;
                 for (int i = 0; i < outputs.length; i++) {
                     if (fail) {
                         Arrays.fill(rows[i].data, 0, rows[i].getNumElements(), Double.NaN);
@@ -69,7 +76,7 @@ public final class BlockTask<W extends BlockWork> implements FlatMapFunction<Ite
                 done.add(new BlockReport(b, r1 - r0, nanos));
             }
         }
-        return done.iterator();
+        return done;
     }
 
     private static boolean intact(CommitProtocol[] outputs, Configuration conf, int b, long r0, int rows)

@@ -30,6 +30,11 @@ public final class TestHooks implements Serializable {
                 read(jsc, "spark.adjoint.test.pauseMillisPerBlock"));
     }
 
+    /** Whether any hook is set. */
+    boolean any() {
+        return failFirstAttemptOf >= 0 || failAlways >= 0 || pauseMillis > 0;
+    }
+
     /** Sleeps {@link #pauseMillis} when set. */
     void pause() {
         if (pauseMillis > 0) {

@@ -78,6 +78,7 @@ public final class CompressedRows extends BlockWork {
                 null,
                 List.of(out),
                 blocks -> new CompressedRows(tape, wrtNode, colouring, blocks, new CommitProtocol[] {out}, conf, hooks),
+                colouring.colours() * tape.graph.forwardFlops(),
                 null);
     }
 }

@@ -6,6 +6,7 @@ import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.CompressedDifferences;
 import io.adjoint.driver.block.BlockProgress;
+import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
 import java.io.IOException;
@@ -25,7 +26,19 @@ import org.ejml.data.DMatrixRMaj;
 final class FullCheck {
     private FullCheck() {}
 
-    static void run(JavaSparkContext jsc, Broadcast<CheckData> bc, GradcheckResult r, int chunk, Consumer<String> log) {
+    /**
+     * Checks every entry of {@code data}'s input into {@code r}. {@code perturbations} is the number of perturbed
+     * copies (columns, or column colours); a check of little work runs its tasks on driver threads
+     * ({@link DriverTasks}), else {@code data} is broadcast and the tasks are Spark's.
+     */
+    static void run(
+            JavaSparkContext jsc,
+            CheckData data,
+            GradcheckResult r,
+            int chunk,
+            long perturbations,
+            Consumer<String> log)
+            throws IOException {
         // whole column tiles per task, about 4 tasks per slot: a structured check's tile is milliseconds of work,
         // less than a task's scheduling
         int tiles = r.grid.colTiles();
@@ -35,40 +48,66 @@ final class FullCheck {
             groups.add(gi);
         }
         RowBlocks columns = new RowBlocks(r.grid.cols(), (int) Math.min(r.grid.cols(), (long) r.grid.tileCols() * per));
-        List<TileStats> stats = BlockProgress.track(
-                jsc,
-                "gradcheck: d/d" + r.input,
-                columns,
-                "columns",
-                log,
-                () -> jsc.parallelize(groups, Math.max(1, groups.size()))
-                        .flatMap(gi -> {
-                            CheckData d = bc.value();
-                            List<TileStats> out = new ArrayList<>();
-                            int t0 = gi * per;
-                            int t1 = Math.min(d.grid.colTiles(), (gi + 1) * per);
-                            if (d.compressedUri != null) {
-                                // structured: both compressed sides of the task's columns at once, then tile by tile
-                                long from = d.grid.colStart(t0);
-                                long to = d.grid.colEnd(t1 - 1);
-                                Structured s = new Structured(d, from, to);
-                                for (int tc = t0; tc < t1; tc++) {
-                                    s.compare(d.grid.colStart(tc), d.grid.colEnd(tc), out);
-                                }
-                                return out.iterator();
-                            }
-                            for (int tc = t0; tc < t1; tc++) {
-                                for (long c0 = d.grid.colStart(tc); c0 < d.grid.colEnd(tc); c0 += chunk) {
-                                    compare(d, c0, Math.min(d.grid.colEnd(tc), c0 + chunk), out);
-                                }
-                            }
-                            return out.iterator();
-                        })
-                        .collect());
-        int worst = bc.value().worst;
-        for (TileStats t : stats) {
-            r.add(t, worst);
+        String label = "gradcheck: d/d" + r.input;
+        // two forward passes per perturbation, and one comparison per entry compared
+        double entries = data.columnPattern != null && data.compressedUri != null
+                ? data.columnPattern.nnz()
+                : (double) r.grid.rows() * r.grid.cols();
+        DriverTasks.Placement where = DriverTasks.place(jsc, 2.0 * perturbations * data.graph.forwardFlops() + entries);
+        List<TileStats> stats = new ArrayList<>();
+        if (where.inDriver()) {
+            if (log != null) {
+                log.accept(label + ": " + where.reason());
+            }
+            BlockProgress progress = BlockProgress.forDriver(label, columns, "columns", log);
+            DriverTasks.map(
+                            groups,
+                            where.threads(),
+                            gi -> tiles(data, gi, per, chunk),
+                            progress == null ? null : progress::blockDone)
+                    .forEach(stats::addAll);
+        } else {
+            Broadcast<CheckData> bc = jsc.broadcast(data);
+            try {
+                stats = BlockProgress.track(
+                        jsc,
+                        label,
+                        columns,
+                        "columns",
+                        log,
+                        () -> jsc.parallelize(groups, Math.max(1, groups.size()))
+                                .flatMap(gi -> tiles(bc.value(), gi, per, chunk).iterator())
+                                .collect());
+            } finally {
+                bc.destroy();
+            }
         }
+        for (TileStats t : stats) {
+            r.add(t, data.worst);
+        }
+    }
+
+    /** Column tiles [gi·per, (gi + 1)·per) of the grid: one task's work. */
+    private static List<TileStats> tiles(CheckData d, int gi, int per, int chunk) throws IOException {
+        List<TileStats> out = new ArrayList<>();
+        int t0 = gi * per;
+        int t1 = Math.min(d.grid.colTiles(), (gi + 1) * per);
+        if (d.compressedUri != null) {
+            // structured: both compressed sides of the task's columns at once, then tile by tile
+            long from = d.grid.colStart(t0);
+            long to = d.grid.colEnd(t1 - 1);
+            Structured s = new Structured(d, from, to);
+            for (int tc = t0; tc < t1; tc++) {
+                s.compare(d.grid.colStart(tc), d.grid.colEnd(tc), out);
+            }
+            return out;
+        }
+        for (int tc = t0; tc < t1; tc++) {
+            for (long c0 = d.grid.colStart(tc); c0 < d.grid.colEnd(tc); c0 += chunk) {
+                compare(d, c0, Math.min(d.grid.colEnd(tc), c0 + chunk), out);
+            }
+        }
+        return out;
     }
 
     /** Columns [c0, c1), numeric against analytic, one {@link TileStats} per row tile. */

@@ -208,7 +208,7 @@ public final class GradcheckJob {
         }
         // tasks in this JVM (local mode) work on the driver's own inputs and tape; executors load theirs once
         Evaluations.offer(data.key, job.graph, job.inputValues(), job.tape);
-        Broadcast<CheckData> bc = jsc.broadcast(data);
+        Broadcast<CheckData> bc = null;
         try {
             r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())
                     ? "central differences, " + CheckData.batch(job.graph)
@@ -228,15 +228,18 @@ public final class GradcheckJob {
             }
             long n0 = System.nanoTime();
             if (r.mode == CheckMode.FULL) {
-                FullCheck.run(jsc, bc, r, plan.fullChunk(), log);
+                FullCheck.run(jsc, data, r, plan.fullChunk(), perturbations, log);
                 r.forwardEvals += 2 * perturbations;
             } else {
+                bc = jsc.broadcast(data);
                 ProbeCheck.run(jsc, bc, req, r, plan.probeSlots(), log);
                 r.forwardEvals += 2L * r.probes;
             }
             r.numericSeconds = (System.nanoTime() - n0) / 1e9;
         } finally {
-            bc.destroy();
+            if (bc != null) {
+                bc.destroy();
+            }
             Evaluations.forget(data.key);
         }
         r.seconds = (System.nanoTime() - t0) / 1e9;

@@ -89,6 +89,23 @@ public final class JacobianJob {
      * a dense result or a row-by-row sweep, the compressed rows (k·l·colours/rows) and the stored entries per row
      * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
      */
+    /**
+     * The job's work for {@link io.adjoint.driver.block.DriverTasks}: one forward pass's flops per sweep seed (p·q
+     * seeds when any input is swept row by row, else the most colours), plus one per dense result entry written.
+     */
+    static double sweepFlops(JacobianInputs in, RowColouring[] seeding) {
+        long rows = in.graph.outputShape().size();
+        long seeds = 0;
+        double entries = 0;
+        for (int i = 0; i < in.wrt.size(); i++) {
+            seeds = Math.max(seeds, seeding[i] == null ? rows : seeding[i].colours());
+            entries += in.request.format == JacobianRequest.Format.CSR
+                    ? in.patterns.get(i).nnz()
+                    : (double) rows * in.wrtShapes.get(in.wrt.get(i)).size();
+        }
+        return seeds * in.graph.forwardFlops() + entries;
+    }
+
     static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
         long rows = Math.max(1, in.graph.outputShape().size());
         boolean csr = in.request.format == JacobianRequest.Format.CSR;
@@ -327,6 +344,7 @@ public final class JacobianJob {
                                 conf,
                                 hooks);
                     },
+                    sweepFlops(in, seeding),
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;

@@ -149,6 +149,7 @@ public final class ProductJob {
                             outputs.toArray(new CommitProtocol[0]),
                             conf,
                             hooks),
+                    in.count * job.graph.forwardFlops(),
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;

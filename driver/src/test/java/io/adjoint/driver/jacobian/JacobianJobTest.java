@@ -168,4 +168,56 @@ class JacobianJobTest extends SparkTestBase {
         assertEquals(6, m.toBlockMatrix().numRows());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }
+
+    /**
+     * A small job on driver threads ({@code spark.adjoint.driverTasks=always}, which auto picks for small work)
+     * writes the same bytes as Spark's tasks, for every seeding and both formats, blocks not dividing the rows; the
+     * plan line says where the tasks ran.
+     */
+    @Test
+    void driverThreadsWriteTheSameBytesAsSparkTasks() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(11, "W1:5x4", "W2:3x5", "X:4x6", "b1:5x1", "b2:3x1");
+        for (JacobianRequest.Format format : JacobianRequest.Format.values()) {
+            for (JacobianRequest.Seeding seeding : JacobianRequest.Seeding.values()) {
+                java.util.Map<String, byte[]> got = new java.util.HashMap<>();
+                for (String mode : List.of("never", "always")) {
+                    if (Files.exists(dir.resolve("out"))) { // the other format's results
+                        try (var l = Files.list(dir.resolve("out"))) {
+                            for (Path f : l.toList()) {
+                                Files.delete(f);
+                            }
+                        }
+                    }
+                    JacobianInputs ji = prepare("tanh(W2 @ tanh(W1 @ X + b1) + b2)", in, 4, "X", "W1", "b2");
+                    ji.request.seeding = seeding;
+                    ji.request.format = format;
+                    List<String> log = new java.util.ArrayList<>();
+                    jsc.setLocalProperty("spark.adjoint.driverTasks", mode);
+                    try {
+                        JacobianJob.run(jsc, ji, log::add);
+                    } finally {
+                        jsc.setLocalProperty("spark.adjoint.driverTasks", null);
+                    }
+                    assertEquals(
+                            mode.equals("always"),
+                            log.stream().anyMatch(l -> l.contains("driver threads")),
+                            mode + ": " + log);
+                    assertTrue(log.stream().anyMatch(l -> l.contains("blocks (100%)")), "progress: " + log);
+                    for (String w : ji.wrt) {
+                        String file = w + (format == JacobianRequest.Format.CSR ? ".npz" : ".npy");
+                        byte[] bytes = Files.readAllBytes(dir.resolve("out").resolve(file));
+                        byte[] before = got.put(w, bytes);
+                        if (before != null) {
+                            assertTrue(
+                                    java.util.Arrays.equals(before, bytes),
+                                    w + " " + format + " " + seeding + ": driver threads differ from Spark tasks");
+                        }
+                    }
+                    try (var l = Files.list(dir.resolve("out"))) {
+                        assertEquals(ji.wrt.size(), l.count(), "only the results, no temporaries");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -97,6 +97,32 @@ public final class Graph implements Serializable {
         return source;
     }
 
+    /** Flops charged per result entry of an op that is neither a matmul nor an inverse (a transcendental costs ~10). */
+    public static final int FLOPS_PER_ENTRY = 10;
+
+    /**
+     * An estimate of one forward pass's floating-point work, for planning only: 2·m·k·n per matmul of (m × k)(k × n),
+     * 2·n³ per n × n inverse, {@link #FLOPS_PER_ENTRY} per result entry of every other op (elementwise functions,
+     * broadcasting, reductions, softmax, transpose). A reverse sweep seeded with one row, or a forward-mode sweep
+     * with one tangent, costs about as much per seed; B seeds about B times that.
+     */
+    public double forwardFlops() {
+        double flops = 0;
+        for (Node n : nodes) {
+            if (n.kind != Kind.APPLY) {
+                continue;
+            }
+            if ("matmul".equals(n.name)) {
+                flops += 2.0 * n.shape.rows * n.shape.cols * nodes.get(n.args[0]).shape.cols;
+            } else if ("inv".equals(n.name)) {
+                flops += 2.0 * n.shape.rows * (double) n.shape.rows * n.shape.rows;
+            } else {
+                flops += (double) FLOPS_PER_ENTRY * n.shape.size();
+            }
+        }
+        return flops;
+    }
+
     /**
      * Compiles {@code e} against the shapes of the given inputs, checking every shape and name.
      *

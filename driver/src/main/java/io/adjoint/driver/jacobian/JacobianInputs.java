@@ -55,6 +55,8 @@ public final class JacobianInputs {
     public final List<String> warnings;
     /** The structural pattern of ∂out/∂X per requested input, in {@link #wrt} order (empty for an unused input). */
     public final List<io.adjoint.core.graph.Pattern> patterns;
+    /** Seconds the forward pass took (after the inputs were read, before Spark starts; 0 when not run here). */
+    public double forwardSeconds;
 
     private JacobianInputs(
             JacobianRequest request,
@@ -176,7 +178,9 @@ public final class JacobianInputs {
                 values.put(name, NpyReader.readAll(src, headers.get(name), 1));
             }
         }
+        long f0 = System.nanoTime();
         Forward f = Forward.run(g, values, fns);
+        double forwardSeconds = (System.nanoTime() - f0) / 1e9;
         List<io.adjoint.core.graph.Pattern> patterns = new ArrayList<>();
         for (int i = 0; i < wrtNodes.length; i++) {
             Shape2 x = wrtShapes.get(req.wrt.get(i));
@@ -185,7 +189,7 @@ public final class JacobianInputs {
                             ? io.adjoint.core.graph.Pattern.empty(g.outputShape(), x)
                             : GraphPattern.of(g, fns, wrtNodes[i]));
         }
-        return new JacobianInputs(
+        JacobianInputs prepared = new JacobianInputs(
                 req,
                 g,
                 used(g, values),
@@ -195,6 +199,8 @@ public final class JacobianInputs {
                 wrtShapes,
                 warnings,
                 List.copyOf(patterns));
+        prepared.forwardSeconds = forwardSeconds;
+        return prepared;
     }
 
     /** Compiles, adding how to provide an input the expression uses but the request does not. */

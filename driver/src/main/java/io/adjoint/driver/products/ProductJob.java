@@ -156,7 +156,8 @@ public final class ProductJob {
             if (log != null) {
                 log.accept(String.format(
                         Locale.ROOT,
-                        "%s: wrote %s in %.2f s (%.2f s of sweeps summed over tasks)",
+                        "%s: wrote %s in %.2f s (%.2f s of sweeps summed over tasks; before it, the forward pass"
+                                + " ran once in %.2f s)",
                         req.command(),
                         String.join(
                                 ", ",
@@ -164,7 +165,8 @@ public final class ProductJob {
                                         .map(n -> new Path(dir.path(), n).toString())
                                         .toList()),
                         secs,
-                        r.computeNanos() / 1e9));
+                        r.computeNanos() / 1e9,
+                        job.forwardSeconds));
             }
             return new Summary(r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9);
         } finally {

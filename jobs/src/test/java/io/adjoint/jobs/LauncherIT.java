@@ -1,0 +1,76 @@
+package io.adjoint.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bin/adjoint's class-data archive (after {@code package}, so the launcher finds its jar): made once, on stderr,
+ * by the first run; used silently by the next; an archive the JVM cannot use is ignored without a word on stdout;
+ * ADJOINT_CDS=0 runs without one.
+ */
+class LauncherIT {
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    static final Path ARCHIVE = ROOT.resolve("jobs/target/adjoint-cds.jsa");
+
+    record Run(int code, String out, String err) {}
+
+    static Run adjoint(boolean cds, String... args) throws Exception {
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of(ROOT.resolve("bin/adjoint").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (!cds) {
+            pb.environment().put("ADJOINT_CDS", "0");
+        }
+        File err = File.createTempFile("launcher", ".err");
+        pb.redirectError(err);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "bin/adjoint did not finish");
+        String e = Files.readString(err.toPath());
+        Files.delete(err.toPath());
+        return new Run(p.exitValue(), out, e);
+    }
+
+    @AfterAll
+    static void leaveNoBadArchive() throws Exception {
+        Files.deleteIfExists(ARCHIVE); // the next run makes a good one
+    }
+
+    @Test
+    void theArchiveIsMadeOnceUsedSilentlyAndABadOneIsIgnored() throws Exception {
+        String version = adjoint(false, "--version").out;
+        assertTrue(version.startsWith("adjoint "), version);
+
+        Files.deleteIfExists(ARCHIVE);
+        Files.deleteIfExists(Path.of(ARCHIVE + ".none"));
+        Run first = adjoint(true, "--version");
+        assertEquals(0, first.code(), first.err());
+        assertEquals(version, first.out(), "stdout is the command's alone");
+        assertTrue(first.err().contains("preparing a class-data archive"), first.err());
+        assertTrue(Files.size(ARCHIVE) > 1 << 20, "an archive was made");
+
+        Run second = adjoint(true, "--version");
+        assertEquals(0, second.code());
+        assertEquals(version, second.out());
+        assertEquals("", second.err(), "made once per build");
+
+        Files.write(ARCHIVE, "not an archive".getBytes(StandardCharsets.UTF_8));
+        Files.setLastModifiedTime(ARCHIVE, FileTime.from(Instant.now().plusSeconds(5)));
+        Run bad = adjoint(true, "--version");
+        assertEquals(0, bad.code(), bad.err());
+        assertEquals(version, bad.out(), "an unusable archive is ignored without a word on stdout");
+        assertEquals("", bad.err());
+    }
+}

@@ -81,17 +81,6 @@ public final class BlockJob {
         }
         plan = resumePlan(plan, outputs, requested);
         DriverTasks.Placement where = DriverTasks.place(jsc, flops);
-        RowBlocks planned = plan.blocks();
-        if (where.inDriver()
-                && requested == null
-                && !anyResuming
-                && planned.count() < where.threads()
-                && planned.rows() > planned.count()) {
-            // a driver thread's block costs no scheduling: one block per thread
-            int b = (int) ((planned.rows() + where.threads() - 1) / where.threads());
-            RowBlocks split = new RowBlocks(planned.rows(), b);
-            plan = new BlockPlanner.Plan(split, plan.reason() + "; B=" + b + " to give each driver thread a block");
-        }
         if (log != null) {
             log.accept(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks"
                     + (where.inDriver() ? "; " + where.reason() : ""));

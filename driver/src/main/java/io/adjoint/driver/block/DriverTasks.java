@@ -1,6 +1,8 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -79,7 +81,7 @@ public final class DriverTasks {
             return new Placement(0, null);
         }
         if (m.equals("always")) {
-            return new Placement(threads, "tasks on " + threads + " driver threads (" + MODE + "=always)");
+            return new Placement(threads, "tasks on up to " + threads + " driver threads (" + MODE + "=always)");
         }
         double max = limit * 1e9 * threads;
         if (!(flops <= max)) {
@@ -89,12 +91,27 @@ public final class DriverTasks {
                 threads,
                 String.format(
                         Locale.ROOT,
-                        "tasks on %d driver threads, not Spark tasks: ~%.2f GFLOP of work is less than a Spark job's"
+                        "tasks on up to %d driver threads, not Spark tasks: ~%.2f GFLOP of work is less than a Spark job's"
                                 + " fixed cost (limit %.1f GFLOP; %s=never to use Spark)",
                         threads,
                         flops / 1e9,
                         max / 1e9,
                         MODE));
+    }
+
+    /**
+     * For jobs whose rows are independent (products): when the tasks run on driver threads and the planner made
+     * fewer blocks than threads, one block per thread instead — a driver thread's block costs no scheduling. Left
+     * as planned for an explicit {@code --rows-per-task} or a resume (whose journal fixes the blocks).
+     */
+    public static BlockPlanner.Plan blockPerThread(BlockPlanner.Plan plan, Placement where, boolean fixed) {
+        RowBlocks planned = plan.blocks();
+        if (!where.inDriver() || fixed || planned.count() >= where.threads() || planned.rows() <= planned.count()) {
+            return plan;
+        }
+        int b = (int) ((planned.rows() + where.threads() - 1) / where.threads());
+        return new BlockPlanner.Plan(
+                new RowBlocks(planned.rows(), b), plan.reason() + "; B=" + b + " to give each driver thread a block");
     }
 
     private static double limit(String v) {

@@ -8,6 +8,7 @@ import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.block.BlockJob;
+import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.Destinations;
@@ -79,7 +80,9 @@ public final class ProductJob {
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
         long tapeBytes = JacobianJob.serializedBytes(job.tape);
-        BlockPlanner.Plan plan = plan(jsc, in, tapeBytes);
+        double flops = in.count * job.graph.forwardFlops();
+        BlockPlanner.Plan plan = DriverTasks.blockPerThread(
+                plan(jsc, in, tapeBytes), DriverTasks.place(jsc, flops), req.rowsPerTask != null || req.resume);
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
@@ -149,7 +152,7 @@ public final class ProductJob {
                             outputs.toArray(new CommitProtocol[0]),
                             conf,
                             hooks),
-                    in.count * job.graph.forwardFlops(),
+                    flops,
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;

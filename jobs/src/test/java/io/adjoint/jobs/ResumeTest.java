@@ -191,6 +191,77 @@ class ResumeTest {
         }
     }
 
+    /**
+     * SIGTERM mid-job when the tasks run on driver threads (a small jacobian): as with Spark tasks, no block starts
+     * after the signal, exit 143 with the one line, the temporary and its journal kept, nothing under the final
+     * name, and --resume (driver threads again) finishes the same bytes as a clean run with Spark tasks.
+     */
+    @Test
+    void sigtermStopsDriverThreadsAndKeepsFinishedBlocks() throws Exception {
+        Random rng = new Random(35);
+        TestArrays.writeRandom(dir.resolve("W.npy"), rng, 30, 30);
+        TestArrays.writeRandom(dir.resolve("X.npy"), rng, 30, 4);
+        String[] args = {
+            "jacobian",
+            "--master",
+            "local[2]",
+            "--expr",
+            "tanh(W @ X)",
+            "--input",
+            "W=" + dir.resolve("W.npy"),
+            "--input",
+            "X=" + dir.resolve("X.npy"),
+            "--wrt",
+            "X",
+            "--rows-per-task",
+            "3",
+            "--out"
+        };
+        Path clean = dir.resolve("clean");
+        CliRunner reference = CliRunner.run(
+                ClusterIT.concat(args, clean.toString(), "--conf", "spark.adjoint.driverTasks=never", "--quiet"));
+        assertEquals(0, reference.code, reference.err);
+        Path out = dir.resolve("D");
+        Process p = LargeResultTest.forkCli(
+                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        String line;
+        while ((line = r.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher m = pct.matcher(line);
+            if (m.find() && Integer.parseInt(m.group(1)) >= 20) {
+                break;
+            }
+        }
+        assertTrue(seen.toString().contains("driver threads, not Spark tasks"), seen.toString());
+        assertTrue(p.toHandle().destroy()); // SIGTERM
+        while ((line = r.readLine()) != null) {
+            seen.append(line).append('\n');
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(143, p.exitValue(), seen.toString());
+        assertTrue(
+                seen.toString()
+                        .contains(
+                                "jacobian: interrupted; finished blocks are kept: rerun the same command with --resume"),
+                seen.toString());
+        assertFalse(seen.toString().contains("40/40 blocks"), "stopped before the end: " + seen);
+        assertFalse(Files.exists(out.resolve("X.npy")), "nothing under the final name");
+        try (var s = Files.list(out)) {
+            List<String> names = s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList());
+            assertTrue(names.stream().anyMatch(n -> n.endsWith(".blocks")), "" + names);
+            assertTrue(names.stream().anyMatch(n -> n.endsWith(".tmp")), "" + names);
+        }
+        CliRunner resumed = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
+        assertEquals(0, resumed.code, resumed.err);
+        Matcher m = Pattern.compile("reused (\\d+) of 40 blocks").matcher(resumed.err);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, resumed.err);
+        assertArrayEquals(Files.readAllBytes(clean.resolve("X.npy")), Files.readAllBytes(out.resolve("X.npy")));
+        assertEquals(List.of("X.npy"), CliRunner.listing(out), "no temporaries or claim left");
+    }
+
     /** A jacobian interrupted, then resumed with its --input options in another order: the same job, blocks reused. */
     @Test
     void resumeDoesNotCareAboutTheOrderOfOptions() throws Exception {

@@ -24,15 +24,16 @@ import org.apache.spark.api.java.JavaSparkContext;
  * ≈ 1.3 s for the first job of a fresh JVM (0.5 s of it the first Kryo broadcast) and 0.1–0.3 s for later ones,
  * more than the whole work of a VJP batch or a structured gradient check at n = 96.
  *
- * <p>The rule ({@link #place}): the master is local, no fault-injection hook is set (they exercise Spark's task
- * attempts), and the job's estimated work is at most {@code spark.adjoint.driverTasks.maxGflopsPerThread} (default
+ * <p>The rule ({@link #place}): the master is local, no failing-attempt test hook is set (they exercise Spark's
+ * task attempts), and the job's estimated work is at most {@code spark.adjoint.driverTasks.maxGflopsPerThread} (default
  * {@value #DEFAULT_MAX_GFLOPS_PER_THREAD} GFLOP, about a second of one core here) times the master's threads;
  * {@code spark.adjoint.driverTasks=never|always} overrides it (cluster masters always use Spark). Tasks are the
  * same code either way, and their results are the same bytes (tested).
  *
  * <p>Cost: one thread per slot of the local master, the items handed out in order; no serialization. A failing
  * task stops the others from starting and waits for the running ones to finish, so nothing of the job is still
- * writing when its outputs are aborted.
+ * writing when its outputs are aborted. So does the JVM's shutdown (Ctrl-C, SIGTERM), as Spark's shutdown fails its
+ * running job: no block starts after it, the job fails as interrupted, and finished blocks are kept for --resume.
  */
 public final class DriverTasks {
     /** The default work limit for running in the driver, in GFLOP per thread of the local master. */
@@ -58,7 +59,7 @@ public final class DriverTasks {
 
     /**
      * Where a job of about {@code flops} floating-point operations runs (see the class comment). Never the driver
-     * for a cluster master or when a test hook is set. The mode and limit are read from the thread's local
+     * for a cluster master or when a failing-attempt test hook is set. The mode and limit are read from the thread's local
      * properties, else the Spark conf.
      */
     public static Placement place(JavaSparkContext jsc, double flops) {
@@ -67,7 +68,7 @@ public final class DriverTasks {
                 setting(jsc, MODE, "auto"),
                 limit(setting(jsc, LIMIT, Double.toString(DEFAULT_MAX_GFLOPS_PER_THREAD))),
                 Math.max(1, jsc.defaultParallelism()),
-                TestHooks.from(jsc).any(),
+                TestHooks.from(jsc).failsAttempts(),
                 flops);
     }
 
@@ -134,7 +135,8 @@ public final class DriverTasks {
     /**
      * Runs {@code task} over {@code items} on {@code threads} threads, results in the order of the items;
      * {@code done} (may be null) is told each finished item's index. The first failure is rethrown as it was
-     * thrown (IOExceptions and unchecked exceptions unwrapped), after the tasks still running have ended.
+     * thrown (IOExceptions and unchecked exceptions unwrapped), after the tasks still running have ended; once the
+     * JVM shuts down no item starts, and the first one that does not is the failure.
      */
     public static <T, R> List<R> map(List<T> items, int threads, Task<T, R> task, java.util.function.IntConsumer done)
             throws IOException {
@@ -147,11 +149,22 @@ public final class DriverTasks {
         });
         List<Future<R>> futures = new ArrayList<>(items.size());
         AtomicBoolean failed = new AtomicBoolean();
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread onShutdown = new Thread(() -> stopping.set(true), "adjoint-driver-tasks-stop");
+        try {
+            Runtime.getRuntime().addShutdownHook(onShutdown);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            stopping.set(true);
+        }
         try {
             for (int i = 0; i < items.size(); i++) {
                 T item = items.get(i);
                 int index = i;
                 futures.add(pool.submit(() -> {
+                    if (stopping.get()) {
+                        throw new IllegalStateException(
+                                "interrupted: the JVM is shutting down; no further task starts");
+                    }
                     if (failed.get()) {
                         return null; // another task failed: the job is over
                     }
@@ -182,6 +195,11 @@ public final class DriverTasks {
             futures.forEach(f -> f.cancel(false)); // not yet started: never will
             pool.shutdown();
             awaitQuietly(pool);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onShutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook has run or is running; it only sets the flag
+            }
         }
     }
 

@@ -30,9 +30,9 @@ public final class TestHooks implements Serializable {
                 read(jsc, "spark.adjoint.test.pauseMillisPerBlock"));
     }
 
-    /** Whether any hook is set. */
-    boolean any() {
-        return failFirstAttemptOf >= 0 || failAlways >= 0 || pauseMillis > 0;
+    /** Whether a hook that needs Spark's task attempts (a failing attempt) is set; the pause does not. */
+    boolean failsAttempts() {
+        return failFirstAttemptOf >= 0 || failAlways >= 0;
     }
 
     /** Sleeps {@link #pauseMillis} when set. */

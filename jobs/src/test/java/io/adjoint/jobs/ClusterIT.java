@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.testing.GraphTesting;
 import io.adjoint.core.testing.TestArrays;
 import io.adjoint.driver.testing.MiniHdfs;
@@ -162,13 +161,7 @@ class ClusterIT {
     List<String> mlpInputs(int n, long seed) throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(
                 seed, "W1:" + n + "x" + n, "W2:" + n + "x" + n, "X:" + n + "x" + n, "b1:" + n + "x1", "b2:" + n + "x1");
-        List<String> args = new ArrayList<>();
-        for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
-            Path p = dir.resolve(e.getKey() + ".npy");
-            NpyWriter.write(p, new long[] {e.getValue().numRows, e.getValue().numCols}, e.getValue().data);
-            args.addAll(List.of("--input", e.getKey() + "=" + p));
-        }
-        return args;
+        return CliRunner.inputs(dir, in);
     }
 
     static final String MLP = "tanh(W2 @ tanh(W1 @ X + b1) + b2)";

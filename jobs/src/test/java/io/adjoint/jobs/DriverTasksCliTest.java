@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +29,7 @@ class DriverTasksCliTest {
     Path dir;
 
     List<String> inputs() throws IOException {
-        Map<String, DMatrixRMaj> in = GraphTesting.inputs(31, "W1:6x5", "W2:4x6", "X:5x7", "b1:6x1", "b2:4x1");
-        List<String> args = new ArrayList<>();
-        for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
-            Path p = dir.resolve(e.getKey() + ".npy");
-            NpyWriter.write(p, new long[] {e.getValue().numRows, e.getValue().numCols}, e.getValue().data);
-            args.addAll(List.of("--input", e.getKey() + "=" + p));
-        }
-        return args;
+        return CliRunner.inputs(dir, GraphTesting.inputs(31, "W1:6x5", "W2:4x6", "X:5x7", "b1:6x1", "b2:4x1"));
     }
 
     static void gaussian(Path p, long... shape) throws IOException {

@@ -30,14 +30,7 @@ class GradcheckCliTest {
     Path dir;
 
     List<String> inputs(Map<String, DMatrixRMaj> in) throws IOException {
-        List<String> args = new ArrayList<>();
-        for (Map.Entry<String, DMatrixRMaj> e : in.entrySet()) {
-            Path p = dir.resolve(e.getKey() + ".npy");
-            NpyWriter.write(p, new long[] {e.getValue().numRows, e.getValue().numCols}, e.getValue().data);
-            args.add("--input");
-            args.add(e.getKey() + "=" + p);
-        }
-        return args;
+        return CliRunner.inputs(dir, in);
     }
 
     CliRunner gradcheck(String expr, Map<String, DMatrixRMaj> in, String wrt, String report, String... extra)

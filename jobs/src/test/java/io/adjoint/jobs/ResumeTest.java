@@ -224,17 +224,9 @@ class ResumeTest {
         Path out = dir.resolve("D");
         Process p = LargeResultTest.forkCli(
                 "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
-        Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
+        BufferedReader r = awaitProgress(p, 20, seen);
         String line;
-        while ((line = r.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = pct.matcher(line);
-            if (m.find() && Integer.parseInt(m.group(1)) >= 20) {
-                break;
-            }
-        }
         assertTrue(seen.toString().contains("driver threads, not Spark tasks"), seen.toString());
         assertTrue(p.toHandle().destroy()); // SIGTERM
         while ((line = r.readLine()) != null) {
@@ -303,7 +295,6 @@ class ResumeTest {
         assertEquals(List.of("X.npy"), CliRunner.listing(out), "no temporaries or claim left");
     }
 
-    /** Reads {@code p}'s output until its progress passes {@code percent}; returns the reader, positioned after. */
     /**
      * {@code --format csr} killed with SIGKILL mid-job, one journal entry then damaged: --resume reuses the other
      * finished blocks (their CRCs are combined from the journal, their bytes re-checked), recomputes the rest, and
@@ -379,11 +370,18 @@ class ResumeTest {
         }
     }
 
+    /** Reads {@code p}'s output until its progress passes {@code percent}; returns the reader, positioned after. */
     static BufferedReader awaitProgress(Process p, int percent) throws IOException {
+        return awaitProgress(p, percent, new StringBuilder());
+    }
+
+    /** As {@link #awaitProgress(Process, int)}, appending every line read to {@code seen}. */
+    static BufferedReader awaitProgress(Process p, int percent, StringBuilder seen) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Pattern pct = Pattern.compile("blocks \\((\\d+)%\\)");
         String line;
         while ((line = r.readLine()) != null) {
+            seen.append(line).append('\n');
             Matcher m = pct.matcher(line);
             if (m.find() && Integer.parseInt(m.group(1)) >= percent) {
                 break;

@@ -27,7 +27,6 @@ import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SizeEstimator;
 import org.ejml.data.DMatrixRMaj;
 
@@ -35,8 +34,9 @@ import org.ejml.data.DMatrixRMaj;
  * Gradient checks at cluster scale: analytic derivatives (our reverse sweep, or a stored Jacobian) against central
  * differences, per input: choose the mode ({@link GradcheckInputs#modeFor}), lay the tile grid, get the analytic
  * side (full mode without a stored Jacobian: the distributed sweep writes it to a temporary file under the report
- * folder, from the inputs already prepared), broadcast, then {@link FullCheck} or {@link ProbeCheck}. Costs are in
- * those classes' Javadoc; the driver holds only per-tile statistics and projections.
+ * folder, from the inputs already prepared), then {@link FullCheck} or {@link ProbeCheck}, which broadcast what
+ * their tasks need (a small full check runs on driver threads instead). Costs are in those classes' Javadoc; the
+ * driver holds only per-tile statistics and projections.
  */
 public final class GradcheckJob {
     private GradcheckJob() {}
@@ -208,7 +208,6 @@ public final class GradcheckJob {
         }
         // tasks in this JVM (local mode) work on the driver's own inputs and tape; executors load theirs once
         Evaluations.offer(data.key, job.graph, job.inputValues(), job.tape);
-        Broadcast<CheckData> bc = null;
         try {
             r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())
                     ? "central differences, " + CheckData.batch(job.graph)
@@ -231,15 +230,11 @@ public final class GradcheckJob {
                 FullCheck.run(jsc, data, r, plan.fullChunk(), perturbations, log);
                 r.forwardEvals += 2 * perturbations;
             } else {
-                bc = jsc.broadcast(data);
-                ProbeCheck.run(jsc, bc, req, r, plan.probeSlots(), log);
+                ProbeCheck.run(jsc, data, req, r, plan.probeSlots(), log);
                 r.forwardEvals += 2L * r.probes;
             }
             r.numericSeconds = (System.nanoTime() - n0) / 1e9;
         } finally {
-            if (bc != null) {
-                bc.destroy();
-            }
             Evaluations.forget(data.key);
         }
         r.seconds = (System.nanoTime() - t0) / 1e9;

@@ -35,7 +35,23 @@ public final class ProbeCheck {
     /** The projections of the whole Jacobian an automatic --probes starts with. */
     static final int FIRST_PROBES = 16;
 
+    /** Checks {@code data}'s input into {@code r} by projections; {@code data} is broadcast for the check's jobs. */
     static void run(
+            JavaSparkContext jsc,
+            CheckData data,
+            GradcheckRequest req,
+            GradcheckResult r,
+            int slots,
+            Consumer<String> log) {
+        Broadcast<CheckData> bc = jsc.broadcast(data);
+        try {
+            check(jsc, bc, req, r, slots, log);
+        } finally {
+            bc.destroy();
+        }
+    }
+
+    private static void check(
             JavaSparkContext jsc,
             Broadcast<CheckData> bc,
             GradcheckRequest req,

@@ -5,6 +5,7 @@ import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.npz.Crc32Combine;
 import io.adjoint.core.npz.CsrNpz;
 import io.adjoint.driver.plan.RowBlocks;
+import io.adjoint.driver.storage.HadoopFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -130,7 +131,7 @@ public final class CsrPartsResult extends PartLayout implements CsrOutput {
     private Path copy(java.nio.file.Path local, long from, long to, FileSystem fs, String name) throws IOException {
         Path p = new Path(dir, name);
         try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ);
-                OutputStream os = fs.create(p, true)) {
+                OutputStream os = HadoopFiles.create(fs, p, true)) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             WritableByteChannel out = java.nio.channels.Channels.newChannel(os);
             for (long pos = from; pos < to; ) {

@@ -1,24 +1,20 @@
 package io.adjoint.driver.commit;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.storage.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * One run's exclusive claim on a destination: a marker file created with create-if-absent in one atomic step, holding the owner's process id, host and start time. A second run on the same destination is
@@ -27,10 +23,9 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * another host cannot be checked, so the message says how to remove it. {@link #close} removes the marker if it is
  * still this run's.
  *
- * <p>Atomic on HDFS (its create without overwrite) and on the local file system, where the marker is created
- * through {@code java.nio} with {@code CREATE_NEW} ({@code O_CREAT|O_EXCL}): Hadoop's local file system checks
- * for the file and then creates it, so two runs starting together could both "win" (a test raced eight claimants
- * to two winners in the first round); it also adds a checksum side file and a {@code chmod} process per file.
+ * <p>Atomic on HDFS (its create without overwrite) and on the local file system, where {@link HadoopFiles#create}
+ * creates with {@code O_CREAT|O_EXCL}: Hadoop's own local create checks for the file and then creates it, so two
+ * runs starting together could both "win" (a test raced eight claimants to two winners in its first round).
  */
 public final class DestinationLock implements AutoCloseable {
     private final FileSystem fs;
@@ -55,10 +50,7 @@ public final class DestinationLock implements AutoCloseable {
      * @throws InvalidInputException when another live run holds it
      */
     public static DestinationLock acquire(String what, Path marker, Configuration conf) throws IOException {
-        FileSystem fs = marker.getFileSystem(conf);
-        if (fs instanceof LocalFileSystem local) {
-            fs = local.getRaw(); // no checksum side file; the marker is created through java.nio below
-        }
+        FileSystem fs = HadoopFiles.fileSystem(marker, conf);
         ProcessHandle self = ProcessHandle.current();
         String content = self.pid() + " " + host() + " "
                 + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + " " + UUID.randomUUID();
@@ -88,16 +80,7 @@ public final class DestinationLock implements AutoCloseable {
     }
 
     private static boolean tryCreate(FileSystem fs, Path marker, String content) throws IOException {
-        if (fs instanceof RawLocalFileSystem raw) {
-            try (OutputStream out = Files.newOutputStream(
-                    raw.pathToFile(marker).toPath(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write(content.getBytes(StandardCharsets.UTF_8));
-                return true;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                return false;
-            }
-        }
-        try (FSDataOutputStream out = fs.create(marker, false)) {
+        try (OutputStream out = HadoopFiles.create(fs, marker, false)) {
             out.write(content.getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (FileAlreadyExistsException e) {

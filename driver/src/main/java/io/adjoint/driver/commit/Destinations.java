@@ -1,6 +1,7 @@
 package io.adjoint.driver.commit;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.storage.HadoopFiles;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
@@ -191,10 +192,10 @@ public final class Destinations {
          */
         public static Folder open(String option, String dir, Configuration conf) throws IOException {
             Path p = new Path(dir);
-            FileSystem fs = p.getFileSystem(conf);
+            FileSystem fs = HadoopFiles.fileSystem(p, conf);
             boolean created = false;
             if (!fs.exists(p)) {
-                if (!fs.mkdirs(p)) {
+                if (!HadoopFiles.mkdirs(fs, p)) {
                     throw new IOException("could not create " + dir);
                 }
                 created = true;

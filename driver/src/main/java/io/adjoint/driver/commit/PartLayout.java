@@ -1,5 +1,6 @@
 package io.adjoint.driver.commit;
 
+import io.adjoint.driver.storage.HadoopFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +12,6 @@ import java.util.UUID;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -71,19 +71,10 @@ public abstract class PartLayout extends CommitProtocol {
         return dest;
     }
 
-    /** The FileSystem of {@code p}; for the local one its raw form, so no {@code .crc} side files appear. */
-    static FileSystem fs(Path p, Configuration conf) throws IOException {
-        FileSystem fs = p.getFileSystem(conf);
-        if (fs instanceof ChecksumFileSystem checksummed) {
-            return checksummed.getRawFileSystem();
-        }
-        return fs;
-    }
-
     /** Continues the interrupted run when its folder holds a readable manifest. */
     void loadManifest(Configuration conf) throws IOException {
         Path m = new Path(dir, ResumeJournal.MANIFEST);
-        FileSystem fs = fs(m, conf);
+        FileSystem fs = HadoopFiles.fileSystem(m, conf);
         if (!fs.exists(m)) {
             return;
         }
@@ -98,13 +89,13 @@ public abstract class PartLayout extends CommitProtocol {
             return;
         }
         Path d = new Path(dir);
-        FileSystem fs = fs(d, conf);
+        FileSystem fs = HadoopFiles.fileSystem(d, conf);
         fs.delete(d, true);
-        if (!fs.mkdirs(d)) {
+        if (!HadoopFiles.mkdirs(fs, d)) {
             throw new IOException("could not create " + dir);
         }
         Path tmp = new Path(d, "." + ResumeJournal.MANIFEST);
-        try (OutputStream out = fs.create(tmp, true)) {
+        try (OutputStream out = HadoopFiles.create(fs, tmp, true)) {
             out.write(ResumeJournal.manifest(fingerprint, rowsPerBlock).getBytes(StandardCharsets.UTF_8));
         }
         if (!fs.rename(tmp, new Path(d, ResumeJournal.MANIFEST))) {
@@ -123,7 +114,7 @@ public abstract class PartLayout extends CommitProtocol {
      */
     void writePart(Configuration conf, String prefix, PartWriter writer) throws IOException {
         Path d = new Path(dir);
-        FileSystem fs = fs(d, conf);
+        FileSystem fs = HadoopFiles.fileSystem(d, conf);
         Path tmp = new Path(d, "." + prefix + UUID.randomUUID());
         CRC32 crc = new CRC32();
         // non-recursive: a straggling task of an aborted job must not re-create the removed folder. The EnumSet
@@ -159,7 +150,7 @@ public abstract class PartLayout extends CommitProtocol {
 
     /** Task: whether the part {@code prefix…} is there, {@code length} bytes long, and its bytes match its name. */
     boolean partIntact(Configuration conf, String prefix, long length) throws IOException {
-        FileSystem fs = fs(new Path(dir), conf);
+        FileSystem fs = HadoopFiles.fileSystem(new Path(dir), conf);
         FileStatus[] p = parts(fs, prefix);
         if (p.length != 1 || p[0].getLen() != length) {
             return false;
@@ -193,7 +184,7 @@ public abstract class PartLayout extends CommitProtocol {
     /** Writes a small frame file {@code name} in the folder (driver or executor, at commit). */
     Path frame(FileSystem fs, String name, byte[] bytes) throws IOException {
         Path p = new Path(dir, name);
-        try (OutputStream out = fs.create(p, true)) {
+        try (OutputStream out = HadoopFiles.create(fs, p, true)) {
             out.write(bytes);
         }
         return p;
@@ -205,7 +196,7 @@ public abstract class PartLayout extends CommitProtocol {
      */
     public boolean concatenates(Configuration conf) throws IOException {
         Path d = new Path(dir);
-        FileSystem fs = fs(d, conf);
+        FileSystem fs = HadoopFiles.fileSystem(d, conf);
         return !"file".equals(fs.getUri().getScheme()) && fs.hasPathCapability(d, CommonPathCapabilities.FS_CONCAT);
     }
 
@@ -215,10 +206,10 @@ public abstract class PartLayout extends CommitProtocol {
      */
     public void assemble(Configuration conf, int blocks) throws IOException {
         Path d = new Path(dir);
-        FileSystem fs = fs(d, conf);
+        FileSystem fs = HadoopFiles.fileSystem(d, conf);
         Path tmp = new Path(d, "." + ASSEMBLED);
         byte[] buf = new byte[1 << 20];
-        try (OutputStream out = fs.create(tmp, true)) {
+        try (OutputStream out = HadoopFiles.create(fs, tmp, true)) {
             for (Path s : segments(conf, fs, blocks)) {
                 try (InputStream in = fs.open(s)) {
                     int n;
@@ -238,7 +229,7 @@ public abstract class PartLayout extends CommitProtocol {
     @Override
     public void commitJob(Configuration conf, int blocks) throws IOException {
         Path d = new Path(dir);
-        FileSystem fs = fs(d, conf);
+        FileSystem fs = HadoopFiles.fileSystem(d, conf);
         long before = driverBytes(fs);
         Path result = new Path(d, ASSEMBLED);
         String how;
@@ -303,7 +294,7 @@ public abstract class PartLayout extends CommitProtocol {
     public void abortJob(Configuration conf) {
         Path d = new Path(dir);
         try {
-            FileSystem fs = fs(d, conf);
+            FileSystem fs = HadoopFiles.fileSystem(d, conf);
             // a straggling task of the failed job may still be writing its part while the folder is deleted; its
             // file makes the recursive delete fail once. Parts are created non-recursively, so once the folder is
             // gone no straggler brings it back: retry until it is (a few seconds at most)

@@ -14,6 +14,7 @@ import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
 import io.adjoint.driver.storage.HadoopConf;
+import io.adjoint.driver.storage.HadoopFiles;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -167,7 +168,7 @@ public final class GradcheckJob {
                     work,
                     NpyWriter.fileSize(new long[] {byRow.colours(), 1, shape.cols()}),
                     jsc.hadoopConfiguration());
-            work.getFileSystem(jsc.hadoopConfiguration()).mkdirs(work);
+            HadoopFiles.mkdirs(HadoopFiles.fileSystem(work, jsc.hadoopConfiguration()), work);
             long a0 = System.nanoTime();
             CompressedRows.run(jsc, job.tape, job.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;

@@ -3,12 +3,12 @@ package io.adjoint.driver.report;
 import io.adjoint.core.check.TileStats;
 import io.adjoint.driver.gradcheck.GradcheckRequest;
 import io.adjoint.driver.gradcheck.GradcheckResult;
+import io.adjoint.driver.storage.HadoopFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -83,7 +83,7 @@ public final class GradcheckReport {
             fs = ((org.apache.hadoop.fs.ChecksumFileSystem) fs).getRawFileSystem();
         }
         Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
-        try (FSDataOutputStream out = fs.create(tmp, true)) {
+        try (java.io.OutputStream out = HadoopFiles.create(fs, tmp, true)) {
             out.write(bytes);
         }
         if (fs.exists(p)) {

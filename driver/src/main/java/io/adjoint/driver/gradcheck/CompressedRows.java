@@ -5,9 +5,9 @@ import io.adjoint.core.graph.Tape;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.BlockWork;
+import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
@@ -64,7 +64,8 @@ public final class CompressedRows extends BlockWork {
     /** Writes the compressed rows to {@code dest} (a new file in the check's work folder). */
     static void run(JavaSparkContext jsc, Tape tape, int wrtNode, RowColouring colouring, int cols, String dest)
             throws IOException {
-        long tapeBytes = JacobianJob.serializedBytes(tape);
+        double flops = colouring.colours() * tape.graph.forwardFlops();
+        long tapeBytes = DriverTasks.place(jsc, flops).broadcastBytes(tape);
         long sweep = io.adjoint.core.graph.ReverseSweep.peakLiveColumns(tape.graph, new int[] {wrtNode});
         BlockPlanner.Plan plan = BlockPlanner.plan(jsc, colouring.colours(), sweep, cols, tapeBytes, null);
         CommitProtocol out = CommitProtocol.forDestination(
@@ -78,7 +79,7 @@ public final class CompressedRows extends BlockWork {
                 null,
                 List.of(out),
                 blocks -> new CompressedRows(tape, wrtNode, colouring, blocks, new CommitProtocol[] {out}, conf, hooks),
-                colouring.colours() * tape.graph.forwardFlops(),
+                flops,
                 null);
     }
 }

@@ -10,6 +10,7 @@ import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
+import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.CsrOutput;
@@ -19,9 +20,7 @@ import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,18 +69,6 @@ public final class JacobianJob {
             double computeSeconds,
             double tasksSeconds,
             long broadcastBytes) {}
-
-    /** Serialized size of the tape: what the broadcast carries. */
-    public static long serializedBytes(Object o) {
-        try (ByteArrayOutputStream bos = new ByteArrayOutputStream();
-                ObjectOutputStream out = new ObjectOutputStream(bos)) {
-            out.writeObject(o);
-            out.flush();
-            return bos.size();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
     /**
      * The row blocks. Memory per row of a block: the sweep's live adjoints (for compressed inputs scaled by seeds per
@@ -274,10 +261,12 @@ public final class JacobianJob {
             }
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
-        long tapeBytes = serializedBytes(in.tape);
         RowColouring[] seeding = seeding(in);
+        long tapeBytes = DriverTasks.place(jsc, sweepFlops(in, seeding)).broadcastBytes(in.tape);
         BlockPlanner.Plan plan = plan(jsc, in, tapeBytes, seeding);
         if (dropUnpaidCompression(in, seeding, plan.blocks())) {
+            // more seeds: the job may have outgrown driver threads
+            tapeBytes = DriverTasks.place(jsc, sweepFlops(in, seeding)).broadcastBytes(in.tape);
             plan = plan(jsc, in, tapeBytes, seeding);
         }
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
@@ -316,7 +305,7 @@ public final class JacobianJob {
             // after the destination and resume checks, which may refuse the run in one line
             if (log != null) {
                 log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
-                        + in.graph.nodes().size() + " nodes; broadcast " + BlockPlanner.mib(tapeBytes));
+                        + in.graph.nodes().size() + " nodes; " + BlockPlanner.broadcastNote(tapeBytes));
                 describeSeeding(in, seeding, plan.blocks()).forEach(l -> log.accept("jacobian: " + l));
             }
             HadoopConf conf = new HadoopConf(hconf);
@@ -414,7 +403,8 @@ public final class JacobianJob {
             throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
         }
         RowColouring[] seeding = {seeding(in)[i]};
-        RowBlocks blocks = plan(jsc, in, serializedBytes(in.tape), seeding).blocks();
+        RowBlocks blocks =
+                plan(jsc, in, DriverTasks.serializedBytes(in.tape), seeding).blocks();
         int size = in.wrtShapes.get(wrt).size();
         SweepWork work = new SweepWork(
                 in.tape,

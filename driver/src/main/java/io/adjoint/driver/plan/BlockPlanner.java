@@ -37,6 +37,11 @@ public final class BlockPlanner {
         }
     }
 
+    /** "broadcast 1.2 MiB", or for driver threads (nothing broadcast, {@code bytes} 0) what they share. */
+    public static String broadcastNote(long bytes) {
+        return bytes > 0 ? "broadcast " + mib(bytes) : "the tape is shared by driver threads, not broadcast";
+    }
+
     /**
      * {@link #plan} with this Spark context's memory and parallelism: in local mode the tasks share the driver's
      * heap; on a cluster, {@code spark.executor.memory} and the cores per executor ({@link #coresPerExecutor}).
@@ -169,7 +174,7 @@ public final class BlockPlanner {
                 + TASKS_PER_SLOT + " → " + target + ", at least " + Math.min(MIN_ROWS, maxRows)
                 + ", at most " + memCap + " by memory (" + mib(perTask) + " per task / " + bytesPerRow
                 + " B per row; executor heap " + mib(executorMemory) + ", " + coresPerExecutor
-                + " tasks per executor, broadcast " + mib(broadcastBytes) + ")" + wave;
+                + " tasks per executor" + (broadcastBytes > 0 ? ", broadcast " + mib(broadcastBytes) : "") + ")" + wave;
         return new Plan(new RowBlocks(rows, (int) b), why);
     }
 

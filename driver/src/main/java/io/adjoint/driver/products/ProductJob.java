@@ -79,10 +79,11 @@ public final class ProductJob {
             }
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
-        long tapeBytes = JacobianJob.serializedBytes(job.tape);
         double flops = in.count * job.graph.forwardFlops();
-        BlockPlanner.Plan plan = DriverTasks.blockPerThread(
-                plan(jsc, in, tapeBytes), DriverTasks.place(jsc, flops), req.rowsPerTask != null || req.resume);
+        DriverTasks.Placement where = DriverTasks.place(jsc, flops);
+        long tapeBytes = where.broadcastBytes(job.tape);
+        BlockPlanner.Plan plan =
+                DriverTasks.blockPerThread(plan(jsc, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
@@ -114,7 +115,7 @@ public final class ProductJob {
                         + (vjp
                                 ? "cotangent(s); d/d " + String.join(", ", job.wrt)
                                 : "tangent(s) on " + String.join(", ", req.tangents.keySet()))
-                        + "; broadcast " + BlockPlanner.mib(tapeBytes));
+                        + "; " + BlockPlanner.broadcastNote(tapeBytes));
             }
             Map<Integer, String> uris = new HashMap<>();
             Map<Integer, NpyHeader> headers = new HashMap<>();

@@ -1,7 +1,8 @@
 package io.adjoint.driver.commit;
 
+import io.adjoint.core.npy.ByteSource;
+import io.adjoint.driver.storage.HadoopByteSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +16,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 
 /**
  * What identifies a job for {@code --resume}: its kind, its arguments by name, and the content of each input file
@@ -58,16 +58,18 @@ public record Fingerprint(String hash, TreeMap<String, String> items) implements
         return new Fingerprint(UUID.randomUUID().toString(), new TreeMap<>());
     }
 
-    /** "crc32c HEX, N bytes" of a file's content. */
+    /** "crc32c HEX, N bytes" of a file's content (a local file read directly, not through Hadoop's stream layers). */
     static String contentOf(Configuration conf, String file) throws IOException {
-        Path p = new Path(file);
         CRC32C c = new CRC32C();
-        long n = 0;
-        byte[] buf = new byte[1 << 20];
-        try (InputStream in = p.getFileSystem(conf).open(p)) {
-            for (int k; (k = in.read(buf)) > 0; ) {
+        long n;
+        try (ByteSource in = HadoopByteSource.open(file, conf)) {
+            n = in.size();
+            byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(1, n))];
+            for (long pos = 0; pos < n; ) {
+                int k = (int) Math.min(buf.length, n - pos);
+                in.readFully(pos, buf, 0, k);
                 c.update(buf, 0, k);
-                n += k;
+                pos += k;
             }
         }
         return "crc32c " + Long.toHexString(c.getValue()) + ", " + n + " bytes";

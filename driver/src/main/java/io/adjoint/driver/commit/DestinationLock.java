@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * One run's exclusive claim on a destination: a marker file created with create-if-absent in one atomic step, holding the owner's process id, host and start time. A second run on the same destination is
@@ -107,6 +110,13 @@ public final class DestinationLock implements AutoCloseable {
     }
 
     private static String read(FileSystem fs, Path p) throws IOException {
+        if (fs instanceof RawLocalFileSystem raw) { // not Hadoop's stream: its first open parses Hadoop's config XML
+            try {
+                return Files.readString(raw.pathToFile(p).toPath(), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        }
         try (InputStream in = fs.open(p)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (FileNotFoundException e) {

@@ -92,6 +92,7 @@ public final class BlockJob {
                     label,
                     plan,
                     outputs,
+                    false,
                     (ids, progress) -> {
                         List<List<BlockReport>> parts = DriverTasks.map(
                                 ids,
@@ -112,6 +113,7 @@ public final class BlockJob {
                     label,
                     plan,
                     outputs,
+                    true,
                     (ids, progress) ->
                             jsc.parallelize(ids, ids.size()).mapPartitions(task).collect(),
                     log);
@@ -153,6 +155,7 @@ public final class BlockJob {
             String label,
             BlockPlanner.Plan plan,
             List<CommitProtocol> outputs,
+            boolean sparkTasks,
             Blocks tasks,
             Consumer<String> log)
             throws IOException {
@@ -173,7 +176,9 @@ public final class BlockJob {
             }
             if (log != null) {
                 progress = new BlockProgress(group, label, blocks, log);
-                jsc.sc().addSparkListener(progress);
+                if (sparkTasks) { // driver threads report their blocks themselves
+                    jsc.sc().addSparkListener(progress);
+                }
             }
             jsc.setJobGroup(group, "adjoint " + label, true);
             long t0 = System.nanoTime();
@@ -227,7 +232,7 @@ public final class BlockJob {
                 // the hook is running or will run; it only deletes temporaries
             }
             jsc.clearJobGroup();
-            if (progress != null) {
+            if (progress != null && sparkTasks) {
                 jsc.sc().removeSparkListener(progress);
             }
         }

@@ -30,8 +30,13 @@ public final class Batched {
         Gemm.mult(alpha, v, mat, 1.0, u);
     }
 
-    /** From this many columns per block on, {@link #leftMultiplyAdd} runs one GEMM per block instead of one for all. */
-    static final int PER_BLOCK_MIN_COLS = 256;
+    /**
+     * From this many columns per block on, {@link #leftMultiplyAdd} runs one GEMM per block instead of one for all.
+     * With native BLAS a GEMM call costs little beyond its flops, and one per block (no permuting copies, no
+     * accumulating loop) was as fast from m = 32 and 1.1–2× faster from m = 48 for n = 16…256, B = 256 (slower only
+     * below m = 16); the Java fallback's small GEMMs are slow, so there it takes m ≥ 256 (measured on this machine).
+     */
+    static final int PER_BLOCK_MIN_COLS = Gemm.isNative() ? 32 : 256;
 
     /**
      * Ū_b += α · M · V̄_b for every b. Shapes: V̄ B×(n·m), M k×n, Ū B×(k·m) (modified). Narrow blocks (m below

@@ -21,6 +21,11 @@ public final class Gemm {
         return BLAS_INSTANCE.getClass().getSimpleName();
     }
 
+    /** Whether BLAS is the system's native library (through JNI), not netlib's Java fallback. */
+    public static boolean isNative() {
+        return implementation().startsWith("JNI");
+    }
+
     /**
      * C = α·A·B + β·C, row-major: C_ij = α Σ_k A_ik B_kj + β C_ij. C is modified; it must already be
      * M×N and must not share storage with A or B. Handles zero-size dimensions (K = 0 gives C = β·C).

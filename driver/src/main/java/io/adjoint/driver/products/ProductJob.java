@@ -158,19 +158,15 @@ public final class ProductJob {
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;
             if (log != null) {
-                log.accept(String.format(
-                        Locale.ROOT,
-                        "%s: wrote %s in %.2f s (%.2f s of sweeps summed over tasks; before it, the forward pass"
-                                + " ran once in %.2f s)",
-                        req.command(),
-                        String.join(
+                log.accept(req.command() + ": wrote "
+                        + String.join(
                                 ", ",
                                 names.stream()
                                         .map(n -> new Path(dir.path(), n).toString())
-                                        .toList()),
-                        secs,
-                        r.computeNanos() / 1e9,
-                        job.forwardSeconds));
+                                        .toList())
+                        + " in " + seconds(secs) + " s (" + seconds(r.computeNanos() / 1e9)
+                        + " s of sweeps summed over tasks; before it, the forward pass ran once in "
+                        + seconds(job.forwardSeconds) + " s)");
             }
             return new Summary(r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9);
         } finally {
@@ -180,6 +176,11 @@ public final class ProductJob {
                 dir.discard();
             }
         }
+    }
+
+    /** Seconds to two decimals, or to milliseconds under a second (small batches take a tenth of one). */
+    static String seconds(double s) {
+        return String.format(Locale.ROOT, s < 1 ? "%.3f" : "%.2f", s);
     }
 
     /** (N, rows, cols) for a batch, (rows, cols) for a single product. */

@@ -1,6 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.gradcheck.CheckMode;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckRequest;
@@ -8,7 +9,6 @@ import io.adjoint.driver.report.ReportedGradcheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -123,13 +123,10 @@ final class GradcheckCommand implements Callable<Integer> {
         GradcheckInputs in = GradcheckInputs.prepare(req, spark.hadoopConf("adjoint gradcheck"), Functions.standard());
         java.io.PrintWriter err = spec.commandLine().getErr();
         in.job.warnings.forEach(w -> err.println("adjoint gradcheck: warning: " + w));
-        JavaSparkContext jsc = spark.start("adjoint gradcheck");
-        try {
-            ReportedGradcheck.Outcome o = ReportedGradcheck.run(jsc, in, spark.log(err));
+        try (JobContext ctx = spark.context("adjoint gradcheck")) {
+            ReportedGradcheck.Outcome o = ReportedGradcheck.run(ctx, in, spark.log(err));
             spec.commandLine().getOut().println(o.verdict());
             return o.passed() ? 0 : 1;
-        } finally {
-            jsc.stop();
         }
     }
 }

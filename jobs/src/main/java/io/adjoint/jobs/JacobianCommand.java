@@ -1,11 +1,11 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -98,11 +98,8 @@ final class JacobianCommand implements Callable<Integer> {
         if (spark.quiet) {
             in.warnings.forEach(w -> err.println("adjoint jacobian: warning: " + w));
         }
-        JavaSparkContext jsc = spark.start("adjoint jacobian");
-        try {
-            JacobianJob.run(jsc, in, spark.log(err));
-        } finally {
-            jsc.stop();
+        try (JobContext ctx = spark.context("adjoint jacobian")) {
+            JacobianJob.run(ctx, in, spark.log(err));
         }
         return 0;
     }

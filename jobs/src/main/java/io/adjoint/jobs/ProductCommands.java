@@ -1,10 +1,10 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.products.ProductInputs;
 import io.adjoint.driver.products.ProductJob;
 import io.adjoint.driver.products.ProductRequest;
-import org.apache.spark.api.java.JavaSparkContext;
 
 /** Running {@code vjp} and {@code jvp}: every check and the forward pass before Spark starts, then the job. */
 final class ProductCommands {
@@ -20,11 +20,8 @@ final class ProductCommands {
                 err.println(app + ": warning: " + w);
             }
         });
-        JavaSparkContext jsc = spark.start(app);
-        try {
-            ProductJob.run(jsc, in, spark.log(err));
-        } finally {
-            jsc.stop();
+        try (JobContext ctx = spark.context(app)) {
+            ProductJob.run(ctx, in, spark.log(err));
         }
         return 0;
     }

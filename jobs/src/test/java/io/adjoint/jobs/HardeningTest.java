@@ -244,7 +244,16 @@ class HardeningTest {
         long t0 = System.nanoTime();
         usage(jacobian(out, "W @ X", "--master", "spark://127.0.0.1:1"), "no Spark master answers there");
         assertTrue(System.nanoTime() - t0 < 20e9, "refused within seconds");
-        usage(jacobian(out, "W @ X", "--conf", "spark.executor.memory=lots"), "Spark did not start");
+        // a job small enough for driver threads never starts Spark: force Spark tasks to reach the bad setting
+        usage(
+                jacobian(
+                        out,
+                        "W @ X",
+                        "--conf",
+                        "spark.executor.memory=lots",
+                        "--conf",
+                        "spark.adjoint.driverTasks=never"),
+                "Spark did not start");
         usage(jacobian(out, "W @ 1e999"), "beyond the float64 range");
         assertFalse(Files.exists(out));
         usage(jacobian(x.resolve("sub"), "W @ X"), "is a file, not a folder");

@@ -1,6 +1,7 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.PartLayout;
 import io.adjoint.driver.plan.BlockPlanner;
@@ -52,7 +53,7 @@ public final class BlockJob {
             Function<RowBlocks, W> work,
             Consumer<String> log)
             throws IOException {
-        return run(jsc, label, plan, requested, outputs, work, Double.POSITIVE_INFINITY, log);
+        return run(JobContext.of(jsc), label, plan, requested, outputs, work, Double.POSITIVE_INFINITY, log);
     }
 
     /**
@@ -62,6 +63,23 @@ public final class BlockJob {
      */
     public static <W extends BlockWork> Run run(
             JavaSparkContext jsc,
+            String label,
+            BlockPlanner.Plan plan,
+            Integer requested,
+            List<CommitProtocol> outputs,
+            Function<RowBlocks, W> work,
+            double flops,
+            Consumer<String> log)
+            throws IOException {
+        return run(JobContext.of(jsc), label, plan, requested, outputs, work, flops, log);
+    }
+
+    /**
+     * As {@link #run(JavaSparkContext, String, BlockPlanner.Plan, Integer, List, Function, double, Consumer)} in a
+     * job context: Spark is started only if the blocks run as Spark tasks.
+     */
+    public static <W extends BlockWork> Run run(
+            JobContext ctx,
             String label,
             BlockPlanner.Plan plan,
             Integer requested,
@@ -80,7 +98,7 @@ public final class BlockJob {
                     + " are incomplete; run without --resume to start over");
         }
         plan = resumePlan(plan, outputs, requested);
-        DriverTasks.Placement where = DriverTasks.place(jsc, flops);
+        DriverTasks.Placement where = DriverTasks.place(ctx, flops);
         if (log != null) {
             log.accept(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks"
                     + (where.inDriver() ? "; " + where.reason() : ""));
@@ -88,7 +106,7 @@ public final class BlockJob {
         if (where.inDriver()) {
             W w = work.apply(plan.blocks());
             return runBlocks(
-                    jsc,
+                    ctx,
                     label,
                     plan,
                     outputs,
@@ -105,11 +123,12 @@ public final class BlockJob {
                     },
                     log);
         }
+        JavaSparkContext jsc = ctx.spark();
         Broadcast<W> bc = jsc.broadcast(work.apply(plan.blocks()));
         try {
             BlockTask<W> task = new BlockTask<>(bc);
             return runBlocks(
-                    jsc,
+                    ctx,
                     label,
                     plan,
                     outputs,
@@ -151,7 +170,7 @@ public final class BlockJob {
     }
 
     private static Run runBlocks(
-            JavaSparkContext jsc,
+            JobContext ctx,
             String label,
             BlockPlanner.Plan plan,
             List<CommitProtocol> outputs,
@@ -159,7 +178,8 @@ public final class BlockJob {
             Blocks tasks,
             Consumer<String> log)
             throws IOException {
-        Configuration hconf = jsc.hadoopConfiguration();
+        Configuration hconf = ctx.hadoopConfiguration();
+        JavaSparkContext jsc = sparkTasks ? ctx.spark() : null;
         RowBlocks blocks = plan.blocks();
         String group = "adjoint-" + label + "-" + UUID.randomUUID();
         Thread cleanup = new Thread(() -> outputs.forEach(o -> o.interruptJob(hconf)), "adjoint-interrupt");
@@ -180,7 +200,9 @@ public final class BlockJob {
                     jsc.sc().addSparkListener(progress);
                 }
             }
-            jsc.setJobGroup(group, "adjoint " + label, true);
+            if (sparkTasks) {
+                jsc.setJobGroup(group, "adjoint " + label, true);
+            }
             long t0 = System.nanoTime();
             List<BlockReport> reports = ids.isEmpty() ? List.of() : tasks.run(ids, progress);
             long t1 = System.nanoTime();
@@ -197,7 +219,7 @@ public final class BlockJob {
                 log.accept(label + ": resumed: reused " + reused + " of " + blocks.count() + " blocks, recomputed "
                         + (blocks.count() - reused));
             }
-            assembleOnExecutors(jsc, outputs, blocks.count());
+            assemble(jsc, hconf, outputs, blocks.count());
             commitAll(outputs, hconf, blocks.count());
             committed = true;
             if (log != null) {
@@ -213,7 +235,7 @@ public final class BlockJob {
                 // tasks of a failed job may still be writing; stop them first, or a straggler's part file could
                 // land in a folder the abort is deleting
                 boolean interrupted = Interruption.shuttingDown();
-                if (!interrupted) {
+                if (!interrupted && sparkTasks) {
                     jsc.cancelJobGroup(group);
                     awaitNoRunningTasks(jsc, group, 10_000);
                 }
@@ -231,9 +253,11 @@ public final class BlockJob {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or will run; it only deletes temporaries
             }
-            jsc.clearJobGroup();
-            if (progress != null && sparkTasks) {
-                jsc.sc().removeSparkListener(progress);
+            if (sparkTasks) {
+                jsc.clearJobGroup();
+                if (progress != null) {
+                    jsc.sc().removeSparkListener(progress);
+                }
             }
         }
     }
@@ -241,24 +265,31 @@ public final class BlockJob {
     /**
      * Part-file outputs on a file system that cannot concatenate are joined by an executor (one task per output),
      * so the result never streams through the driver. Costs one Spark job; each task reads and writes its result
-     * once.
+     * once. Without a Spark context ({@code jsc} null: the blocks ran on driver threads of a local master, whose
+     * executor is this JVM anyway) the driver joins them.
      */
-    private static void assembleOnExecutors(JavaSparkContext jsc, List<CommitProtocol> outputs, int blocks)
+    private static void assemble(JavaSparkContext jsc, Configuration hconf, List<CommitProtocol> outputs, int blocks)
             throws IOException {
         List<PartLayout> joins = new ArrayList<>();
         for (CommitProtocol o : outputs) {
-            if (o instanceof PartLayout p && !p.concatenates(jsc.hadoopConfiguration())) {
+            if (o instanceof PartLayout p && !p.concatenates(hconf)) {
                 joins.add(p);
             }
         }
         if (joins.isEmpty()) {
             return;
         }
-        jsc.parallelize(joins, joins.size()).foreach(new Assemble(new HadoopConf(jsc.hadoopConfiguration()), blocks));
+        if (jsc == null) {
+            for (PartLayout p : joins) {
+                p.assemble(hconf, blocks);
+            }
+            return;
+        }
+        jsc.parallelize(joins, joins.size()).foreach(new Assemble(new HadoopConf(hconf), blocks));
     }
 
     /**
-     * The executor side of {@link #assembleOnExecutors}. A named class, not a lambda: executors of a standalone
+     * The executor side of {@link #assemble}. A named class, not a lambda: executors of a standalone
      * cluster load the application jar in a child class loader, where Java's serialized lambdas fail to resolve.
      */
     private static final class Assemble implements VoidFunction<PartLayout> {

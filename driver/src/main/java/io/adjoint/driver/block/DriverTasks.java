@@ -1,6 +1,7 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.ByteArrayOutputStream;
@@ -85,13 +86,14 @@ public final class DriverTasks {
      * for a cluster master or when a failing-attempt test hook is set. The mode and limit are read from the thread's local
      * properties, else the Spark conf.
      */
-    public static Placement place(JavaSparkContext jsc, double flops) {
+    public static Placement place(JobContext ctx, double flops) {
+        boolean local = ctx.isLocal();
         return place(
-                jsc.isLocal(),
-                setting(jsc, MODE, "auto"),
-                limit(setting(jsc, LIMIT, Double.toString(DEFAULT_MAX_GFLOPS_PER_THREAD))),
-                Math.max(1, jsc.defaultParallelism()),
-                TestHooks.from(jsc).failsAttempts(),
+                local,
+                ctx.setting(MODE, "auto"),
+                limit(ctx.setting(LIMIT, Double.toString(DEFAULT_MAX_GFLOPS_PER_THREAD))),
+                local ? Math.max(1, ctx.defaultParallelism()) : 1,
+                TestHooks.from(ctx).failsAttempts(),
                 flops);
     }
 
@@ -150,9 +152,9 @@ public final class DriverTasks {
         throw new InvalidInputException(LIMIT + "=" + v + ": give GFLOP per thread, a number ≥ 0");
     }
 
-    private static String setting(JavaSparkContext jsc, String key, String otherwise) {
-        String v = jsc.getLocalProperty(key);
-        return v != null ? v : jsc.getConf().get(key, otherwise);
+    /** {@link #place(JobContext, double)} for a running Spark context. */
+    public static Placement place(JavaSparkContext jsc, double flops) {
+        return place(JobContext.of(jsc), flops);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.adjoint.driver.block;
 
+import io.adjoint.driver.JobContext;
 import java.io.Serializable;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,11 +24,15 @@ public final class TestHooks implements Serializable {
     }
 
     /** The hooks set on this context (thread-local property or Spark conf); all off by default. */
-    public static TestHooks from(JavaSparkContext jsc) {
+    public static TestHooks from(JobContext ctx) {
         return new TestHooks(
-                read(jsc, "spark.adjoint.test.failFirstAttempt"),
-                read(jsc, "spark.adjoint.test.failAlways"),
-                read(jsc, "spark.adjoint.test.pauseMillisPerBlock"));
+                read(ctx, "spark.adjoint.test.failFirstAttempt"),
+                read(ctx, "spark.adjoint.test.failAlways"),
+                read(ctx, "spark.adjoint.test.pauseMillisPerBlock"));
+    }
+
+    public static TestHooks from(JavaSparkContext jsc) {
+        return from(JobContext.of(jsc));
     }
 
     /** Whether a hook that needs Spark's task attempts (a failing attempt) is set; the pause does not. */
@@ -46,12 +51,8 @@ public final class TestHooks implements Serializable {
         }
     }
 
-    private static int read(JavaSparkContext jsc, String key) {
-        String v = jsc.getLocalProperty(key);
-        if (v == null) {
-            v = jsc.getConf().get(key, "-1");
-        }
-        return Integer.parseInt(v.trim());
+    private static int read(JobContext ctx, String key) {
+        return Integer.parseInt(ctx.setting(key, "-1").trim());
     }
 
     /** Whether block {@code b} must fail now. */

@@ -2,9 +2,9 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.Graph;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.plan.BlockPlanner;
 import java.util.function.Consumer;
-import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The memory plan of a check, made on the driver before anything is broadcast and logged as one line.
@@ -70,7 +70,7 @@ final class CheckMemory {
      * @throws InvalidInputException when not even one task fits, naming the need and the setting that raises it
      */
     static Plan plan(
-            JavaSparkContext jsc,
+            JobContext ctx,
             CheckData d,
             GradcheckResult r,
             CheckMode mode,
@@ -80,12 +80,12 @@ final class CheckMemory {
                 * d.given.values().stream()
                         .mapToLong(m -> (long) m.numRows * m.numCols)
                         .sum();
-        int parallelism = jsc.defaultParallelism();
+        int parallelism = ctx.defaultParallelism();
         long avail;
         int concurrent;
         String where;
         Memory m;
-        if (jsc.isLocal()) {
+        if (ctx.isLocal()) {
             Runtime rt = Runtime.getRuntime();
             System.gc();
             long used = rt.totalMemory() - rt.freeMemory();
@@ -95,8 +95,8 @@ final class CheckMemory {
             m = new Memory(
                     rt.maxMemory(), 1, "ADJOINT_DRIVER_MEMORY=%dg (bin/adjoint) or --driver-memory %dg (spark-submit)");
         } else {
-            long exec = jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-            concurrent = BlockPlanner.coresPerExecutor(jsc);
+            long exec = ctx.conf().getSizeAsBytes("spark.executor.memory", "1g");
+            concurrent = BlockPlanner.coresPerExecutor(ctx.spark());
             avail = Math.max(0, (exec - (300L << 20)) / 2 - evaluationBytes - givenBytes);
             where = "executor memory " + BlockPlanner.mib(exec) + ", " + concurrent + " cores, "
                     + BlockPlanner.mib(evaluationBytes) + " of inputs and tape each";
@@ -108,8 +108,8 @@ final class CheckMemory {
                 throw tooSmall(r, need, avail, where, "per projection", m);
             }
             long fit = Math.min(concurrent, avail / need);
-            int slots =
-                    (int) Math.max(1, Math.min(parallelism, jsc.isLocal() ? fit : fit * BlockPlanner.executors(jsc)));
+            int slots = (int) Math.max(
+                    1, Math.min(parallelism, ctx.isLocal() ? fit : fit * BlockPlanner.executors(ctx.spark())));
             log(
                     log,
                     r,

@@ -3,6 +3,7 @@ package io.adjoint.driver.gradcheck;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Tape;
 import io.adjoint.core.sparsity.RowColouring;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.block.DriverTasks;
@@ -13,7 +14,6 @@ import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -62,18 +62,18 @@ public final class CompressedRows extends BlockWork {
     }
 
     /** Writes the compressed rows to {@code dest} (a new file in the check's work folder). */
-    static void run(JavaSparkContext jsc, Tape tape, int wrtNode, RowColouring colouring, int cols, String dest)
+    static void run(JobContext ctx, Tape tape, int wrtNode, RowColouring colouring, int cols, String dest)
             throws IOException {
         double flops = colouring.colours() * tape.graph.forwardFlops();
-        long tapeBytes = DriverTasks.place(jsc, flops).broadcastBytes(tape);
+        long tapeBytes = DriverTasks.place(ctx, flops).broadcastBytes(tape);
         long sweep = io.adjoint.core.graph.ReverseSweep.peakLiveColumns(tape.graph, new int[] {wrtNode});
-        BlockPlanner.Plan plan = BlockPlanner.plan(jsc, colouring.colours(), sweep, cols, tapeBytes, null);
+        BlockPlanner.Plan plan = BlockPlanner.plan(ctx, colouring.colours(), sweep, cols, tapeBytes, null, 1);
         CommitProtocol out = CommitProtocol.forDestination(
-                dest, new long[] {colouring.colours(), 1, cols}, true, false, jsc.hadoopConfiguration());
-        HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
-        TestHooks hooks = TestHooks.from(jsc);
+                dest, new long[] {colouring.colours(), 1, cols}, true, false, ctx.hadoopConfiguration());
+        HadoopConf conf = new HadoopConf(ctx.hadoopConfiguration());
+        TestHooks hooks = TestHooks.from(ctx);
         BlockJob.run(
-                jsc,
+                ctx,
                 "gradcheck",
                 plan,
                 null,

@@ -5,6 +5,7 @@ import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.CompressedDifferences;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.block.BlockProgress;
 import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.plan.RowBlocks;
@@ -32,17 +33,12 @@ final class FullCheck {
      * ({@link DriverTasks}), else {@code data} is broadcast and the tasks are Spark's.
      */
     static void run(
-            JavaSparkContext jsc,
-            CheckData data,
-            GradcheckResult r,
-            int chunk,
-            long perturbations,
-            Consumer<String> log)
+            JobContext ctx, CheckData data, GradcheckResult r, int chunk, long perturbations, Consumer<String> log)
             throws IOException {
         // whole column tiles per task, about 4 tasks per slot: a structured check's tile is milliseconds of work,
         // less than a task's scheduling
         int tiles = r.grid.colTiles();
-        int per = Math.max(1, tiles / Math.max(1, 4 * jsc.defaultParallelism()));
+        int per = Math.max(1, tiles / Math.max(1, 4 * ctx.defaultParallelism()));
         List<Integer> groups = new ArrayList<>();
         for (int gi = 0; gi * per < tiles; gi++) {
             groups.add(gi);
@@ -53,7 +49,7 @@ final class FullCheck {
         double entries = data.columnPattern != null && data.compressedUri != null
                 ? data.columnPattern.nnz()
                 : (double) r.grid.rows() * r.grid.cols();
-        DriverTasks.Placement where = DriverTasks.place(jsc, 2.0 * perturbations * data.graph.forwardFlops() + entries);
+        DriverTasks.Placement where = DriverTasks.place(ctx, 2.0 * perturbations * data.graph.forwardFlops() + entries);
         List<TileStats> stats = new ArrayList<>();
         if (where.inDriver()) {
             if (log != null) {
@@ -67,6 +63,7 @@ final class FullCheck {
                             progress == null ? null : progress::blockDone)
                     .forEach(stats::addAll);
         } else {
+            JavaSparkContext jsc = ctx.spark();
             Broadcast<CheckData> bc = jsc.broadcast(data);
             try {
                 stats = BlockProgress.track(

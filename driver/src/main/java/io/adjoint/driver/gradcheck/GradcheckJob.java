@@ -9,6 +9,7 @@ import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.RowColouring;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
@@ -52,14 +53,23 @@ public final class GradcheckJob {
     /** Runs the check for every requested input; writes nothing but temporaries, which it removes. */
     public static List<GradcheckResult> run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)
             throws IOException {
+        return run(JobContext.of(jsc), in, log);
+    }
+
+    /**
+     * {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context: Spark starts only for a stage that
+     * runs Spark tasks (probe mode always does).
+     */
+    public static List<GradcheckResult> run(JobContext ctx, GradcheckInputs in, Consumer<String> log)
+            throws IOException {
         GradcheckRequest req = in.request;
         List<GradcheckResult> results = new ArrayList<>();
         Path work = new Path(req.reportDir, WORK);
-        FileSystem fs = work.getFileSystem(jsc.hadoopConfiguration());
+        FileSystem fs = work.getFileSystem(ctx.hadoopConfiguration());
         fs.delete(work, true); // a killed run's
         try {
             for (int i = 0; i < in.job.wrt.size(); i++) {
-                results.add(checkOne(jsc, in, i, work, log));
+                results.add(checkOne(ctx, in, i, work, log));
                 fs.delete(work, true);
             }
         } finally {
@@ -68,8 +78,8 @@ public final class GradcheckJob {
         return results;
     }
 
-    private static GradcheckResult checkOne(
-            JavaSparkContext jsc, GradcheckInputs in, int i, Path work, Consumer<String> log) throws IOException {
+    private static GradcheckResult checkOne(JobContext ctx, GradcheckInputs in, int i, Path work, Consumer<String> log)
+            throws IOException {
         long t0 = System.nanoTime();
         GradcheckRequest req = in.request;
         JacobianInputs job = in.job;
@@ -95,7 +105,7 @@ public final class GradcheckJob {
             Arrays.fill(row, Double.NaN);
         }
         GradcheckInputs.StoredJacobian stored = in.stored.get(name);
-        String analyticUri = stored == null ? null : StoredArrays.qualified(stored.uri(), jsc.hadoopConfiguration());
+        String analyticUri = stored == null ? null : StoredArrays.qualified(stored.uri(), ctx.hadoopConfiguration());
         NpyHeader analyticHeader = stored == null ? null : stored.header();
         int analyticRowDims = stored == null ? 2 : stored.rowDims();
         if (stored != null) {
@@ -111,7 +121,7 @@ public final class GradcheckJob {
         for (String input : job.graph.inputs().keySet()) {
             String uri = job.request.inputs.get(input);
             if (uri != null) {
-                inputUris.put(input, StoredArrays.qualified(uri, jsc.hadoopConfiguration()));
+                inputUris.put(input, StoredArrays.qualified(uri, ctx.hadoopConfiguration()));
             } else {
                 given.put(input, job.request.values.get(input));
             }
@@ -140,19 +150,19 @@ public final class GradcheckJob {
                 r.grid,
                 req.worst,
                 req.seed * 1_000_003L + i,
-                new HadoopConf(jsc.hadoopConfiguration()),
+                new HadoopConf(ctx.hadoopConfiguration()),
                 r.mode == CheckMode.FULL ? byColumn : null,
                 columnPattern,
                 null,
                 null,
                 null);
         long evaluationBytes = 0;
-        if (!jsc.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
+        if (!ctx.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
             evaluationBytes = analyticUri != null
                     ? SizeEstimator.estimate(job.inputValues())
                     : SizeEstimator.estimate(job.tape) + SizeEstimator.estimate(job.inputValues());
         }
-        CheckMemory.Plan plan = CheckMemory.plan(jsc, data, r, r.mode, evaluationBytes, log);
+        CheckMemory.Plan plan = CheckMemory.plan(ctx, data, r, r.mode, evaluationBytes, log);
         // structured full mode: both sides compressed (rows by reverse sweeps, columns by CPR), when both pay
         RowColouring byRow = null;
         if (sweepFirst && data.byColumn != null) {
@@ -167,10 +177,10 @@ public final class GradcheckJob {
                     "--report " + req.reportDir + " (full mode first writes the compressed analytic rows there)",
                     work,
                     NpyWriter.fileSize(new long[] {byRow.colours(), 1, shape.cols()}),
-                    jsc.hadoopConfiguration());
-            HadoopFiles.mkdirs(HadoopFiles.fileSystem(work, jsc.hadoopConfiguration()), work);
+                    ctx.hadoopConfiguration());
+            HadoopFiles.mkdirs(HadoopFiles.fileSystem(work, ctx.hadoopConfiguration()), work);
             long a0 = System.nanoTime();
-            CompressedRows.run(jsc, job.tape, job.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
+            CompressedRows.run(ctx, job.tape, job.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
             if (log != null) {
                 log.accept(String.format(
@@ -183,7 +193,7 @@ public final class GradcheckJob {
                         shape.rows(),
                         r.analyticSeconds));
             }
-            data = data.withCompressedRows(rowsUri, StoredArrays.header("", rowsUri, jsc.hadoopConfiguration()), byRow);
+            data = data.withCompressedRows(rowsUri, StoredArrays.header("", rowsUri, ctx.hadoopConfiguration()), byRow);
             r.analyticSource = "our reverse sweep, compressed by row colours (" + byRow.colours() + " seeds)";
         } else if (sweepFirst) {
             Destinations.checkSpace(
@@ -191,12 +201,12 @@ public final class GradcheckJob {
                             + " needs no space)",
                     work,
                     NpyWriter.fileSize(shape.toArray()),
-                    jsc.hadoopConfiguration());
+                    ctx.hadoopConfiguration());
             long a0 = System.nanoTime();
             // the plain row-by-row sweep: the Jacobian being checked is the engine's, entry by entry
             JacobianInputs one = job.forOne(name, work.toString());
             one.request.seeding = JacobianRequest.Seeding.DENSE;
-            JacobianJob.run(jsc, one, null);
+            JacobianJob.run(ctx, one, null);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
             if (log != null) {
                 log.accept(String.format(
@@ -205,7 +215,7 @@ public final class GradcheckJob {
                         name,
                         r.analyticSeconds));
             }
-            data = data.withAnalyticHeader(StoredArrays.header("", analyticUri, jsc.hadoopConfiguration()));
+            data = data.withAnalyticHeader(StoredArrays.header("", analyticUri, ctx.hadoopConfiguration()));
         }
         // tasks in this JVM (local mode) work on the driver's own inputs and tape; executors load theirs once
         Evaluations.offer(data.key, job.graph, job.inputValues(), job.tape);
@@ -228,10 +238,10 @@ public final class GradcheckJob {
             }
             long n0 = System.nanoTime();
             if (r.mode == CheckMode.FULL) {
-                FullCheck.run(jsc, data, r, plan.fullChunk(), perturbations, log);
+                FullCheck.run(ctx, data, r, plan.fullChunk(), perturbations, log);
                 r.forwardEvals += 2 * perturbations;
             } else {
-                ProbeCheck.run(jsc, data, req, r, plan.probeSlots(), log);
+                ProbeCheck.run(ctx.spark(), data, req, r, plan.probeSlots(), log);
                 r.forwardEvals += 2L * r.probes;
             }
             r.numericSeconds = (System.nanoTime() - n0) / 1e9;

@@ -9,6 +9,7 @@ import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.block.TestHooks;
@@ -93,7 +94,7 @@ public final class JacobianJob {
         return seeds * in.graph.forwardFlops() + entries;
     }
 
-    static BlockPlanner.Plan plan(JavaSparkContext jsc, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
+    static BlockPlanner.Plan plan(JobContext ctx, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
         long rows = Math.max(1, in.graph.outputShape().size());
         boolean csr = in.request.format == JacobianRequest.Format.CSR;
         long resultCols = 0;
@@ -119,7 +120,7 @@ public final class JacobianJob {
         }
         boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
         return BlockPlanner.plan(
-                jsc,
+                ctx,
                 in.graph.outputShape().size(),
                 adjoint,
                 resultCols,
@@ -240,12 +241,17 @@ public final class JacobianJob {
      * @param log plan and progress lines (stderr in the CLI), or null for silence
      */
     public static Summary run(JavaSparkContext jsc, JacobianInputs in, Consumer<String> log) throws IOException {
+        return run(JobContext.of(jsc), in, log);
+    }
+
+    /** {@link #run(JavaSparkContext, JacobianInputs, Consumer)} in a job context: Spark starts only for Spark tasks. */
+    public static Summary run(JobContext ctx, JacobianInputs in, Consumer<String> log) throws IOException {
         long start = System.nanoTime();
         JacobianRequest req = in.request;
         if (req.outDir == null) {
             throw new InvalidInputException("--out is required to write the Jacobians (toIndexedRowMatrix needs none)");
         }
-        Configuration hconf = jsc.hadoopConfiguration();
+        Configuration hconf = ctx.hadoopConfiguration();
         if (log != null) {
             in.warnings.forEach(w -> log.accept("jacobian: warning: " + w));
         }
@@ -262,12 +268,12 @@ public final class JacobianJob {
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
         RowColouring[] seeding = seeding(in);
-        long tapeBytes = DriverTasks.place(jsc, sweepFlops(in, seeding)).broadcastBytes(in.tape);
-        BlockPlanner.Plan plan = plan(jsc, in, tapeBytes, seeding);
+        long tapeBytes = DriverTasks.place(ctx, sweepFlops(in, seeding)).broadcastBytes(in.tape);
+        BlockPlanner.Plan plan = plan(ctx, in, tapeBytes, seeding);
         if (dropUnpaidCompression(in, seeding, plan.blocks())) {
             // more seeds: the job may have outgrown driver threads
-            tapeBytes = DriverTasks.place(jsc, sweepFlops(in, seeding)).broadcastBytes(in.tape);
-            plan = plan(jsc, in, tapeBytes, seeding);
+            tapeBytes = DriverTasks.place(ctx, sweepFlops(in, seeding)).broadcastBytes(in.tape);
+            plan = plan(ctx, in, tapeBytes, seeding);
         }
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
@@ -309,9 +315,9 @@ public final class JacobianJob {
                 describeSeeding(in, seeding, plan.blocks()).forEach(l -> log.accept("jacobian: " + l));
             }
             HadoopConf conf = new HadoopConf(hconf);
-            TestHooks hooks = TestHooks.from(jsc);
+            TestHooks hooks = TestHooks.from(ctx);
             BlockJob.Run r = BlockJob.run(
-                    jsc,
+                    ctx,
                     "jacobian",
                     plan,
                     req.rowsPerTask,
@@ -403,8 +409,8 @@ public final class JacobianJob {
             throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
         }
         RowColouring[] seeding = {seeding(in)[i]};
-        RowBlocks blocks =
-                plan(jsc, in, DriverTasks.serializedBytes(in.tape), seeding).blocks();
+        RowBlocks blocks = plan(JobContext.of(jsc), in, DriverTasks.serializedBytes(in.tape), seeding)
+                .blocks();
         int size = in.wrtShapes.get(wrt).size();
         SweepWork work = new SweepWork(
                 in.tape,

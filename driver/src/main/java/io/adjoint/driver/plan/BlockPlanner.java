@@ -1,6 +1,7 @@
 package io.adjoint.driver.plan;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.driver.JobContext;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -53,27 +54,27 @@ public final class BlockPlanner {
             long resultCols,
             long broadcastBytes,
             Integer requested) {
-        return plan(jsc, rows, adjointCols, resultCols, broadcastBytes, requested, 1);
+        return plan(JobContext.of(jsc), rows, adjointCols, resultCols, broadcastBytes, requested, 1);
     }
 
     /**
-     * {@link #plan(JavaSparkContext, long, long, long, long, Integer)} with blocks of whole granules of
-     * {@code granule} rows where memory allows (compressed seeding: a block that holds whole colour runs sweeps
-     * each colour once).
+     * {@link #plan(JavaSparkContext, long, long, long, long, Integer)} for a job context (on a local master it
+     * does not start Spark), with blocks of whole granules of {@code granule} rows where memory allows
+     * (compressed seeding: a block that holds whole colour runs sweeps each colour once).
      */
     public static Plan plan(
-            JavaSparkContext jsc,
+            JobContext ctx,
             long rows,
             long adjointCols,
             long resultCols,
             long broadcastBytes,
             Integer requested,
             int granule) {
-        boolean local = jsc.isLocal();
-        int parallelism = jsc.defaultParallelism();
+        boolean local = ctx.isLocal();
+        int parallelism = ctx.defaultParallelism();
         long execMem =
-                local ? Runtime.getRuntime().maxMemory() : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-        int cores = local ? parallelism : coresPerExecutor(jsc);
+                local ? Runtime.getRuntime().maxMemory() : ctx.conf().getSizeAsBytes("spark.executor.memory", "1g");
+        int cores = local ? parallelism : coresPerExecutor(ctx.spark());
         return plan(
                 rows,
                 adjointCols,

@@ -7,6 +7,7 @@ import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.DriverTasks;
 import io.adjoint.driver.block.TestHooks;
@@ -55,11 +56,16 @@ public final class ProductJob {
      * and left it empty.
      */
     public static Summary run(JavaSparkContext jsc, ProductInputs in, Consumer<String> log) throws IOException {
+        return run(JobContext.of(jsc), in, log);
+    }
+
+    /** {@link #run(JavaSparkContext, ProductInputs, Consumer)} in a job context: Spark starts only for Spark tasks. */
+    public static Summary run(JobContext ctx, ProductInputs in, Consumer<String> log) throws IOException {
         long start = System.nanoTime();
         ProductRequest req = in.request;
         boolean vjp = req.kind == ProductRequest.Kind.VJP;
         JacobianInputs job = in.job;
-        Configuration hconf = jsc.hadoopConfiguration();
+        Configuration hconf = ctx.hadoopConfiguration();
         Shape2 out = job.graph.outputShape();
         if (log != null) {
             job.warnings.forEach(w -> log.accept(req.command() + ": warning: " + w));
@@ -80,10 +86,10 @@ public final class ProductJob {
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
         double flops = in.count * job.graph.forwardFlops();
-        DriverTasks.Placement where = DriverTasks.place(jsc, flops);
+        DriverTasks.Placement where = DriverTasks.place(ctx, flops);
         long tapeBytes = where.broadcastBytes(job.tape);
         BlockPlanner.Plan plan =
-                DriverTasks.blockPerThread(plan(jsc, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
+                DriverTasks.blockPerThread(plan(ctx, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
@@ -134,9 +140,9 @@ public final class ProductJob {
             int[] sizes =
                     job.wrt.stream().mapToInt(w -> job.wrtShapes.get(w).size()).toArray();
             HadoopConf conf = new HadoopConf(hconf);
-            TestHooks hooks = TestHooks.from(jsc);
+            TestHooks hooks = TestHooks.from(ctx);
             BlockJob.Run r = BlockJob.run(
-                    jsc,
+                    ctx,
                     req.command(),
                     plan,
                     req.rowsPerTask,
@@ -189,7 +195,7 @@ public final class ProductJob {
     }
 
     /** Blocks of products: per product row, the sweep's live columns and the row read in and written out. */
-    static BlockPlanner.Plan plan(JavaSparkContext jsc, ProductInputs in, long tapeBytes) {
+    static BlockPlanner.Plan plan(JobContext ctx, ProductInputs in, long tapeBytes) {
         Graph g = in.job.graph;
         long resultCols = 0;
         long work;
@@ -208,7 +214,7 @@ public final class ProductJob {
             resultCols = g.outputShape().size();
             work = all + 2 * widest; // tangents of every node at worst, and the GEMM workspace
         }
-        return BlockPlanner.plan(jsc, Math.max(1, in.count), work, resultCols, tapeBytes, in.request.rowsPerTask);
+        return BlockPlanner.plan(ctx, Math.max(1, in.count), work, resultCols, tapeBytes, in.request.rowsPerTask, 1);
     }
 
     // ---- Java API: the same products on in-memory matrices ----

@@ -1,5 +1,6 @@
 package io.adjoint.driver.report;
 
+import io.adjoint.driver.JobContext;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
@@ -26,13 +27,18 @@ public final class ReportedGradcheck {
      * complete.
      */
     public static Outcome run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log) throws IOException {
+        return run(JobContext.of(jsc), in, log);
+    }
+
+    /** {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context (Spark started only if needed). */
+    public static Outcome run(JobContext ctx, GradcheckInputs in, Consumer<String> log) throws IOException {
         long t0 = System.nanoTime();
-        Destinations.Folder dir = Destinations.Folder.open("--report", in.request.reportDir, jsc.hadoopConfiguration());
+        Destinations.Folder dir = Destinations.Folder.open("--report", in.request.reportDir, ctx.hadoopConfiguration());
         boolean ok = false;
         try {
-            List<GradcheckResult> results = GradcheckJob.run(jsc, in, log);
+            List<GradcheckResult> results = GradcheckJob.run(ctx, in, log);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            GradcheckReport.write(in.request.reportDir, in.request, results, seconds, jsc.hadoopConfiguration());
+            GradcheckReport.write(in.request.reportDir, in.request, results, seconds, ctx.hadoopConfiguration());
             ok = true;
             return new Outcome(results, Verdict.line(results));
         } finally {

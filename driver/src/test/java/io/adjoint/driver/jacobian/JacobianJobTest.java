@@ -220,4 +220,41 @@ class JacobianJobTest extends SparkTestBase {
             }
         }
     }
+
+    /**
+     * A job context that starts Spark only when asked: a small job on a local master (driver threads) never asks,
+     * the same job with Spark tasks forced asks once, and both write the same bytes; closing an unstarted context
+     * starts nothing.
+     */
+    @Test
+    void aLazyContextStartsSparkOnlyForSparkTasks() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(12, "W1:5x4", "X:4x6", "b1:5x1");
+        byte[] first = null;
+        for (String mode : List.of("auto", "never")) {
+            Path result = dir.resolve("out").resolve("X.npy");
+            Files.deleteIfExists(result);
+            int[] starts = {0};
+            org.apache.spark.SparkConf conf =
+                    new org.apache.spark.SparkConf().setMaster("local[2]").set("spark.adjoint.driverTasks", mode);
+            io.adjoint.driver.JobContext ctx =
+                    io.adjoint.driver.JobContext.lazy(conf, jsc.hadoopConfiguration(), () -> {
+                        starts[0]++;
+                        return jsc; // the test's running context stands in for a new one
+                    });
+            List<String> log = new java.util.ArrayList<>();
+            JacobianJob.run(ctx, prepare("tanh(W1 @ X + b1)", in, 4, "X"), log::add);
+            assertEquals(mode.equals("auto") ? 0 : 1, starts[0], mode + ": Spark starts; " + log);
+            assertEquals(mode.equals("auto"), ctx.isLocal() && !ctx.started(), mode);
+            if (mode.equals("auto")) {
+                ctx.close();
+                assertEquals(0, starts[0], "closing an unstarted context starts nothing");
+            } // else: closing would stop the test's shared context
+            byte[] bytes = Files.readAllBytes(result);
+            if (first == null) {
+                first = bytes;
+            } else {
+                assertTrue(java.util.Arrays.equals(first, bytes), "driver threads and Spark tasks differ");
+            }
+        }
+    }
 }

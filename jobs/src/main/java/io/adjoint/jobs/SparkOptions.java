@@ -17,8 +17,9 @@ public final class SparkOptions {
             paramLabel = "URL",
             description = "Spark master. Default: the one spark-submit gives, else local[*] (embedded Spark, "
                     + "loopback only, no web UI). On a local master a small job (at most 4 GFLOP per thread, "
-                    + "estimated) runs its tasks on driver threads, skipping Spark's fixed cost per job; "
-                    + "--conf spark.adjoint.driverTasks=never uses Spark tasks always.")
+                    + "estimated) runs its tasks on driver threads, skipping Spark's fixed cost per job, and Spark "
+                    + "is started only if some stage needs its tasks; --conf spark.adjoint.driverTasks=never uses "
+                    + "Spark tasks always.")
     public String master;
 
     @Option(

@@ -42,7 +42,8 @@ import org.ejml.data.DMatrixRMaj;
  * broadcast tape — a seeded reverse sweep for VJPs (block B × p·q → B × k·l per wrt input), a forward sweep for JVPs
  * (B × k·l per tangent input → B × p·q) — and writes its rows of the results, committed atomically like every job.
  * Cost per block: about the forward pass's flops times B (one GEMM per matmul with B times the columns); the
- * Jacobian is never formed. The tape is broadcast once.
+ * Jacobian is never formed. The tape is broadcast once (a small batch on a local master runs on driver threads,
+ * which share it, and never starts Spark: {@link JobContext}).
  */
 public final class ProductJob {
     private ProductJob() {}

@@ -241,7 +241,7 @@ public final class GradcheckJob {
                 FullCheck.run(ctx, data, r, plan.fullChunk(), perturbations, log);
                 r.forwardEvals += 2 * perturbations;
             } else {
-                ProbeCheck.run(ctx.spark(), data, req, r, plan.probeSlots(), log);
+                ProbeCheck.run(ctx, data, req, r, plan.probeSlots(), log);
                 r.forwardEvals += 2L * r.probes;
             }
             r.numericSeconds = (System.nanoTime() - n0) / 1e9;

@@ -2,6 +2,10 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.DetectionPower;
 import io.adjoint.core.check.TileStats;
+import io.adjoint.driver.JobContext;
+import io.adjoint.driver.block.DriverTasks;
+import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +27,9 @@ import org.ejml.data.DMatrixRMaj;
  * size is at most atol. A disagreement is localized by bisection over tile ranges of rows and columns — one fresh
  * projection per quarter, keeping the quarters that disagree (at most 64 per level) — down to single tiles, which
  * are then checked in full against atol and rtol. Cost: N + 4·(levels)·(failing regions) projections, each one sweep
- * and four forward passes, plus the final tiles.
+ * and four forward passes, plus the final tiles. Each parallel step runs where {@link DriverTasks} places its work:
+ * on driver threads when small (on a local master; Spark is then not started for it), else as a Spark job over the
+ * check's data, broadcast once when first needed.
  */
 public final class ProbeCheck {
     private ProbeCheck() {}
@@ -35,32 +41,77 @@ public final class ProbeCheck {
     /** The projections of the whole Jacobian an automatic --probes starts with. */
     static final int FIRST_PROBES = 16;
 
-    /** Checks {@code data}'s input into {@code r} by projections; {@code data} is broadcast for the check's jobs. */
+    /** Checks {@code data}'s input into {@code r} by projections. */
     static void run(
-            JavaSparkContext jsc,
-            CheckData data,
-            GradcheckRequest req,
-            GradcheckResult r,
-            int slots,
-            Consumer<String> log) {
-        Broadcast<CheckData> bc = jsc.broadcast(data);
-        try {
-            check(jsc, bc, req, r, slots, log);
-        } finally {
-            bc.destroy();
+            JobContext ctx, CheckData data, GradcheckRequest req, GradcheckResult r, int slots, Consumer<String> log)
+            throws IOException {
+        try (Steps steps = new Steps(ctx, data, "gradcheck: d/d" + r.input, log)) {
+            check(steps, req, r, slots, log);
         }
     }
 
-    private static void check(
-            JavaSparkContext jsc,
-            Broadcast<CheckData> bc,
-            GradcheckRequest req,
-            GradcheckResult r,
-            int slots,
-            Consumer<String> log) {
+    /** One parallel step's work on one item, given the check's data (on a driver thread or in a Spark task). */
+    @FunctionalInterface
+    interface Step<T, R> extends Serializable {
+        R apply(CheckData d, T item) throws IOException;
+    }
+
+    /**
+     * Where the check's parallel steps run: each where {@link DriverTasks#place} puts its estimated work — driver
+     * threads, or a Spark job over the data, broadcast on the first such step and destroyed at {@link #close}.
+     */
+    static final class Steps implements AutoCloseable {
+        private final JobContext ctx;
+        private final CheckData data;
+        private final String label;
+        private final Consumer<String> log;
+        private Broadcast<CheckData> bc;
+        private boolean said;
+
+        Steps(JobContext ctx, CheckData data, String label, Consumer<String> log) {
+            this.ctx = ctx;
+            this.data = data;
+            this.label = label;
+            this.log = log;
+        }
+
+        /** {@code step} over {@code items} in order, in at most {@code slots} at once; {@code flops}: the estimate. */
+        <T, R> List<R> map(List<T> items, int slots, double flops, Step<T, R> step) throws IOException {
+            if (items.isEmpty()) {
+                return List.of();
+            }
+            int width = Math.max(1, Math.min(items.size(), slots));
+            DriverTasks.Placement where = DriverTasks.place(ctx, flops);
+            if (where.inDriver()) {
+                if (log != null && !said) {
+                    log.accept(label + ": projections: " + where.reason());
+                    said = true;
+                }
+                return DriverTasks.map(items, Math.min(width, where.threads()), item -> step.apply(data, item), null);
+            }
+            JavaSparkContext jsc = ctx.spark();
+            if (bc == null) {
+                bc = jsc.broadcast(data);
+            }
+            Broadcast<CheckData> b = bc;
+            return jsc.parallelize(items, width)
+                    .map(item -> step.apply(b.value(), item))
+                    .collect();
+        }
+
+        @Override
+        public void close() {
+            if (bc != null) {
+                bc.destroy();
+            }
+        }
+    }
+
+    private static void check(Steps steps, GradcheckRequest req, GradcheckResult r, int slots, Consumer<String> log)
+            throws IOException {
         int[] nextId = {0};
         List<Projection> ps = new ArrayList<>(
-                project(jsc, bc, whole(r, req.probes != null ? req.probes : FIRST_PROBES, nextId), 0, slots));
+                project(steps, r, whole(r, req.probes != null ? req.probes : FIRST_PROBES, nextId), 0, slots));
         double[] t = thresholds(ps);
         if (req.probes == null && t.length == ps.size() && ps.stream().noneMatch(Projection::disagrees)) {
             // as many as it takes to detect a single wrong entry of size atol with probability ≥ 1 − MISS: first
@@ -69,7 +120,7 @@ public final class ProbeCheck {
             int need = DetectionPower.projectionsNeeded(t[t.length / 2], req.atol, DetectionPower.MISS);
             int more = Math.min(need, MAX_AUTO_PROBES) - ps.size();
             while (more > 0) {
-                ps.addAll(project(jsc, bc, whole(r, more, nextId), 0, slots));
+                ps.addAll(project(steps, r, whole(r, more, nextId), 0, slots));
                 t = thresholds(ps);
                 boolean enough = DetectionPower.detectableSize(t, DetectionPower.MISS) <= req.atol
                         || t.length < ps.size()
@@ -109,14 +160,14 @@ public final class ProbeCheck {
         if (bad == 0) {
             return;
         }
-        List<TileRegion> finals = bisect(jsc, bc, r, nextId, slots, log);
+        List<TileRegion> finals = bisect(steps, r, nextId, slots, log);
         if (finals.isEmpty()) {
             r.unresolved = true;
             r.probeLog.add(
                     "no single tile disagreed on its own; the disagreement is spread thin (check with --mode full)");
             return;
         }
-        checkTiles(jsc, bc, finals, r, req.worst);
+        checkTiles(steps, finals, r, req.worst, slots);
         // with failing entries found the verdict is FAIL anyway; without, a capped bisection cannot vouch for the rest
         r.unresolved = r.capped && r.failed == 0;
         if (r.capped) {
@@ -150,12 +201,7 @@ public final class ProbeCheck {
 
     /** Bisection over tile ranges: keeps the quarters whose fresh projection disagrees; returns the single tiles. */
     private static List<TileRegion> bisect(
-            JavaSparkContext jsc,
-            Broadcast<CheckData> bc,
-            GradcheckResult r,
-            int[] nextId,
-            int slots,
-            Consumer<String> log) {
+            Steps steps, GradcheckResult r, int[] nextId, int slots, Consumer<String> log) throws IOException {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
         List<TileRegion> suspects = List.of(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
@@ -189,7 +235,7 @@ public final class ProbeCheck {
                         probes.add(copy);
                     }
                 }
-                List<Projection> res = project(jsc, bc, probes, level, slots);
+                List<Projection> res = project(steps, r, probes, level, slots);
                 r.probes += res.size();
                 double[] worst = new double[parts.size()];
                 boolean[] bad = new boolean[parts.size()];
@@ -223,28 +269,28 @@ public final class ProbeCheck {
     }
 
     /** The suspect tiles, in full: analytic rows against numeric columns. */
-    private static void checkTiles(
-            JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> finals, GradcheckResult r, int worst) {
-        List<TileStats> stats = jsc.parallelize(finals, Math.max(1, finals.size()))
-                .map(reg -> {
-                    CheckData d = bc.value();
-                    long r0 = d.grid.rowStart(reg.tr0);
-                    long r1 = d.grid.rowEnd(reg.tr0);
-                    long c0 = d.grid.colStart(reg.tc0);
-                    long c1 = d.grid.colEnd(reg.tc0);
-                    DMatrixRMaj rowsBlock = d.analyticRows(r0, r1);
-                    DMatrixRMaj cols = d.numericColumns(c0, c1);
-                    int h = (int) (r1 - r0);
-                    int w = (int) (c1 - c0);
-                    DMatrixRMaj a = new DMatrixRMaj(h, w);
-                    DMatrixRMaj n = new DMatrixRMaj(h, w);
-                    for (int i = 0; i < h; i++) {
-                        System.arraycopy(rowsBlock.data, (int) (i * d.grid.cols() + c0), a.data, i * w, w);
-                        System.arraycopy(cols.data, (int) ((r0 + i) * w), n.data, i * w, w);
-                    }
-                    return TileStats.compare(r0, c0, a, n, d.tol, d.worst);
-                })
-                .collect();
+    private static void checkTiles(Steps steps, List<TileRegion> finals, GradcheckResult r, int worst, int slots)
+            throws IOException {
+        // per tile: its analytic rows read, two forward passes per column, and the entries compared
+        double perTile = (double) r.grid.tileRows() * r.grid.tileCols()
+                + 2.0 * r.grid.tileCols() * steps.data.graph.forwardFlops();
+        List<TileStats> stats = steps.map(finals, Math.max(slots, finals.size()), finals.size() * perTile, (d, reg) -> {
+            long r0 = d.grid.rowStart(reg.tr0);
+            long r1 = d.grid.rowEnd(reg.tr0);
+            long c0 = d.grid.colStart(reg.tc0);
+            long c1 = d.grid.colEnd(reg.tc0);
+            DMatrixRMaj rowsBlock = d.analyticRows(r0, r1);
+            DMatrixRMaj cols = d.numericColumns(c0, c1);
+            int h = (int) (r1 - r0);
+            int w = (int) (c1 - c0);
+            DMatrixRMaj a = new DMatrixRMaj(h, w);
+            DMatrixRMaj n = new DMatrixRMaj(h, w);
+            for (int i = 0; i < h; i++) {
+                System.arraycopy(rowsBlock.data, (int) (i * d.grid.cols() + c0), a.data, i * w, w);
+                System.arraycopy(cols.data, (int) ((r0 + i) * w), n.data, i * w, w);
+            }
+            return TileStats.compare(r0, c0, a, n, d.tol, d.worst);
+        });
         for (TileStats t : stats) {
             r.add(t, worst);
             r.forwardEvals += 2 * (t.c1 - t.c0);
@@ -258,12 +304,21 @@ public final class ProbeCheck {
         }
     }
 
-    /** Evaluates one projection per region, in parallel. */
+    /**
+     * Evaluates one projection per region, in parallel: at most {@code slots} at once, as many as the memory plan
+     * allows. Work per projection for placement: one sweep and four forward passes (≈ 6 forward passes), plus the
+     * stored Jacobian's entries of the region when the analytic side is read from a file.
+     */
     private static List<Projection> project(
-            JavaSparkContext jsc, Broadcast<CheckData> bc, List<TileRegion> regions, long salt, int slots) {
-        // at most `slots` partitions: as many projections run at once as the memory plan allows
-        return jsc.parallelize(regions, Math.max(1, Math.min(regions.size(), slots)))
-                .map(reg -> Projection.measure(bc.value(), reg, salt))
-                .collect();
+            Steps steps, GradcheckResult r, List<TileRegion> regions, long salt, int slots) throws IOException {
+        double flops = 0;
+        for (TileRegion reg : regions) {
+            flops += 6.0 * steps.data.graph.forwardFlops();
+            if (steps.data.analyticUri != null) {
+                flops += (double) (r.grid.rowEnd(reg.tr1 - 1) - r.grid.rowStart(reg.tr0))
+                        * (r.grid.colEnd(reg.tc1 - 1) - r.grid.colStart(reg.tc0));
+            }
+        }
+        return steps.map(regions, slots, flops, (d, reg) -> Projection.measure(d, reg, salt));
     }
 }

@@ -57,26 +57,10 @@ public final class BlockJob {
     }
 
     /**
-     * As {@link #run(JavaSparkContext, String, BlockPlanner.Plan, Integer, List, Function, Consumer)}, for a job of
-     * about {@code flops} floating-point operations in all: on a local master a small one runs its blocks on driver
-     * threads ({@link DriverTasks#place}) — the same loop, without the broadcast and Spark's scheduling.
-     */
-    public static <W extends BlockWork> Run run(
-            JavaSparkContext jsc,
-            String label,
-            BlockPlanner.Plan plan,
-            Integer requested,
-            List<CommitProtocol> outputs,
-            Function<RowBlocks, W> work,
-            double flops,
-            Consumer<String> log)
-            throws IOException {
-        return run(JobContext.of(jsc), label, plan, requested, outputs, work, flops, log);
-    }
-
-    /**
-     * As {@link #run(JavaSparkContext, String, BlockPlanner.Plan, Integer, List, Function, double, Consumer)} in a
-     * job context: Spark is started only if the blocks run as Spark tasks.
+     * As {@link #run(JavaSparkContext, String, BlockPlanner.Plan, Integer, List, Function, Consumer)} in a job
+     * context, for a job of about {@code flops} floating-point operations in all: on a local master a small one runs
+     * its blocks on driver threads ({@link DriverTasks#place}) — the same loop, without the broadcast and Spark's
+     * scheduling — and Spark is started only if the blocks run as Spark tasks.
      */
     public static <W extends BlockWork> Run run(
             JobContext ctx,

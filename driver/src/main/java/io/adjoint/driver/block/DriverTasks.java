@@ -18,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Small jobs on a local master run their tasks on threads of the driver instead of as Spark tasks. On
@@ -150,11 +149,6 @@ public final class DriverTasks {
             // said below
         }
         throw new InvalidInputException(LIMIT + "=" + v + ": give GFLOP per thread, a number ≥ 0");
-    }
-
-    /** {@link #place(JobContext, double)} for a running Spark context. */
-    public static Placement place(JavaSparkContext jsc, double flops) {
-        return place(JobContext.of(jsc), flops);
     }
 
     /**

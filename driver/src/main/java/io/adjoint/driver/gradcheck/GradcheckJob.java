@@ -57,8 +57,8 @@ public final class GradcheckJob {
     }
 
     /**
-     * {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context: Spark starts only for a stage that
-     * runs Spark tasks (probe mode always does).
+     * {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context: Spark starts only for a step that
+     * runs Spark tasks.
      */
     public static List<GradcheckResult> run(JobContext ctx, GradcheckInputs in, Consumer<String> log)
             throws IOException {

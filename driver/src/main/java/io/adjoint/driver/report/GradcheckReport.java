@@ -60,7 +60,7 @@ public final class GradcheckReport {
         String j = ReportJson.of(req, results, seconds);
         String md = ReportMarkdown.of(req, results);
         Path d = new Path(dir);
-        FileSystem fs = d.getFileSystem(conf);
+        FileSystem fs = HadoopFiles.fileSystem(d, conf);
         atomicWrite(fs, new Path(d, "report.json"), j.getBytes(StandardCharsets.UTF_8));
         atomicWrite(fs, new Path(d, "report.md"), md.getBytes(StandardCharsets.UTF_8));
         for (GradcheckResult r : results) {
@@ -78,10 +78,8 @@ public final class GradcheckReport {
         return all.size() == 1 ? "error-heatmap.png" : "error-heatmap-" + r.input + ".png";
     }
 
+    /** Writes {@code p} by rename from a temporary beside it; {@code fs} as {@link HadoopFiles#fileSystem} gives it. */
     static void atomicWrite(FileSystem fs, Path p, byte[] bytes) throws IOException {
-        if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem) {
-            fs = ((org.apache.hadoop.fs.ChecksumFileSystem) fs).getRawFileSystem();
-        }
         Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
         try (java.io.OutputStream out = HadoopFiles.create(fs, tmp, true)) {
             out.write(bytes);

@@ -32,10 +32,7 @@ public final class HadoopByteSource implements ByteSource {
      */
     public static ByteSource open(String uri, Configuration conf) throws IOException {
         Path p = new Path(uri);
-        FileSystem fs = p.getFileSystem(conf);
-        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem) {
-            fs = ((org.apache.hadoop.fs.LocalFileSystem) fs).getRawFileSystem();
-        }
+        FileSystem fs = HadoopFiles.fileSystem(p, conf);
         org.apache.hadoop.fs.FileStatus st = fs.getFileStatus(p);
         if (st.isDirectory()) {
             throw new IOException(uri + " is a folder, not a .npy file");

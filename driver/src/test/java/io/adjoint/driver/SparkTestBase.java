@@ -1,5 +1,6 @@
 package io.adjoint.driver;
 
+import io.adjoint.driver.spark.AdjointSpark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;

@@ -1,7 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.driver.JobContext;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;

@@ -1,7 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.driver.block.Interruption;
+import io.adjoint.driver.exec.Interruption;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;

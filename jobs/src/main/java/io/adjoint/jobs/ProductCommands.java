@@ -1,7 +1,7 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.driver.JobContext;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.products.ProductInputs;
 import io.adjoint.driver.products.ProductJob;
 import io.adjoint.driver.products.ProductRequest;

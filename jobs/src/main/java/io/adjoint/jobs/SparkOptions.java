@@ -1,8 +1,8 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.driver.AdjointSpark;
-import io.adjoint.driver.JobContext;
+import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.spark.AdjointSpark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;

@@ -2,10 +2,10 @@ package io.adjoint.examples;
 
 import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.driver.AdjointSpark;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
+import io.adjoint.driver.spark.AdjointSpark;
 import java.io.IOException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;

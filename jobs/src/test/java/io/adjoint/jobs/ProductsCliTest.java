@@ -240,7 +240,7 @@ class ProductsCliTest {
         DMatrixRMaj cot = gaussian(rng, 7, 15);
         DMatrixRMaj tx = gaussian(rng, 7, 20);
         org.apache.spark.api.java.JavaSparkContext jsc =
-                new org.apache.spark.api.java.JavaSparkContext(io.adjoint.driver.AdjointSpark.configure(
+                new org.apache.spark.api.java.JavaSparkContext(io.adjoint.driver.spark.AdjointSpark.configure(
                         new org.apache.spark.SparkConf().setMaster("local[2]").setAppName("products")));
         try {
             Map<String, DMatrixRMaj> v = ProductJob.vjp(jsc, ji, cot, 3);

@@ -1,9 +1,12 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.driver.JobContext;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.PartLayout;
+import io.adjoint.driver.exec.BlockProgress;
+import io.adjoint.driver.exec.DriverTasks;
+import io.adjoint.driver.exec.Interruption;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;

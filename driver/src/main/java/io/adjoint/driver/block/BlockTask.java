@@ -1,6 +1,7 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.exec.TestHooks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.exec.TestHooks;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
 import java.io.Closeable;

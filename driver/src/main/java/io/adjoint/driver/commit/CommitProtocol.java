@@ -239,7 +239,7 @@ public abstract class CommitProtocol implements Serializable {
      */
     public static CommitProtocol forCsr(
             String dest,
-            io.adjoint.core.graph.Pattern pattern,
+            io.adjoint.core.graph.SparsityPattern pattern,
             boolean overwrite,
             boolean forceParts,
             Configuration conf,

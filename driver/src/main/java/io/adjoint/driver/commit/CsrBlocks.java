@@ -1,6 +1,6 @@
 package io.adjoint.driver.commit;
 
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.npz.CsrNpz;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
@@ -14,19 +14,19 @@ import java.nio.channels.FileChannel;
  */
 final class CsrBlocks implements Serializable {
     private static final long serialVersionUID = 1L;
-    final Pattern pattern;
+    final SparsityPattern pattern;
     CsrNpz npz;
     RowBlocks blocks;
     private long[] blockStart;
 
-    CsrBlocks(Pattern pattern) {
+    CsrBlocks(SparsityPattern pattern) {
         this.pattern = pattern;
     }
 
     void plan(RowBlocks b) {
         this.blocks = b;
         blockStart = new long[b.count() + 1];
-        Pattern.Scratch s = pattern.scratch();
+        SparsityPattern.Scratch s = pattern.scratch();
         long n = 0;
         for (int k = 0; k < b.count(); k++) {
             blockStart[k] = n;
@@ -71,7 +71,7 @@ final class CsrBlocks implements Serializable {
     /** The column indices of block b's entries, in row order. */
     int[] indices(int b) {
         int[] ix = new int[nnz(b)];
-        Pattern.Scratch s = pattern.scratch();
+        SparsityPattern.Scratch s = pattern.scratch();
         int k = 0;
         for (long r = blocks.start(b); r < blocks.end(b); r++) {
             int[] c = pattern.columns(r, s);
@@ -83,7 +83,7 @@ final class CsrBlocks implements Serializable {
 
     /** Writes indptr (from the pattern, rows in order) and the frame with the payload CRCs into {@code ch}. */
     void writeFrame(FileChannel ch, long indicesCrc, long dataCrc) throws IOException {
-        Pattern.Scratch s = pattern.scratch();
+        SparsityPattern.Scratch s = pattern.scratch();
         long[] next = {0, 0}; // row, entries before it: rows are asked for in order
         long ipCrc = npz.writeIndptr(ch, r -> {
             while (next[0] < r) {

@@ -1,7 +1,7 @@
 package io.adjoint.driver.commit;
 
 import io.adjoint.core.contract.BlockSink;
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.npz.Crc32Combine;
 import io.adjoint.core.npz.CsrNpz;
 import io.adjoint.driver.plan.RowBlocks;
@@ -33,7 +33,7 @@ public final class CsrPartsResult extends PartLayout implements CsrOutput {
     private static final long serialVersionUID = 1L;
     private final CsrBlocks layout;
 
-    CsrPartsResult(String dest, String dir, Pattern pattern, Fingerprint fingerprint) {
+    CsrPartsResult(String dest, String dir, SparsityPattern pattern, Fingerprint fingerprint) {
         super(dest, dir, fingerprint);
         this.layout = new CsrBlocks(pattern);
     }

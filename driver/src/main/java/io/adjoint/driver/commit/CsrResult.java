@@ -1,7 +1,7 @@
 package io.adjoint.driver.commit;
 
 import io.adjoint.core.contract.BlockSink;
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.npz.Crc32Combine;
 import io.adjoint.core.npz.CsrNpz;
 import io.adjoint.driver.plan.RowBlocks;
@@ -28,13 +28,13 @@ public final class CsrResult extends JournaledFile implements CsrOutput {
     private static final long serialVersionUID = 1L;
     private final CsrBlocks layout;
 
-    CsrResult(String dest, String tmp, ResumeJournal journal, Pattern pattern) {
+    CsrResult(String dest, String tmp, ResumeJournal journal, SparsityPattern pattern) {
         super(dest, tmp, journal);
         this.layout = new CsrBlocks(pattern);
     }
 
     /** The archive's size for a pattern, for the space check before any work. */
-    public static long fileSize(Pattern p) {
+    public static long fileSize(SparsityPattern p) {
         return new CsrNpz(p.out.size(), p.x.size(), p.nnz()).totalSize();
     }
 

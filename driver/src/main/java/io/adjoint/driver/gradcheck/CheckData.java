@@ -3,8 +3,8 @@ package io.adjoint.driver.gradcheck;
 import io.adjoint.core.check.Tolerance;
 import io.adjoint.core.graph.BatchedDifferences;
 import io.adjoint.core.graph.Graph;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
@@ -55,7 +55,7 @@ public final class CheckData implements Serializable {
     /** Curtis–Powell–Reid: the colouring of J's columns whose colours are perturbed together, or null. */
     final RowColouring byColumn;
     /** The structural pattern of Jᵀ (row c: the rows of J's column c) for the structural check, or null. */
-    final Pattern columnPattern;
+    final SparsityPattern columnPattern;
     /**
      * Structured full mode: the compressed analytic rows ({@link CompressedRows}, colours × k·l) and the row
      * colouring they were swept by; null when the analytic side is a whole Jacobian ({@link #analyticUri}).
@@ -82,7 +82,7 @@ public final class CheckData implements Serializable {
             long seed,
             HadoopConf conf,
             RowColouring byColumn,
-            Pattern columnPattern,
+            SparsityPattern columnPattern,
             String compressedUri,
             NpyHeader compressedHeader,
             RowColouring byRow) {

@@ -2,7 +2,7 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.Graph;
-import io.adjoint.driver.JobContext;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.plan.BlockPlanner;
 import java.util.function.Consumer;
 

@@ -1,13 +1,13 @@
 package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.TileStats;
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.CompressedDifferences;
-import io.adjoint.driver.JobContext;
-import io.adjoint.driver.block.BlockProgress;
-import io.adjoint.driver.block.DriverTasks;
+import io.adjoint.driver.exec.BlockProgress;
+import io.adjoint.driver.exec.DriverTasks;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
 import java.io.IOException;
@@ -165,8 +165,8 @@ final class FullCheck {
                 notes.add(new TileStats(g.rowStart(tr), g.rowEnd(tr), c0, c1));
             }
             int[] covered = new int[colours];
-            Pattern p = d.columnPattern;
-            Pattern.Scratch s = p.scratch();
+            SparsityPattern p = d.columnPattern;
+            SparsityPattern.Scratch s = p.scratch();
             for (int c = 0; c < w; c++) {
                 int at = (int) (c0 - from) + c; // column within the task's compressed sides
                 int slot = ng.slotOf()[at];
@@ -203,8 +203,8 @@ final class FullCheck {
         int w = analytic.numCols;
         int rows = analytic.numRows;
         int[] stamp = new int[rows];
-        Pattern p = d.columnPattern;
-        Pattern.Scratch s = p.scratch();
+        SparsityPattern p = d.columnPattern;
+        SparsityPattern.Scratch s = p.scratch();
         int first = tiles.size() - g.rowTiles();
         for (int c = 0; c < w; c++) {
             for (int r : p.columns(c0 + c, s)) {

@@ -2,15 +2,15 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.Tolerance;
 import io.adjoint.core.graph.BatchedDifferences;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.RowColouring;
-import io.adjoint.driver.JobContext;
 import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
@@ -126,8 +126,8 @@ public final class GradcheckJob {
                 given.put(input, job.request.values.get(input));
             }
         }
-        Pattern pattern = job.patterns.get(i);
-        Pattern columnPattern = job.wrtNodes[i] < 0 || pattern.isFull() ? null : pattern.transposedMatrix();
+        SparsityPattern pattern = job.patterns.get(i);
+        SparsityPattern columnPattern = job.wrtNodes[i] < 0 || pattern.isFull() ? null : pattern.transposedMatrix();
         RowColouring byColumn = null;
         if (columnPattern != null && job.request.seeding != JacobianRequest.Seeding.DENSE) {
             RowColouring c = RowColouring.of(columnPattern);

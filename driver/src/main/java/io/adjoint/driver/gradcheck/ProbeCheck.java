@@ -2,8 +2,8 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.DetectionPower;
 import io.adjoint.core.check.TileStats;
-import io.adjoint.driver.JobContext;
-import io.adjoint.driver.block.DriverTasks;
+import io.adjoint.driver.exec.DriverTasks;
+import io.adjoint.driver.exec.JobContext;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.Tape;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
@@ -54,7 +55,7 @@ public final class JacobianInputs {
     public final Map<String, Shape2> wrtShapes;
     public final List<String> warnings;
     /** The structural pattern of ∂out/∂X per requested input, in {@link #wrt} order (empty for an unused input). */
-    public final List<io.adjoint.core.graph.Pattern> patterns;
+    public final List<SparsityPattern> patterns;
     /** Seconds the forward pass took (after the inputs were read, before Spark starts; 0 when not run here). */
     public double forwardSeconds;
 
@@ -67,7 +68,7 @@ public final class JacobianInputs {
             int[] wrtNodes,
             Map<String, Shape2> wrtShapes,
             List<String> warnings,
-            List<io.adjoint.core.graph.Pattern> patterns) {
+            List<SparsityPattern> patterns) {
         this.request = request;
         this.patterns = patterns;
         this.graph = graph;
@@ -181,13 +182,11 @@ public final class JacobianInputs {
         long f0 = System.nanoTime();
         Forward f = Forward.run(g, values, fns);
         double forwardSeconds = (System.nanoTime() - f0) / 1e9;
-        List<io.adjoint.core.graph.Pattern> patterns = new ArrayList<>();
+        List<SparsityPattern> patterns = new ArrayList<>();
         for (int i = 0; i < wrtNodes.length; i++) {
             Shape2 x = wrtShapes.get(req.wrt.get(i));
             patterns.add(
-                    wrtNodes[i] < 0
-                            ? io.adjoint.core.graph.Pattern.empty(g.outputShape(), x)
-                            : GraphPattern.of(g, fns, wrtNodes[i]));
+                    wrtNodes[i] < 0 ? SparsityPattern.empty(g.outputShape(), x) : GraphPattern.of(g, fns, wrtNodes[i]));
         }
         JacobianInputs prepared = new JacobianInputs(
                 req,

@@ -2,22 +2,22 @@ package io.adjoint.driver.jacobian;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.Graph;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
-import io.adjoint.driver.JobContext;
 import io.adjoint.driver.block.BlockJob;
-import io.adjoint.driver.block.DriverTasks;
-import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.CsrOutput;
 import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
+import io.adjoint.driver.exec.DriverTasks;
+import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.TestHooks;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
@@ -78,7 +78,7 @@ public final class JacobianJob {
      * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
      */
     /**
-     * The job's work for {@link io.adjoint.driver.block.DriverTasks}: one forward pass's flops per sweep seed (p·q
+     * The job's work for {@link io.adjoint.driver.exec.DriverTasks}: one forward pass's flops per sweep seed (p·q
      * seeds when any input is swept row by row, else the most colours), plus one per dense result entry written.
      */
     static double sweepFlops(JacobianInputs in, RowColouring[] seeding) {
@@ -139,7 +139,7 @@ public final class JacobianJob {
         RowColouring[] c = new RowColouring[in.wrt.size()];
         long rows = in.graph.outputShape().size();
         for (int i = 0; i < c.length; i++) {
-            Pattern p = in.patterns.get(i);
+            SparsityPattern p = in.patterns.get(i);
             if (in.wrtNodes[i] < 0 || in.request.seeding == JacobianRequest.Seeding.DENSE || p.isFull()) {
                 continue;
             }
@@ -182,7 +182,7 @@ public final class JacobianJob {
         List<String> lines = new ArrayList<>();
         long rows = in.graph.outputShape().size();
         for (int i = 0; i < seeding.length; i++) {
-            Pattern p = in.patterns.get(i);
+            SparsityPattern p = in.patterns.get(i);
             long entries = rows * in.wrtShapes.get(in.wrt.get(i)).size();
             long nnz = p.isFull() ? entries : p.nnz();
             String head = String.format(
@@ -281,7 +281,7 @@ public final class JacobianJob {
             Fingerprint fp = Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), fingerprintFiles(in));
             List<CommitProtocol> outputs = new ArrayList<>();
             int[] sizes = new int[in.wrt.size()];
-            Pattern[] stored = new Pattern[in.wrt.size()];
+            SparsityPattern[] stored = new SparsityPattern[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
                 String name = in.wrt.get(i);
                 Shape2 x = in.wrtShapes.get(name);
@@ -417,7 +417,7 @@ public final class JacobianJob {
                 new int[] {in.wrtNodes[i]},
                 new int[] {size},
                 seeding,
-                new Pattern[1],
+                new SparsityPattern[1],
                 blocks,
                 new CommitProtocol[0],
                 new HadoopConf(jsc.hadoopConfiguration()),

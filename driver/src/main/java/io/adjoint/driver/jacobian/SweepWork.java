@@ -1,13 +1,13 @@
 package io.adjoint.driver.jacobian;
 
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.Tape;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockWork;
-import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
+import io.adjoint.driver.exec.TestHooks;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
 import org.ejml.data.DMatrixRMaj;
@@ -27,14 +27,14 @@ public final class SweepWork extends BlockWork {
     /** Per requested input, the row colouring its rows are seeded by, or null for one seed per row. */
     private final RowColouring[] colourings;
     /** Per requested input, the pattern whose entries a CSR result stores, or null for a dense result. */
-    private final Pattern[] csr;
+    private final SparsityPattern[] csr;
 
     SweepWork(
             Tape tape,
             int[] wrtNodes,
             int[] wrtSizes,
             RowColouring[] colourings,
-            Pattern[] csr,
+            SparsityPattern[] csr,
             RowBlocks blocks,
             CommitProtocol[] outputs,
             HadoopConf conf,
@@ -86,8 +86,8 @@ public final class SweepWork extends BlockWork {
      * The values of rows [r0, r1) at the entries of {@code p}, in row order: read from the dense rows when the
      * input was swept row by row, else from this block's compressed sweep (zeros for an input not used).
      */
-    private DMatrixRMaj gather(Pattern p, long r0, long r1, DMatrixRMaj dense, int i) {
-        Pattern.Scratch s = p.scratch();
+    private DMatrixRMaj gather(SparsityPattern p, long r0, long r1, DMatrixRMaj dense, int i) {
+        SparsityPattern.Scratch s = p.scratch();
         CompressedSweep.Block blk = dense == null && wrtNodes[i] >= 0
                 ? CompressedSweep.sweep(tape, wrtNodes[i], colourings[i], r0, r1)
                 : null;

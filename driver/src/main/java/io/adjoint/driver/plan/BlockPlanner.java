@@ -1,7 +1,7 @@
 package io.adjoint.driver.plan;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.driver.JobContext;
+import io.adjoint.driver.exec.JobContext;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 

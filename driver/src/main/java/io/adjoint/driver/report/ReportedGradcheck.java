@@ -1,7 +1,7 @@
 package io.adjoint.driver.report;
 
-import io.adjoint.driver.JobContext;
 import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
 import io.adjoint.driver.gradcheck.GradcheckResult;

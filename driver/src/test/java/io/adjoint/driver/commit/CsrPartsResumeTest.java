@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.testing.GraphTesting;
@@ -36,7 +36,7 @@ class CsrPartsResumeTest {
 
     static final int ROWS_PER_BLOCK = 5;
 
-    Pattern pattern() throws IOException {
+    SparsityPattern pattern() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(7, "W:6x5", "X:5x7");
         JacobianRequest req = new JacobianRequest();
         req.expr = "tanh(W @ X)";
@@ -51,8 +51,8 @@ class CsrPartsResumeTest {
     }
 
     /** Block b's values: one per pattern entry of its rows, made up but fixed. */
-    static DMatrixRMaj values(Pattern p, RowBlocks blocks, int b) {
-        Pattern.Scratch s = p.scratch();
+    static DMatrixRMaj values(SparsityPattern p, RowBlocks blocks, int b) {
+        SparsityPattern.Scratch s = p.scratch();
         int n = 0;
         for (long r = blocks.start(b); r < blocks.end(b); r++) {
             n += p.rowNnz(r, s);
@@ -65,7 +65,7 @@ class CsrPartsResumeTest {
         return v;
     }
 
-    void write(CommitProtocol out, Pattern p, RowBlocks blocks, int b) throws IOException {
+    void write(CommitProtocol out, SparsityPattern p, RowBlocks blocks, int b) throws IOException {
         DMatrixRMaj v = values(p, blocks, b);
         out.sink(conf, b).write(blocks.start(b), v);
         out.commitBlock(conf, b, v);
@@ -73,7 +73,7 @@ class CsrPartsResumeTest {
 
     @Test
     void partsResumeAndEqualTheInPlaceArchive() throws IOException {
-        Pattern p = pattern();
+        SparsityPattern p = pattern();
         RowBlocks blocks = new RowBlocks(p.out.size(), ROWS_PER_BLOCK);
         Fingerprint fp = new Fingerprint("0123456789abcdef", new TreeMap<>(Map.of("expr", "tanh(W @ X)")));
 

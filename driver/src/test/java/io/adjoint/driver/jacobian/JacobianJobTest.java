@@ -236,8 +236,8 @@ class JacobianJobTest extends SparkTestBase {
             int[] starts = {0};
             org.apache.spark.SparkConf conf =
                     new org.apache.spark.SparkConf().setMaster("local[2]").set("spark.adjoint.driverTasks", mode);
-            io.adjoint.driver.JobContext ctx =
-                    io.adjoint.driver.JobContext.lazy(conf, jsc.hadoopConfiguration(), () -> {
+            io.adjoint.driver.exec.JobContext ctx =
+                    io.adjoint.driver.exec.JobContext.lazy(conf, jsc.hadoopConfiguration(), () -> {
                         starts[0]++;
                         return jsc; // the test's running context stands in for a new one
                     });

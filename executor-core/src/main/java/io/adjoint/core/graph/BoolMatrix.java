@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * An immutable rows × cols boolean matrix: either <em>full</em> (every entry true, O(1) space) or sparse, one
- * sorted array of true columns per row (rows may share arrays). The factor of a structural {@link Pattern}: rows
+ * sorted array of true columns per row (rows may share arrays). The factor of a structural {@link SparsityPattern}: rows
  * index entries of one axis of a node, columns entries of one axis of the input being differentiated.
  */
 public final class BoolMatrix implements Serializable {

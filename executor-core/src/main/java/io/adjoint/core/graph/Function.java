@@ -63,10 +63,10 @@ public interface Function {
      * for the input x being differentiated ({@code args[a]}, empty when a does not depend on x), the pattern of
      * ∂out/∂x. Structure only: values are generic (a product with a fixed matrix mixes along its inner axis).
      * The default is the conservative rule "every output entry depends on every entry of x that any argument
-     * depends on" ({@link Pattern#everyOnAll(Pattern[], Shape2)}); ops override it with their exact rule, and a
+     * depends on" ({@link SparsityPattern#everyOnAll(SparsityPattern[], Shape2)}); ops override it with their exact rule, and a
      * user op that declares nothing is still correct, only less compressed.
      */
-    default Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
-        return Pattern.everyOnAll(args, out);
+    default SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return SparsityPattern.everyOnAll(args, out);
     }
 }

@@ -3,13 +3,13 @@ package io.adjoint.core.sparsity;
 import io.adjoint.core.graph.BatchedDifferences;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
  * Central-difference columns of ∂out/∂x by Curtis–Powell–Reid compression: the input entries of one colour of the
- * column colouring (a {@link RowColouring} of {@link Pattern#transposedMatrix}) affect disjoint output entries, so
+ * column colouring (a {@link RowColouring} of {@link SparsityPattern#transposedMatrix}) affect disjoint output entries, so
  * they are perturbed together — one pair of forward passes per colour instead of per entry — and column c is read
  * back as the group's difference at the rows of c's pattern (zero elsewhere). For the MLP d/dX: n groups instead of
  * n² columns.
@@ -93,8 +93,8 @@ public final class CompressedDifferences {
         DMatrixRMaj d = gr.values();
         int outSize = g.outputShape().size();
         DMatrixRMaj out = new DMatrixRMaj(outSize, (int) (c1 - c0));
-        Pattern t = byColumn.pattern();
-        Pattern.Scratch scratch = t.scratch();
+        SparsityPattern t = byColumn.pattern();
+        SparsityPattern.Scratch scratch = t.scratch();
         int w = out.numCols;
         for (int c = 0; c < w; c++) {
             int s = gr.slotOf()[c];

@@ -1,7 +1,7 @@
 package io.adjoint.core.sparsity;
 
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.Tape;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
@@ -24,9 +24,9 @@ public final class CompressedSweep {
         /** S × size(x): row s is the sum of the Jacobian rows of the block's s-th colour. */
         public final DMatrixRMaj compressed;
 
-        private final Pattern pattern;
+        private final SparsityPattern pattern;
 
-        Block(long r0, int[] slotOfRow, DMatrixRMaj compressed, Pattern pattern) {
+        Block(long r0, int[] slotOfRow, DMatrixRMaj compressed, SparsityPattern pattern) {
             this.r0 = r0;
             this.rows = slotOfRow.length;
             this.slotOfRow = slotOfRow;
@@ -40,7 +40,7 @@ public final class CompressedSweep {
         }
 
         /** The dense rows: {@code out} (rows × size(x), overwritten) zeroed, then each row's non-zeros placed. */
-        public void expandInto(DMatrixRMaj out, Pattern.Scratch scratch) {
+        public void expandInto(DMatrixRMaj out, SparsityPattern.Scratch scratch) {
             int n = compressed.numCols;
             Arrays.fill(out.data, 0, rows * n, 0.0);
             for (int b = 0; b < rows; b++) {

@@ -1,7 +1,7 @@
 package io.adjoint.core.sparsity;
 
 import io.adjoint.core.graph.BoolMatrix;
-import io.adjoint.core.graph.Pattern;
+import io.adjoint.core.graph.SparsityPattern;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * with greedy colourings of the two small factors (closed form: a full factor takes one colour per row, an
  * identity one colour). For the MLP d/dX (R full p × k, C identity) that is p colours, the optimum. Several terms
  * are coloured greedily on the explicit pattern when it is small enough, else as their one-term superset
- * ({@link Pattern#singleTerm}). Decompression reads the {@link #pattern() coloured pattern}, which may be a
+ * ({@link SparsityPattern#singleTerm}). Decompression reads the {@link #pattern() coloured pattern}, which may be a
  * superset of the exact one: entries it adds are read as the zeros they are.
  */
 public final class RowColouring implements Serializable {
@@ -23,14 +23,15 @@ public final class RowColouring implements Serializable {
     /** Explicit greedy colouring up to this many pattern non-zeros. */
     static final long EXPLICIT_LIMIT = 1L << 24;
 
-    private final Pattern pattern;
+    private final SparsityPattern pattern;
     private final int colours;
     private final int[] rowColour;
     private final int[] colourR;
     private final int[] colourC;
     private final int coloursC;
 
-    private RowColouring(Pattern pattern, int colours, int[] rowColour, int[] colourR, int[] colourC, int coloursC) {
+    private RowColouring(
+            SparsityPattern pattern, int colours, int[] rowColour, int[] colourR, int[] colourC, int coloursC) {
         this.pattern = pattern;
         this.colours = colours;
         this.rowColour = rowColour;
@@ -40,7 +41,7 @@ public final class RowColouring implements Serializable {
     }
 
     /** Colours the rows of {@code p}. */
-    public static RowColouring of(Pattern p) {
+    public static RowColouring of(SparsityPattern p) {
         if (p.terms().isEmpty()) {
             return new RowColouring(p, 0, new int[0], null, null, 0);
         }
@@ -49,8 +50,8 @@ public final class RowColouring implements Serializable {
             int[] rc = greedy(p.explicit(), c);
             return new RowColouring(p, c[0], rc, null, null, 0);
         }
-        Pattern one = p.singleTerm();
-        Pattern.Term t = one.terms().get(0);
+        SparsityPattern one = p.singleTerm();
+        SparsityPattern.Term t = one.terms().get(0);
         int[] nr = new int[1];
         int[] nc = new int[1];
         int[] cr = greedy(t.r(), nr);
@@ -64,7 +65,7 @@ public final class RowColouring implements Serializable {
     }
 
     /** The pattern the colouring is valid for, and decompression reads. */
-    public Pattern pattern() {
+    public SparsityPattern pattern() {
         return pattern;
     }
 

@@ -134,8 +134,8 @@ public final class BrokenOps {
         }
 
         @Override
-        public io.adjoint.core.graph.Pattern dependence(
-                io.adjoint.core.graph.Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        public io.adjoint.core.graph.SparsityPattern dependence(
+                io.adjoint.core.graph.SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
             return args[0];
         }
     }

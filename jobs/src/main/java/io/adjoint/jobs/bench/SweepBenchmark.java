@@ -2,9 +2,9 @@ package io.adjoint.jobs.bench;
 
 import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.Graph;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.GraphPattern;
@@ -49,7 +49,7 @@ public final class SweepBenchmark {
                     Graph.compile(io.adjoint.core.expr.Parser.parse("tanh(W2 @ tanh(W1 @ X + b1) + b2)"), shapes, fns);
             Forward f = Forward.run(g, in, fns);
             int x = g.inputs().get("X");
-            Pattern p = GraphPattern.of(g, fns, x);
+            SparsityPattern p = GraphPattern.of(g, fns, x);
             RowColouring c = RowColouring.of(p);
             long rows = (long) n * n;
             double[] dense = new double[reps];

@@ -2,8 +2,8 @@ package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -171,7 +171,7 @@ public final class BroadcastBinary implements Function {
 
     /** Exact: out[i, j] depends on the entries each argument contributes to it through broadcasting. */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return args[0].broadcastTo(out).or(args[1].broadcastTo(out));
     }
 }

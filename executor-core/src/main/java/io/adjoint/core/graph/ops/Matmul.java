@@ -4,9 +4,9 @@ import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.linalg.Batched;
 import io.adjoint.core.linalg.Gemm;
 import org.ejml.data.DMatrixRMaj;
@@ -208,9 +208,9 @@ public final class Matmul implements Function {
      * into every column j) and on column j of B.
      */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
-        Pattern viaA = args[0].mapCols(BoolMatrix.full(out.cols, argShapes[0].cols), out.cols);
-        Pattern viaB = args[1].mapRows(BoolMatrix.full(out.rows, argShapes[1].rows), out.rows);
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        SparsityPattern viaA = args[0].mapCols(BoolMatrix.full(out.cols, argShapes[0].cols), out.cols);
+        SparsityPattern viaB = args[1].mapRows(BoolMatrix.full(out.rows, argShapes[1].rows), out.rows);
         return viaA.or(viaB);
     }
 }

@@ -2,8 +2,8 @@ package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** pow(A, c): y_ij = x_ij^c for a number literal c (negative and fractional allowed); d_ij = c·x_ij^(c−1). */
@@ -62,7 +62,7 @@ public final class Pow implements Function {
 
     /** Elementwise, exact; pow(A, 0) is constant, so it depends on nothing. */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
-        return literals[0] == 0 ? Pattern.empty(out, args[0].x) : args[0];
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+        return literals[0] == 0 ? SparsityPattern.empty(out, args[0].x) : args[0];
     }
 }

@@ -4,9 +4,9 @@ import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** softmax(A, 1) along each row, softmax(A, 0) along each column; computed stably (max subtracted). */
@@ -194,7 +194,7 @@ public final class Softmax implements Function {
 
     /** Exact for generic values: each entry depends on its whole row (axis 1) or column (axis 0). */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return literals[0] == 1
                 ? args[0].mapCols(BoolMatrix.full(out.cols, out.cols), out.cols)
                 : args[0].mapRows(BoolMatrix.full(out.rows, out.rows), out.rows);

@@ -4,9 +4,9 @@ import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import org.ejml.data.DMatrixRMaj;
 
 /** sum(A) → 1×1, sum(A, 0) → 1×m, sum(A, 1) → n×1; mean likewise divided by the count. */
@@ -164,9 +164,9 @@ public final class Sum implements Function {
 
     /** Exact: each output entry depends on the entries it sums (a column, a row, or all). */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         Shape2 in = argShapes[0];
-        Pattern p = args[0];
+        SparsityPattern p = args[0];
         if (out.rows != in.rows) {
             p = p.mapRows(BoolMatrix.full(out.rows, in.rows), out.rows);
         }

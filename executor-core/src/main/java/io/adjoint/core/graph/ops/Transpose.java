@@ -3,9 +3,9 @@ package io.adjoint.core.graph.ops;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -126,7 +126,7 @@ public final class Transpose implements Function {
 
     /** Exact: out[i, j] = A[j, i]. */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return args[0].transposed();
     }
 }

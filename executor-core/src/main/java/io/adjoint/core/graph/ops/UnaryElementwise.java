@@ -2,8 +2,8 @@ package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
-import io.adjoint.core.graph.Pattern;
 import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.SparsityPattern;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
@@ -102,7 +102,7 @@ public final class UnaryElementwise implements Function {
      * value (relu below 0, abs at 0) the pattern still lists the entry.
      */
     @Override
-    public Pattern dependence(Pattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+    public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return args[0];
     }
 }

@@ -1,4 +1,4 @@
-package io.adjoint.driver.block;
+package io.adjoint.driver.exec;
 
 /**
  * Whether the process is shutting down — Ctrl-C or SIGTERM, which stop Spark under a running job. A failure seen

@@ -1,7 +1,6 @@
-package io.adjoint.driver.block;
+package io.adjoint.driver.exec;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.driver.JobContext;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.ByteArrayOutputStream;

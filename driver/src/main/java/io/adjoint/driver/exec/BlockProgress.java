@@ -1,4 +1,4 @@
-package io.adjoint.driver.block;
+package io.adjoint.driver.exec;
 
 import io.adjoint.driver.plan.RowBlocks;
 import java.util.HashSet;
@@ -31,7 +31,7 @@ public final class BlockProgress extends SparkListener {
     private int lastTenth;
     private final long startNanos = System.nanoTime();
 
-    BlockProgress(String jobGroup, String label, RowBlocks blocks, Consumer<String> out) {
+    public BlockProgress(String jobGroup, String label, RowBlocks blocks, Consumer<String> out) {
         this(jobGroup, label, blocks, "rows", out);
     }
 

@@ -1,6 +1,5 @@
-package io.adjoint.driver.block;
+package io.adjoint.driver.exec;
 
-import io.adjoint.driver.JobContext;
 import java.io.Serializable;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -36,12 +35,12 @@ public final class TestHooks implements Serializable {
     }
 
     /** Whether a hook that needs Spark's task attempts (a failing attempt) is set; the pause does not. */
-    boolean failsAttempts() {
+    public boolean failsAttempts() {
         return failFirstAttemptOf >= 0 || failAlways >= 0;
     }
 
     /** Sleeps {@link #pauseMillis} when set. */
-    void pause() {
+    public void pause() {
         if (pauseMillis > 0) {
             try {
                 Thread.sleep(pauseMillis);
@@ -56,12 +55,12 @@ public final class TestHooks implements Serializable {
     }
 
     /** Whether block {@code b} must fail now. */
-    boolean shouldFail(int b) {
+    public boolean shouldFail(int b) {
         int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
         return b == failAlways || (b == failFirstAttemptOf && attempt == 0);
     }
 
-    static IllegalStateException failure(int b) {
+    public static IllegalStateException failure(int b) {
         int attempt = TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber();
         return new IllegalStateException("test hook: block " + b + " fails on attempt " + attempt);
     }

@@ -1,4 +1,4 @@
-package io.adjoint.driver;
+package io.adjoint.driver.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
@@ -10,13 +10,13 @@ import io.adjoint.core.linalg.SparseJacobian;
 import io.adjoint.core.npy.NpyDtype;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.driver.block.BlockReport;
-import io.adjoint.driver.block.TestHooks;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.commit.InPlaceResult;
 import io.adjoint.driver.commit.PartFilesResult;
 import io.adjoint.driver.commit.ResumeJournal;
 import io.adjoint.driver.contract.ContractWork;
+import io.adjoint.driver.exec.TestHooks;
 import io.adjoint.driver.gradcheck.CheckData;
 import io.adjoint.driver.gradcheck.Projection;
 import io.adjoint.driver.gradcheck.TileRegion;

@@ -1,4 +1,4 @@
-package io.adjoint.driver;
+package io.adjoint.driver.spark;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (all built-ins on generic inputs; not relu, whose derivative vanishes below 0 by value, nor the user op cube,
  * which declares nothing and gets the dense default). Then colourings and the compressed sweep.
  */
-class PatternTest {
+class SparsityPatternTest {
     static Stream<Arguments> everyCase() {
         List<Arguments> all = new ArrayList<>();
         for (String[] c : OpGradientTest.CASES) {
@@ -65,7 +65,7 @@ class PatternTest {
         Forward f = Forward.run(g, in, fns);
         for (Map.Entry<String, Integer> x : g.inputs().entrySet()) {
             DMatrixRMaj j = GraphTesting.sweepAll(f, x.getKey(), 5);
-            Pattern p = GraphPattern.of(g, fns, x.getValue());
+            SparsityPattern p = GraphPattern.of(g, fns, x.getValue());
             BoolMatrix pat = p.explicit();
             BoolMatrix nz = BoolMatrix.nonZerosOf(j.numRows, j.numCols, j.data);
             for (int r = 0; r < j.numRows; r++) {
@@ -99,7 +99,8 @@ class PatternTest {
             String e = exprs[trial % exprs.length];
             Map<String, DMatrixRMaj> in = GraphTesting.inputs(trial, "X:" + n + "x" + n, "W:" + n + "x" + n);
             Graph g = GraphTesting.compile(e, in);
-            Pattern p = GraphPattern.of(g, Functions.standard(), g.inputs().get("X"));
+            SparsityPattern p =
+                    GraphPattern.of(g, Functions.standard(), g.inputs().get("X"));
             RowColouring rc = RowColouring.of(p);
             BoolMatrix explicit = rc.pattern().explicit();
             assertTrue(contains(explicit, p.explicit()), e + ": the coloured pattern must contain the exact one");
@@ -124,12 +125,12 @@ class PatternTest {
                 new Shape2(n, 1));
         Graph g = Graph.compile(
                 io.adjoint.core.expr.Parser.parse("tanh(W2 @ tanh(W1 @ X + b1) + b2)"), shapes, Functions.standard());
-        Pattern p = GraphPattern.of(g, Functions.standard(), g.inputs().get("X"));
+        SparsityPattern p = GraphPattern.of(g, Functions.standard(), g.inputs().get("X"));
         assertEquals(1, p.terms().size());
         assertEquals((long) n * n * n, p.nnz());
         RowColouring rc = RowColouring.of(p);
         assertEquals(n, rc.colours());
-        Pattern w1 = GraphPattern.of(g, Functions.standard(), g.inputs().get("W1"));
+        SparsityPattern w1 = GraphPattern.of(g, Functions.standard(), g.inputs().get("W1"));
         assertTrue(w1.isFull(), "d/dW1 is dense");
         assertEquals(n * n, RowColouring.of(w1).colours());
         assertEquals(n, RowColouring.of(p.transposedMatrix()).colours(), "n perturbations for CPR d/dX");
@@ -147,7 +148,7 @@ class PatternTest {
         for (Map.Entry<String, Integer> x : g.inputs().entrySet()) {
             DMatrixRMaj want = GraphTesting.sweepAll(f, x.getKey(), 4);
             RowColouring rc = RowColouring.of(GraphPattern.of(g, fns, x.getValue()));
-            Pattern.Scratch scratch = new Pattern.Scratch(want.numCols);
+            SparsityPattern.Scratch scratch = new SparsityPattern.Scratch(want.numCols);
             for (int rows : new int[] {3, 7}) {
                 DMatrixRMaj got = new DMatrixRMaj(pq, want.numCols);
                 for (int r0 = 0; r0 < pq; r0 += rows) {
@@ -179,7 +180,7 @@ class PatternTest {
         Functions fns = Functions.standard();
         Graph g = GraphTesting.compile(expr, in);
         for (Map.Entry<String, Integer> x : g.inputs().entrySet()) {
-            Pattern p = GraphPattern.of(g, fns, x.getValue());
+            SparsityPattern p = GraphPattern.of(g, fns, x.getValue());
             assertEquals(p.explicit().transpose(), p.transposedMatrix().explicit(), expr + " transposed pattern");
             RowColouring byColumn = RowColouring.of(p.transposedMatrix());
             int size = in.get(x.getKey()).getNumElements();

@@ -23,7 +23,7 @@ import java.util.List;
  * <p>Terms with equal factors merge exactly; beyond {@link #MAX_TERMS} terms they merge into a superset (their
  * factors or-ed), so the pattern may then over-state, never under-state, the non-zeros.
  */
-public final class Pattern implements Serializable {
+public final class SparsityPattern implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int MAX_TERMS = 16;
 
@@ -35,25 +35,26 @@ public final class Pattern implements Serializable {
     private final List<Term> terms;
     private transient long nnz = -1;
 
-    private Pattern(Shape2 out, Shape2 x, List<Term> terms) {
+    private SparsityPattern(Shape2 out, Shape2 x, List<Term> terms) {
         this.out = out;
         this.x = x;
         this.terms = List.copyOf(terms);
     }
 
     /** No dependence. */
-    public static Pattern empty(Shape2 out, Shape2 x) {
-        return new Pattern(out, x, List.of());
+    public static SparsityPattern empty(Shape2 out, Shape2 x) {
+        return new SparsityPattern(out, x, List.of());
     }
 
     /** The input itself: v = x, entry (i, j) depends on x[i, j] only. */
-    public static Pattern identity(Shape2 x) {
-        return new Pattern(x, x, List.of(new Term(BoolMatrix.identity(x.rows), BoolMatrix.identity(x.cols), false)));
+    public static SparsityPattern identity(Shape2 x) {
+        return new SparsityPattern(
+                x, x, List.of(new Term(BoolMatrix.identity(x.rows), BoolMatrix.identity(x.cols), false)));
     }
 
     /** Every entry of {@code out} depends on every entry of x (the dense pattern). */
-    public static Pattern full(Shape2 out, Shape2 x) {
-        return new Pattern(
+    public static SparsityPattern full(Shape2 out, Shape2 x) {
+        return new SparsityPattern(
                 out, x, List.of(new Term(BoolMatrix.full(out.rows, x.rows), BoolMatrix.full(out.cols, x.cols), false)));
     }
 
@@ -81,11 +82,11 @@ public final class Pattern implements Serializable {
     }
 
     /** The dependence of the union v1 ∪ v2 (same shapes): what a sum of two dependents depends on. */
-    public Pattern or(Pattern o) {
+    public SparsityPattern or(SparsityPattern o) {
         check(o.out, o.x);
         List<Term> all = new ArrayList<>(terms);
         all.addAll(o.terms);
-        return new Pattern(out, x, normalize(all));
+        return new SparsityPattern(out, x, normalize(all));
     }
 
     private void check(Shape2 o, Shape2 ox) {
@@ -98,37 +99,37 @@ public final class Pattern implements Serializable {
      * The pattern of w with w[i, j] depending on v[i2, j] for the true entries {@code m}[i, i2] (m: rows(w) ×
      * rows(v)) — broadcasting a row (m all-true column), reducing over rows (m one all-true row), mixing rows.
      */
-    public Pattern mapRows(BoolMatrix m, int newRows) {
+    public SparsityPattern mapRows(BoolMatrix m, int newRows) {
         List<Term> t = new ArrayList<>();
         for (Term a : terms) {
             t.add(new Term(m.times(a.r), a.c, a.crossed));
         }
-        return new Pattern(new Shape2(newRows, out.cols), x, normalize(t));
+        return new SparsityPattern(new Shape2(newRows, out.cols), x, normalize(t));
     }
 
     /** As {@link #mapRows}, along columns: w[i, j] depends on v[i, j2] for the true entries m[j, j2]. */
-    public Pattern mapCols(BoolMatrix m, int newCols) {
+    public SparsityPattern mapCols(BoolMatrix m, int newCols) {
         List<Term> t = new ArrayList<>();
         for (Term a : terms) {
             t.add(new Term(a.r, m.times(a.c), a.crossed));
         }
-        return new Pattern(new Shape2(out.rows, newCols), x, normalize(t));
+        return new SparsityPattern(new Shape2(out.rows, newCols), x, normalize(t));
     }
 
     /** The pattern of vᵀ. */
-    public Pattern transposed() {
+    public SparsityPattern transposed() {
         List<Term> t = new ArrayList<>();
         for (Term a : terms) {
             t.add(new Term(a.c, a.r, !a.crossed));
         }
-        return new Pattern(new Shape2(out.cols, out.rows), x, t);
+        return new SparsityPattern(new Shape2(out.cols, out.rows), x, t);
     }
 
     /**
      * The pattern of the transposed matricization Jᵀ, (k·l) × (m·n): row r·l + s lists the entries of v that
      * depend on x[r, s] — the columns of J, for column colourings (Curtis–Powell–Reid) and column reads.
      */
-    public Pattern transposedMatrix() {
+    public SparsityPattern transposedMatrix() {
         List<Term> t = new ArrayList<>();
         for (Term a : terms) {
             // straight R[i,r] C[j,s] → R'[r,i] C'[s,j]; crossed R[i,s] C[j,r] → R'[r,j] = C[j,r], C'[s,i] = R[i,s]
@@ -137,11 +138,11 @@ public final class Pattern implements Serializable {
                             ? new Term(a.c.transpose(), a.r.transpose(), true)
                             : new Term(a.r.transpose(), a.c.transpose(), false));
         }
-        return new Pattern(x, out, t);
+        return new SparsityPattern(x, out, t);
     }
 
     /** The pattern of trace(v) (1 × 1): Σ_i v[i, i] depends on what each diagonal entry depends on. */
-    public Pattern trace() {
+    public SparsityPattern trace() {
         int d = Math.min(out.rows, out.cols);
         List<Term> t = new ArrayList<>();
         for (Term a : terms) {
@@ -156,14 +157,14 @@ public final class Pattern implements Serializable {
                 }
             }
         }
-        return new Pattern(new Shape2(1, 1), x, normalize(t));
+        return new SparsityPattern(new Shape2(1, 1), x, normalize(t));
     }
 
     /**
      * Every entry of a new node of shape {@code shape} depends on every entry of x that any entry of v depends on
      * — the rule for ops that mix everything ({@code inv}) and the default for user ops.
      */
-    public Pattern everyOnAll(Shape2 shape) {
+    public SparsityPattern everyOnAll(Shape2 shape) {
         List<Term> t = new ArrayList<>();
         for (Term a : terms) {
             if (a.r.isEmpty() || a.c.isEmpty()) {
@@ -176,12 +177,12 @@ public final class Pattern implements Serializable {
                     BoolMatrix.ofRows(x.cols, repeat(xc, shape.cols)),
                     false));
         }
-        return new Pattern(shape, x, normalize(t));
+        return new SparsityPattern(shape, x, normalize(t));
     }
 
     /** {@link #everyOnAll(Shape2)} over the union of the arguments' patterns (at least one argument). */
-    public static Pattern everyOnAll(Pattern[] args, Shape2 out) {
-        Pattern p = args[0].everyOnAll(out);
+    public static SparsityPattern everyOnAll(SparsityPattern[] args, Shape2 out) {
+        SparsityPattern p = args[0].everyOnAll(out);
         for (int a = 1; a < args.length; a++) {
             p = p.or(args[a].everyOnAll(out));
         }
@@ -192,8 +193,8 @@ public final class Pattern implements Serializable {
      * The pattern of a node of shape {@code out} that reads entry (i, j) of this node through NumPy broadcasting
      * (each axis equal, or 1 and repeated): the rule of elementwise binary ops, per argument.
      */
-    public Pattern broadcastTo(Shape2 to) {
-        Pattern p = this;
+    public SparsityPattern broadcastTo(Shape2 to) {
+        SparsityPattern p = this;
         if (out.rows != to.rows) {
             p = p.mapRows(BoolMatrix.full(to.rows, 1), to.rows);
         }
@@ -267,7 +268,7 @@ public final class Pattern implements Serializable {
      * One term containing this pattern: the exact pattern when it has one term; else the terms' factors or-ed (one
      * orientation) or the full pattern (mixed orientations). What colourings use beyond the explicit size limit.
      */
-    public Pattern singleTerm() {
+    public SparsityPattern singleTerm() {
         if (terms.size() <= 1) {
             return this;
         }
@@ -276,7 +277,7 @@ public final class Pattern implements Serializable {
             Term a = terms.get(t);
             m = a.crossed == m.crossed ? new Term(m.r.or(a.r), m.c.or(a.c), m.crossed) : toStraightAll(m);
         }
-        return new Pattern(out, x, List.of(m));
+        return new SparsityPattern(out, x, List.of(m));
     }
 
     // ---- the matricized pattern, row by row ----
@@ -423,6 +424,6 @@ public final class Pattern implements Serializable {
 
     @Override
     public String toString() {
-        return "Pattern(" + out + " w.r.t. " + x + ", " + terms.size() + " terms)";
+        return "SparsityPattern(" + out + " w.r.t. " + x + ", " + terms.size() + " terms)";
     }
 }

@@ -1,4 +1,4 @@
-package io.adjoint.driver;
+package io.adjoint.driver.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

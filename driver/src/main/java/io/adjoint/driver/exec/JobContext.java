@@ -1,4 +1,4 @@
-package io.adjoint.driver;
+package io.adjoint.driver.exec;
 
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -10,7 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * What a job needs of Spark — the settings, the Hadoop configuration, the task slots — with the Spark context
  * itself started only when the job first runs Spark tasks. On a local master a job small enough for driver threads
- * ({@link io.adjoint.driver.block.DriverTasks}) never starts Spark, which saves the ≈ 1 s a SparkContext takes to
+ * ({@link io.adjoint.driver.exec.DriverTasks}) never starts Spark, which saves the ≈ 1 s a SparkContext takes to
  * start and stop in a fresh JVM — for such jobs more than the work itself. A context made {@link #of} a running
  * Spark context (tests, the Java API) just wraps it.
  */

@@ -4,10 +4,10 @@ import io.adjoint.driver.contract.ContractInputs;
 import io.adjoint.driver.contract.ContractJob;
 import io.adjoint.driver.contract.ContractPlan;
 import io.adjoint.driver.contract.ContractRequest;
+import io.adjoint.driver.exec.JobContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -129,11 +129,8 @@ final class ContractCommand implements Callable<Integer> {
         }
         // everything checkable from headers is checked before Spark starts: bad input costs milliseconds
         ContractInputs in = ContractInputs.prepare(req, spark.hadoopConf("adjoint contract"));
-        JavaSparkContext jsc = spark.start("adjoint contract");
-        try {
-            ContractJob.run(jsc, in, spark.log(err));
-        } finally {
-            jsc.stop();
+        try (JobContext ctx = spark.context("adjoint contract")) {
+            ContractJob.run(ctx, in, spark.log(err));
         }
         return 0;
     }

@@ -1,17 +1,18 @@
 package io.adjoint.driver.block;
 
 import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.exec.TestHooks;
+import io.adjoint.driver.exec.Faults;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * What a job broadcasts to its tasks: the row blocks, one output per result, the storage settings, the test hooks,
- * and — the one thing each job writes — how to compute a block ({@link #open}). The per-block loop around it
+ * What a job broadcasts to its tasks: the row blocks, one output per result, the storage settings, the fault injection of
+ * tests ({@link Frame}), and — the one thing each job writes — how to compute a block ({@link #open}). The per-block loop around it
  * (resume check, timing, fault hooks, write, record, report) is {@link BlockTask}'s, the same for every job.
  */
 public abstract class BlockWork implements Serializable {
@@ -19,13 +20,19 @@ public abstract class BlockWork implements Serializable {
     private final RowBlocks blocks;
     private final CommitProtocol[] outputs;
     private final HadoopConf conf;
-    private final TestHooks hooks;
+    private final Faults faults;
 
-    protected BlockWork(RowBlocks blocks, CommitProtocol[] outputs, HadoopConf conf, TestHooks hooks) {
-        this.blocks = blocks;
-        this.outputs = outputs;
-        this.conf = conf;
-        this.hooks = hooks;
+    /**
+     * What every job's work holds, made by {@link BlockJob} for the final row blocks: the blocks, one output per
+     * result, the storage settings, and the fault injection of tests.
+     */
+    public record Frame(RowBlocks blocks, List<CommitProtocol> outputs, HadoopConf conf, Faults faults) {}
+
+    protected BlockWork(Frame frame) {
+        this.blocks = frame.blocks();
+        this.outputs = frame.outputs().toArray(new CommitProtocol[0]);
+        this.conf = frame.conf();
+        this.faults = frame.faults();
     }
 
     /** The row blocks of this run. */
@@ -43,9 +50,9 @@ public abstract class BlockWork implements Serializable {
         return conf;
     }
 
-    /** Fault injection for tests (off unless set). */
-    public TestHooks hooks() {
-        return hooks;
+    /** Fault injection for tests ({@link Faults#NONE} unless set). */
+    public Faults faults() {
+        return faults;
     }
 
     /** Opens what one partition's blocks share (files, buffers); closed when the partition is done. */

@@ -10,11 +10,11 @@ import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.DestinationLock;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
-import io.adjoint.driver.exec.TestHooks;
+import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
-import io.adjoint.driver.storage.HadoopConf;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,23 +64,27 @@ public final class ContractJob {
      *
      * @param log receives the plan and progress lines (stderr in the CLI), or null for silence
      */
-    public static Summary run(JavaSparkContext jsc, ContractInputs in, Consumer<String> log) throws IOException {
-        Configuration hconf = jsc.hadoopConfiguration();
+    public static Summary run(JobContext ctx, ContractInputs in, Consumer<String> log) throws IOException {
+        Configuration hconf = ctx.hadoopConfiguration();
         Path dest = new Path(in.request.out);
         dest = dest.getFileSystem(hconf).makeQualified(dest);
         DestinationLock lock = DestinationLock.acquire("--out " + in.request.out, Destinations.fileLock(dest), hconf);
         try {
-            return runClaimed(jsc, in, log);
+            return runClaimed(ctx, in, log);
         } finally {
             lock.close();
         }
     }
 
-    private static Summary runClaimed(JavaSparkContext jsc, ContractInputs in, Consumer<String> log)
-            throws IOException {
+    /** {@link #run(JobContext, ContractInputs, Consumer)} with a running Spark context. */
+    public static Summary run(JavaSparkContext jsc, ContractInputs in, Consumer<String> log) throws IOException {
+        return run(JobContext.of(jsc), in, log);
+    }
+
+    private static Summary runClaimed(JobContext ctx, ContractInputs in, Consumer<String> log) throws IOException {
         long start = System.nanoTime();
         ContractRequest req = in.request;
-        Configuration hconf = jsc.hadoopConfiguration();
+        Configuration hconf = ctx.hadoopConfiguration();
 
         int t = req.adjoints.size();
         long adjCols = 0;
@@ -90,12 +94,17 @@ public final class ContractJob {
             aBytes += 8 * in.adjointHeaders[i].elementCount();
         }
         long gBytes = 8 * in.result.rows() * in.result.cols();
-        BlockPlanner.Plan streamed = BlockPlanner.planFewestTasks(
-                jsc, in.result.rows(), adjCols, in.result.cols(), PANEL_BYTES, req.rowsPerTask);
+        double flops = 0;
+        for (int i = 0; i < t; i++) { // one GEMM per pair: 2·(p·q)·(n_t·m_t)·(k·l)
+            flops += 2.0 * in.result.rows() * NpyReader.cols(in.adjointHeaders[i], 2) * in.result.cols();
+        }
+        Placement where = Placement.decide(ctx, flops);
+        BlockPlanner.Need need = BlockPlanner.Need.rows(in.result.rows(), adjCols, in.result.cols())
+                .requested(req.rowsPerTask);
+        BlockPlanner.Plan streamed = BlockPlanner.planFewestTasks(ctx, need.broadcast(PANEL_BYTES));
         BlockPlanner.Plan broadcastBlocks = in.broadcastRefusal != null
                 ? null
-                : BlockPlanner.plan(
-                        jsc, in.result.rows(), adjCols, in.result.cols(), in.jacobianBytes, req.rowsPerTask);
+                : BlockPlanner.plan(ctx, need.broadcast(where.inDriver() ? 0 : in.jacobianBytes));
         ContractPlan.Decision decision = ContractPlan.choose(
                 req.plan,
                 new ContractPlan.Sizes(
@@ -108,7 +117,7 @@ public final class ContractJob {
                         in.result.cols(),
                         broadcastBlocks == null ? 0 : broadcastBlocks.blocks().count(),
                         streamed.blocks().count(),
-                        BlockPlanner.executors(jsc)),
+                        BlockPlanner.executors(ctx)),
                 in.broadcastRefusal,
                 in.broadcastObstacle);
         boolean broadcast = decision.kind() == ContractPlan.Kind.BROADCAST;
@@ -129,9 +138,8 @@ public final class ContractJob {
             kinds.add(js[i].kind() + " (" + js[i].nonZeros() + " non-zeros)");
         }
         long loaded = System.nanoTime();
-        BlockPlanner.Plan plan = broadcast
-                ? BlockPlanner.plan(jsc, in.result.rows(), adjCols, in.result.cols(), broadcastBytes, req.rowsPerTask)
-                : streamed;
+        BlockPlanner.Plan plan =
+                broadcast ? BlockPlanner.plan(ctx, need.broadcast(where.inDriver() ? 0 : broadcastBytes)) : streamed;
         Map<String, String> files = new TreeMap<>();
         for (int i = 0; i < t; i++) { // pairs by position: their order is the order of the sum
             files.put("adjoint " + (i + 1), req.adjoints.get(i));
@@ -159,8 +167,6 @@ public final class ContractJob {
                     "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
             log.accept("contract: " + decision.reason());
         }
-        HadoopConf conf = new HadoopConf(hconf);
-        TestHooks hooks = TestHooks.from(jsc);
         String[] uris = new String[t];
         String[] jUris = new String[t];
         for (int i = 0; i < t; i++) {
@@ -168,23 +174,11 @@ public final class ContractJob {
             jUris[i] = StoredArrays.qualified(req.jacobians.get(i), hconf);
         }
         BlockJob.Run r = BlockJob.run(
-                jsc,
-                "contract",
-                plan,
-                req.rowsPerTask,
-                List.of(output),
-                blocks -> broadcast
-                        ? new ContractWork(js, uris, in.adjointHeaders, blocks, output, conf, hooks)
-                        : new ContractWork(
-                                jUris,
-                                in.jacobianHeaders,
-                                PANEL_BYTES,
-                                uris,
-                                in.adjointHeaders,
-                                blocks,
-                                output,
-                                conf,
-                                hooks),
+                ctx,
+                new BlockJob.Spec("contract", plan, req.rowsPerTask, List.of(output), where),
+                frame -> broadcast
+                        ? new ContractWork(js, uris, in.adjointHeaders, frame)
+                        : new ContractWork(jUris, in.jacobianHeaders, PANEL_BYTES, uris, in.adjointHeaders, frame),
                 log);
         double secs = (System.nanoTime() - start) / 1e9;
         if (log != null) {

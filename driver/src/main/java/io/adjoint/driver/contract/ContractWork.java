@@ -6,11 +6,7 @@ import io.adjoint.core.linalg.JacobianOperand;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.driver.block.BlockWork;
-import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.exec.TestHooks;
-import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
-import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,15 +33,8 @@ public final class ContractWork extends BlockWork {
     private final NpyHeader[] adjointHeaders;
 
     /** The broadcast plan: {@code jacobians} travel in the broadcast. */
-    ContractWork(
-            JacobianOperand[] jacobians,
-            String[] adjointUris,
-            NpyHeader[] adjointHeaders,
-            RowBlocks blocks,
-            CommitProtocol output,
-            HadoopConf conf,
-            TestHooks hooks) {
-        this(jacobians, null, null, 0, adjointUris, adjointHeaders, blocks, output, conf, hooks);
+    ContractWork(JacobianOperand[] jacobians, String[] adjointUris, NpyHeader[] adjointHeaders, Frame frame) {
+        this(jacobians, null, null, 0, adjointUris, adjointHeaders, frame);
     }
 
     /** The streamed plan: each block reads every J_t from storage in row panels of at most {@code panelBytes}. */
@@ -55,11 +44,8 @@ public final class ContractWork extends BlockWork {
             long panelBytes,
             String[] adjointUris,
             NpyHeader[] adjointHeaders,
-            RowBlocks blocks,
-            CommitProtocol output,
-            HadoopConf conf,
-            TestHooks hooks) {
-        this(null, jacobianUris, jacobianHeaders, panelBytes, adjointUris, adjointHeaders, blocks, output, conf, hooks);
+            Frame frame) {
+        this(null, jacobianUris, jacobianHeaders, panelBytes, adjointUris, adjointHeaders, frame);
     }
 
     private ContractWork(
@@ -69,11 +55,8 @@ public final class ContractWork extends BlockWork {
             long panelBytes,
             String[] adjointUris,
             NpyHeader[] adjointHeaders,
-            RowBlocks blocks,
-            CommitProtocol output,
-            HadoopConf conf,
-            TestHooks hooks) {
-        super(blocks, new CommitProtocol[] {output}, conf, hooks);
+            Frame frame) {
+        super(frame);
         this.jacobians = jacobians;
         this.jacobianUris = jacobianUris;
         this.jacobianHeaders = jacobianHeaders;

@@ -10,7 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * What a job needs of Spark — the settings, the Hadoop configuration, the task slots — with the Spark context
  * itself started only when the job first runs Spark tasks. On a local master a job small enough for driver threads
- * ({@link io.adjoint.driver.exec.DriverTasks}) never starts Spark, which saves the ≈ 1 s a SparkContext takes to
+ * ({@link Placement}) never starts Spark, which saves the ≈ 1 s a SparkContext takes to
  * start and stop in a fresh JVM — for such jobs more than the work itself. A context made {@link #of} a running
  * Spark context (tests, the Java API) just wraps it.
  */
@@ -97,6 +97,11 @@ public final class JobContext implements AutoCloseable {
         }
         String v = running == null ? null : running.getLocalProperty(key);
         return v != null ? v : conf.get(key, otherwise);
+    }
+
+    /** The fault injection the test settings ask for ({@link Faults#fromSettings}); {@link Faults#NONE} in real runs. */
+    public Faults faults() {
+        return Faults.fromSettings(this);
     }
 
     /** The Spark settings (a copy for a running context). */

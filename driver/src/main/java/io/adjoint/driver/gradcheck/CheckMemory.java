@@ -108,8 +108,8 @@ final class CheckMemory {
                 throw tooSmall(r, need, avail, where, "per projection", m);
             }
             long fit = Math.min(concurrent, avail / need);
-            int slots = (int) Math.max(
-                    1, Math.min(parallelism, ctx.isLocal() ? fit : fit * BlockPlanner.executors(ctx.spark())));
+            int slots =
+                    (int) Math.max(1, Math.min(parallelism, ctx.isLocal() ? fit : fit * BlockPlanner.executors(ctx)));
             log(
                     log,
                     r,

@@ -6,12 +6,9 @@ import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.exec.DriverTasks;
 import io.adjoint.driver.exec.JobContext;
-import io.adjoint.driver.exec.TestHooks;
+import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.plan.BlockPlanner;
-import io.adjoint.driver.plan.RowBlocks;
-import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
@@ -29,15 +26,8 @@ public final class CompressedRows extends BlockWork {
     private final int wrtNode;
     private final RowColouring colouring;
 
-    private CompressedRows(
-            Tape tape,
-            int wrtNode,
-            RowColouring colouring,
-            RowBlocks blocks,
-            CommitProtocol[] outputs,
-            HadoopConf conf,
-            TestHooks hooks) {
-        super(blocks, outputs, conf, hooks);
+    private CompressedRows(Tape tape, int wrtNode, RowColouring colouring, Frame frame) {
+        super(frame);
         this.tape = tape;
         this.wrtNode = wrtNode;
         this.colouring = colouring;
@@ -64,22 +54,16 @@ public final class CompressedRows extends BlockWork {
     /** Writes the compressed rows to {@code dest} (a new file in the check's work folder). */
     static void run(JobContext ctx, Tape tape, int wrtNode, RowColouring colouring, int cols, String dest)
             throws IOException {
-        double flops = colouring.colours() * tape.graph.forwardFlops();
-        long tapeBytes = DriverTasks.place(ctx, flops).broadcastBytes(tape);
+        Placement where = Placement.decide(ctx, colouring.colours() * tape.graph.forwardFlops());
         long sweep = io.adjoint.core.graph.ReverseSweep.peakLiveColumns(tape.graph, new int[] {wrtNode});
-        BlockPlanner.Plan plan = BlockPlanner.plan(ctx, colouring.colours(), sweep, cols, tapeBytes, null, 1);
+        BlockPlanner.Plan plan = BlockPlanner.plan(
+                ctx, BlockPlanner.Need.rows(colouring.colours(), sweep, cols).broadcast(where.broadcastBytes(tape)));
         CommitProtocol out = CommitProtocol.forDestination(
                 dest, new long[] {colouring.colours(), 1, cols}, true, false, ctx.hadoopConfiguration());
-        HadoopConf conf = new HadoopConf(ctx.hadoopConfiguration());
-        TestHooks hooks = TestHooks.from(ctx);
         BlockJob.run(
                 ctx,
-                "gradcheck",
-                plan,
-                null,
-                List.of(out),
-                blocks -> new CompressedRows(tape, wrtNode, colouring, blocks, new CommitProtocol[] {out}, conf, hooks),
-                flops,
+                new BlockJob.Spec("gradcheck", plan, null, List.of(out), where),
+                frame -> new CompressedRows(tape, wrtNode, colouring, frame),
                 null);
     }
 }

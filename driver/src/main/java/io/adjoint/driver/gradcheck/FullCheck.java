@@ -5,17 +5,16 @@ import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.CompressedDifferences;
-import io.adjoint.driver.exec.BlockProgress;
-import io.adjoint.driver.exec.DriverTasks;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.Placement;
+import io.adjoint.driver.exec.Progress;
+import io.adjoint.driver.exec.Tasks;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -29,8 +28,8 @@ final class FullCheck {
 
     /**
      * Checks every entry of {@code data}'s input into {@code r}. {@code perturbations} is the number of perturbed
-     * copies (columns, or column colours); a check of little work runs its tasks on driver threads
-     * ({@link DriverTasks}), else {@code data} is broadcast and the tasks are Spark's.
+     * copies (columns, or column colours); the tasks run where {@link Placement} puts the
+     * check's work ({@link Tasks}: driver threads, or Spark tasks over {@code data} broadcast once).
      */
     static void run(
             JobContext ctx, CheckData data, GradcheckResult r, int chunk, long perturbations, Consumer<String> log)
@@ -49,35 +48,16 @@ final class FullCheck {
         double entries = data.columnPattern != null && data.compressedUri != null
                 ? data.columnPattern.nnz()
                 : (double) r.grid.rows() * r.grid.cols();
-        DriverTasks.Placement where = DriverTasks.place(ctx, 2.0 * perturbations * data.graph.forwardFlops() + entries);
         List<TileStats> stats = new ArrayList<>();
-        if (where.inDriver()) {
-            if (log != null) {
+        try (Tasks<CheckData> tasks = Tasks.sharing(ctx, label, data)) {
+            Placement where = tasks.place(2.0 * perturbations * data.graph.forwardFlops() + entries);
+            if (where.inDriver() && log != null) {
                 log.accept(label + ": " + where.reason());
             }
-            BlockProgress progress = BlockProgress.forDriver(label, columns, "columns", log);
-            DriverTasks.map(
-                            groups,
-                            where.threads(),
-                            gi -> tiles(data, gi, per, chunk),
-                            progress == null ? null : progress::blockDone)
+            Progress progress =
+                    Progress.of(label, "columns", groups.size(), g -> columns.end(g) - columns.start(g), log);
+            tasks.map(where, groups, groups.size(), (d, gi) -> tiles(d, gi, per, chunk), progress)
                     .forEach(stats::addAll);
-        } else {
-            JavaSparkContext jsc = ctx.spark();
-            Broadcast<CheckData> bc = jsc.broadcast(data);
-            try {
-                stats = BlockProgress.track(
-                        jsc,
-                        label,
-                        columns,
-                        "columns",
-                        log,
-                        () -> jsc.parallelize(groups, Math.max(1, groups.size()))
-                                .flatMap(gi -> tiles(bc.value(), gi, per, chunk).iterator())
-                                .collect());
-            } finally {
-                bc.destroy();
-            }
         }
         for (TileStats t : stats) {
             r.add(t, data.worst);

@@ -2,10 +2,10 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.DetectionPower;
 import io.adjoint.core.check.TileStats;
-import io.adjoint.driver.exec.DriverTasks;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.Placement;
+import io.adjoint.driver.exec.Tasks;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -27,7 +25,7 @@ import org.ejml.data.DMatrixRMaj;
  * size is at most atol. A disagreement is localized by bisection over tile ranges of rows and columns — one fresh
  * projection per quarter, keeping the quarters that disagree (at most 64 per level) — down to single tiles, which
  * are then checked in full against atol and rtol. Cost: N + 4·(levels)·(failing regions) projections, each one sweep
- * and four forward passes, plus the final tiles. Each parallel step runs where {@link DriverTasks} places its work:
+ * and four forward passes, plus the final tiles. Each parallel step runs where {@link Placement} puts its work ({@link Tasks}):
  * on driver threads when small (on a local master; Spark is then not started for it), else as a Spark job over the
  * check's data, broadcast once when first needed.
  */
@@ -52,24 +50,21 @@ public final class ProbeCheck {
 
     /** One parallel step's work on one item, given the check's data (on a driver thread or in a Spark task). */
     @FunctionalInterface
-    interface Step<T, R> extends Serializable {
-        R apply(CheckData d, T item) throws IOException;
-    }
+    interface Step<T, R> extends Tasks.Task<CheckData, T, R> {}
 
     /**
-     * Where the check's parallel steps run: each where {@link DriverTasks#place} puts its estimated work — driver
-     * threads, or a Spark job over the data, broadcast on the first such step and destroyed at {@link #close}.
+     * The check's parallel steps over its data ({@link Tasks}): each placed by its own estimated work, so a small
+     * step runs on driver threads and a large one as a Spark job over the data, broadcast once when first needed.
      */
     static final class Steps implements AutoCloseable {
-        private final JobContext ctx;
+        private final Tasks<CheckData> tasks;
         private final CheckData data;
         private final String label;
         private final Consumer<String> log;
-        private Broadcast<CheckData> bc;
         private boolean said;
 
         Steps(JobContext ctx, CheckData data, String label, Consumer<String> log) {
-            this.ctx = ctx;
+            this.tasks = Tasks.sharing(ctx, label, data);
             this.data = data;
             this.label = label;
             this.log = log;
@@ -80,30 +75,17 @@ public final class ProbeCheck {
             if (items.isEmpty()) {
                 return List.of();
             }
-            int width = Math.max(1, Math.min(items.size(), slots));
-            DriverTasks.Placement where = DriverTasks.place(ctx, flops);
-            if (where.inDriver()) {
-                if (log != null && !said) {
-                    log.accept(label + ": projections: " + where.reason());
-                    said = true;
-                }
-                return DriverTasks.map(items, Math.min(width, where.threads()), item -> step.apply(data, item), null);
+            Placement where = tasks.place(flops);
+            if (where.inDriver() && log != null && !said) {
+                log.accept(label + ": projections: " + where.reason());
+                said = true;
             }
-            JavaSparkContext jsc = ctx.spark();
-            if (bc == null) {
-                bc = jsc.broadcast(data);
-            }
-            Broadcast<CheckData> b = bc;
-            return jsc.parallelize(items, width)
-                    .map(item -> step.apply(b.value(), item))
-                    .collect();
+            return tasks.map(where, items, slots, step, null);
         }
 
         @Override
         public void close() {
-            if (bc != null) {
-                bc.destroy();
-            }
+            tasks.close();
         }
     }
 

@@ -10,14 +10,15 @@ import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
+import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.CsrOutput;
 import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
-import io.adjoint.driver.exec.DriverTasks;
+import io.adjoint.driver.exec.Faults;
 import io.adjoint.driver.exec.JobContext;
-import io.adjoint.driver.exec.TestHooks;
+import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
@@ -78,7 +79,7 @@ public final class JacobianJob {
      * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
      */
     /**
-     * The job's work for {@link io.adjoint.driver.exec.DriverTasks}: one forward pass's flops per sweep seed (p·q
+     * The job's work for {@link Placement}: one forward pass's flops per sweep seed (p·q
      * seeds when any input is swept row by row, else the most colours), plus one per dense result entry written.
      */
     static double sweepFlops(JacobianInputs in, RowColouring[] seeding) {
@@ -121,12 +122,10 @@ public final class JacobianJob {
         boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
         return BlockPlanner.plan(
                 ctx,
-                in.graph.outputShape().size(),
-                adjoint,
-                resultCols,
-                tapeBytes,
-                in.request.rowsPerTask,
-                compressed ? in.graph.outputShape().cols : 1);
+                BlockPlanner.Need.rows(in.graph.outputShape().size(), adjoint, resultCols)
+                        .broadcast(tapeBytes)
+                        .requested(in.request.rowsPerTask)
+                        .granule(compressed ? in.graph.outputShape().cols : 1));
     }
 
     /**
@@ -268,11 +267,13 @@ public final class JacobianJob {
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
         RowColouring[] seeding = seeding(in);
-        long tapeBytes = DriverTasks.place(ctx, sweepFlops(in, seeding)).broadcastBytes(in.tape);
+        Placement where = Placement.decide(ctx, sweepFlops(in, seeding));
+        long tapeBytes = where.broadcastBytes(in.tape);
         BlockPlanner.Plan plan = plan(ctx, in, tapeBytes, seeding);
         if (dropUnpaidCompression(in, seeding, plan.blocks())) {
             // more seeds: the job may have outgrown driver threads
-            tapeBytes = DriverTasks.place(ctx, sweepFlops(in, seeding)).broadcastBytes(in.tape);
+            where = Placement.decide(ctx, sweepFlops(in, seeding));
+            tapeBytes = where.broadcastBytes(in.tape);
             plan = plan(ctx, in, tapeBytes, seeding);
         }
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
@@ -314,32 +315,17 @@ public final class JacobianJob {
                         + in.graph.nodes().size() + " nodes; " + BlockPlanner.broadcastNote(tapeBytes));
                 describeSeeding(in, seeding, plan.blocks()).forEach(l -> log.accept("jacobian: " + l));
             }
-            HadoopConf conf = new HadoopConf(hconf);
-            TestHooks hooks = TestHooks.from(ctx);
             BlockJob.Run r = BlockJob.run(
                     ctx,
-                    "jacobian",
-                    plan,
-                    req.rowsPerTask,
-                    outputs,
-                    blocks -> {
+                    new BlockJob.Spec("jacobian", plan, req.rowsPerTask, outputs, where),
+                    frame -> {
                         for (CommitProtocol o : outputs) {
                             if (o instanceof CsrOutput c) {
-                                c.planBlocks(blocks);
+                                c.planBlocks(frame.blocks());
                             }
                         }
-                        return new SweepWork(
-                                in.tape,
-                                in.wrtNodes,
-                                sizes,
-                                seeding,
-                                stored,
-                                blocks,
-                                outputs.toArray(new CommitProtocol[0]),
-                                conf,
-                                hooks);
+                        return new SweepWork(in.tape, in.wrtNodes, sizes, seeding, stored, frame);
                     },
-                    sweepFlops(in, seeding),
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;
@@ -409,7 +395,7 @@ public final class JacobianJob {
             throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
         }
         RowColouring[] seeding = {seeding(in)[i]};
-        RowBlocks blocks = plan(JobContext.of(jsc), in, DriverTasks.serializedBytes(in.tape), seeding)
+        RowBlocks blocks = plan(JobContext.of(jsc), in, Placement.serializedBytes(in.tape), seeding)
                 .blocks();
         int size = in.wrtShapes.get(wrt).size();
         SweepWork work = new SweepWork(
@@ -418,10 +404,7 @@ public final class JacobianJob {
                 new int[] {size},
                 seeding,
                 new SparsityPattern[1],
-                blocks,
-                new CommitProtocol[0],
-                new HadoopConf(jsc.hadoopConfiguration()),
-                TestHooks.from(jsc));
+                new BlockWork.Frame(blocks, List.of(), new HadoopConf(jsc.hadoopConfiguration()), Faults.NONE));
         Broadcast<SweepWork> bc = jsc.broadcast(work);
         List<Integer> ids = new ArrayList<>();
         for (int b = 0; b < blocks.count(); b++) {

@@ -6,10 +6,6 @@ import io.adjoint.core.graph.Tape;
 import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockWork;
-import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.exec.TestHooks;
-import io.adjoint.driver.plan.RowBlocks;
-import io.adjoint.driver.storage.HadoopConf;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -30,16 +26,8 @@ public final class SweepWork extends BlockWork {
     private final SparsityPattern[] csr;
 
     SweepWork(
-            Tape tape,
-            int[] wrtNodes,
-            int[] wrtSizes,
-            RowColouring[] colourings,
-            SparsityPattern[] csr,
-            RowBlocks blocks,
-            CommitProtocol[] outputs,
-            HadoopConf conf,
-            TestHooks hooks) {
-        super(blocks, outputs, conf, hooks);
+            Tape tape, int[] wrtNodes, int[] wrtSizes, RowColouring[] colourings, SparsityPattern[] csr, Frame frame) {
+        super(frame);
         this.tape = tape;
         this.wrtNodes = wrtNodes;
         this.wrtSizes = wrtSizes;

@@ -2,6 +2,7 @@ package io.adjoint.driver.plan;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.Placement;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -44,93 +45,67 @@ public final class BlockPlanner {
     }
 
     /**
-     * {@link #plan} with this Spark context's memory and parallelism: in local mode the tasks share the driver's
-     * heap; on a cluster, {@code spark.executor.memory} and the cores per executor ({@link #coresPerExecutor}).
+     * What a job's blocks need — the planner's request: {@code rows} result rows (p·q, or products), each needing
+     * {@code adjointCols} doubles of sweep (max_t n_t·m_t) and {@code resultCols} of result (k·l); {@code
+     * broadcastBytes} held once per executor (the broadcast work; for the fewest-tasks plan, what each task holds
+     * beside its rows); the user's rows per task ({@code requested}, null: the planner's choice); and blocks of whole
+     * granules of {@code granule} rows where memory allows (compressed seeding: a block that holds whole colour runs
+     * sweeps each colour once). Start from {@link #rows} and set the rest by name.
      */
-    public static Plan plan(
-            JavaSparkContext jsc,
-            long rows,
-            long adjointCols,
-            long resultCols,
-            long broadcastBytes,
-            Integer requested) {
-        return plan(JobContext.of(jsc), rows, adjointCols, resultCols, broadcastBytes, requested, 1);
+    public record Need(
+            long rows, long adjointCols, long resultCols, long broadcastBytes, Integer requested, int granule) {
+        /** {@code rows} rows of {@code adjointCols} sweep and {@code resultCols} result doubles; nothing else. */
+        public static Need rows(long rows, long adjointCols, long resultCols) {
+            return new Need(rows, adjointCols, resultCols, 0, null, 1);
+        }
+
+        public Need broadcast(long bytes) {
+            return new Need(rows, adjointCols, resultCols, bytes, requested, granule);
+        }
+
+        public Need requested(Integer rowsPerTask) {
+            return new Need(rows, adjointCols, resultCols, broadcastBytes, rowsPerTask, granule);
+        }
+
+        public Need granule(int rowsPerGranule) {
+            return new Need(rows, adjointCols, resultCols, broadcastBytes, requested, rowsPerGranule);
+        }
     }
 
     /**
-     * {@link #plan(JavaSparkContext, long, long, long, long, Integer)} for a job context (on a local master it
-     * does not start Spark), with blocks of whole granules of {@code granule} rows where memory allows
-     * (compressed seeding: a block that holds whole colour runs sweeps each colour once).
+     * Where the blocks run: the heap of one executor ({@code memory}; the driver's in local mode), its concurrent
+     * tasks, and the task slots in all.
      */
-    public static Plan plan(
-            JobContext ctx,
-            long rows,
-            long adjointCols,
-            long resultCols,
-            long broadcastBytes,
-            Integer requested,
-            int granule) {
-        boolean local = ctx.isLocal();
-        int parallelism = ctx.defaultParallelism();
-        long execMem =
-                local ? Runtime.getRuntime().maxMemory() : ctx.conf().getSizeAsBytes("spark.executor.memory", "1g");
-        int cores = local ? parallelism : coresPerExecutor(ctx.spark());
-        return plan(
-                rows,
-                adjointCols,
-                resultCols,
-                broadcastBytes,
-                execMem,
-                cores,
-                parallelism,
-                requested == null ? 0 : requested,
-                granule);
+    public record Slots(long memory, int coresPerExecutor, int parallelism) {
+        /**
+         * The job context's: in local mode the tasks share the driver's heap (Spark is not started); on a cluster,
+         * {@code spark.executor.memory} and the cores per executor ({@link #coresPerExecutor(JavaSparkContext)}).
+         */
+        public static Slots of(JobContext ctx) {
+            boolean local = ctx.isLocal();
+            int parallelism = ctx.defaultParallelism();
+            long mem =
+                    local ? Runtime.getRuntime().maxMemory() : ctx.conf().getSizeAsBytes("spark.executor.memory", "1g");
+            return new Slots(mem, local ? parallelism : BlockPlanner.coresPerExecutor(ctx.spark()), parallelism);
+        }
     }
 
-    /**
-     * The rows per task for a result of {@code rows} rows, and why.
-     *
-     * @param rows p·q, result rows
-     * @param adjointCols max_t n_t·m_t
-     * @param resultCols k·l
-     * @param broadcastBytes total bytes of the broadcast Jacobians
-     * @param executorMemory heap of one executor (the driver's heap in local mode)
-     * @param coresPerExecutor concurrent tasks per executor
-     * @param parallelism total task slots
-     * @param requested the user's --rows-per-task, or 0 for automatic
-     */
-    public static Plan plan(
-            long rows,
-            long adjointCols,
-            long resultCols,
-            long broadcastBytes,
-            long executorMemory,
-            int coresPerExecutor,
-            int parallelism,
-            int requested) {
-        return plan(
-                rows,
-                adjointCols,
-                resultCols,
-                broadcastBytes,
-                executorMemory,
-                coresPerExecutor,
-                parallelism,
-                requested,
-                1);
+    /** {@link #plan(Need, Slots)} with the job context's slots. */
+    public static Plan plan(JobContext ctx, Need need) {
+        return plan(need, Slots.of(ctx));
     }
 
-    /** {@link #plan(long, long, long, long, long, int, int, int)} in whole granules of rows where memory allows. */
-    public static Plan plan(
-            long rows,
-            long adjointCols,
-            long resultCols,
-            long broadcastBytes,
-            long executorMemory,
-            int coresPerExecutor,
-            int parallelism,
-            int requested,
-            int granule) {
+    /** The rows per task for {@code need} on {@code slots}, and why. */
+    public static Plan plan(Need need, Slots slots) {
+        long rows = need.rows();
+        long adjointCols = need.adjointCols();
+        long resultCols = need.resultCols();
+        long broadcastBytes = need.broadcastBytes();
+        long executorMemory = slots.memory();
+        int coresPerExecutor = slots.coresPerExecutor();
+        int parallelism = slots.parallelism();
+        int requested = need.requested() == null ? 0 : need.requested();
+        int granule = need.granule();
         long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
         // one block holds at most 2^31 − 1 elements per matrix (Java arrays)
         long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
@@ -182,17 +157,20 @@ public final class BlockPlanner {
     /**
      * The rows per task when every task reads a large operand in full from storage (contract's streamed plan, whose
      * tasks each read all of J): as few tasks as fill the task slots once, each as large as memory allows, since
-     * every extra task reads the operand once more. Each task also holds {@code perTaskBytes} (one panel of J).
+     * every extra task reads the operand once more. Each task also holds {@code need.broadcastBytes()} (one panel of
+     * J).
      */
-    public static Plan planFewestTasks(
-            JavaSparkContext jsc, long rows, long adjointCols, long resultCols, long perTaskBytes, Integer requested) {
-        boolean local = jsc.isLocal();
-        int parallelism = jsc.defaultParallelism();
-        long execMem =
-                local ? Runtime.getRuntime().maxMemory() : jsc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-        int cores = local ? parallelism : coresPerExecutor(jsc);
-        if (requested != null) {
-            return plan(rows, adjointCols, resultCols, perTaskBytes * cores, execMem, cores, parallelism, requested);
+    public static Plan planFewestTasks(JobContext ctx, Need need) {
+        Slots slots = Slots.of(ctx);
+        long rows = need.rows();
+        long adjointCols = need.adjointCols();
+        long resultCols = need.resultCols();
+        long perTaskBytes = need.broadcastBytes();
+        long execMem = slots.memory();
+        int cores = slots.coresPerExecutor();
+        int parallelism = slots.parallelism();
+        if (need.requested() != null) {
+            return plan(need.broadcast(perTaskBytes * cores), slots);
         }
         long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
         long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
@@ -213,13 +191,29 @@ public final class BlockPlanner {
     }
 
     /**
+     * For jobs whose rows are independent (products): when the tasks run on driver threads and the planner made
+     * fewer blocks than threads, one block per thread instead — a driver thread's block costs no scheduling. Left
+     * as planned when {@code fixed}: an explicit {@code --rows-per-task}, or a resume (whose journal fixes the blocks).
+     */
+    public static Plan blockPerThread(Plan plan, Placement where, boolean fixed) {
+        RowBlocks planned = plan.blocks();
+        if (!where.inDriver() || fixed || planned.count() >= where.threads() || planned.rows() <= planned.count()) {
+            return plan;
+        }
+        int b = (int) ((planned.rows() + where.threads() - 1) / where.threads());
+        return new Plan(
+                new RowBlocks(planned.rows(), b), plan.reason() + "; B=" + b + " to give each driver thread a block");
+    }
+
+    /**
      * Executors of a cluster: those registered when asked (the driver aside), else {@code spark.executor.instances},
      * else the task slots over the cores per executor. 0 in local mode.
      */
-    public static int executors(JavaSparkContext jsc) {
-        if (jsc.isLocal()) {
+    public static int executors(JobContext ctx) {
+        if (ctx.isLocal()) {
             return 0;
         }
+        JavaSparkContext jsc = ctx.spark();
         int registered = jsc.statusTracker().getExecutorInfos().length - 1;
         if (registered > 0) {
             return registered;

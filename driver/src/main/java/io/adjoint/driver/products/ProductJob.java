@@ -11,14 +11,13 @@ import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
-import io.adjoint.driver.exec.DriverTasks;
 import io.adjoint.driver.exec.JobContext;
-import io.adjoint.driver.exec.TestHooks;
+import io.adjoint.driver.exec.Placement;
+import io.adjoint.driver.exec.Tasks;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
-import io.adjoint.driver.storage.HadoopConf;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;
 import java.io.Serializable;
@@ -33,7 +32,6 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -87,10 +85,10 @@ public final class ProductJob {
             Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
         }
         double flops = in.count * job.graph.forwardFlops();
-        DriverTasks.Placement where = DriverTasks.place(ctx, flops);
+        Placement where = Placement.decide(ctx, flops);
         long tapeBytes = where.broadcastBytes(job.tape);
         BlockPlanner.Plan plan =
-                DriverTasks.blockPerThread(plan(ctx, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
+                BlockPlanner.blockPerThread(plan(ctx, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
         Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
         boolean ok = false;
         try {
@@ -140,27 +138,10 @@ public final class ProductJob {
             }
             int[] sizes =
                     job.wrt.stream().mapToInt(w -> job.wrtShapes.get(w).size()).toArray();
-            HadoopConf conf = new HadoopConf(hconf);
-            TestHooks hooks = TestHooks.from(ctx);
             BlockJob.Run r = BlockJob.run(
                     ctx,
-                    req.command(),
-                    plan,
-                    req.rowsPerTask,
-                    outputs,
-                    blocks -> new ProductWork(
-                            job.tape,
-                            vjp,
-                            job.wrtNodes,
-                            sizes,
-                            uris,
-                            headers,
-                            out.size(),
-                            blocks,
-                            outputs.toArray(new CommitProtocol[0]),
-                            conf,
-                            hooks),
-                    flops,
+                    new BlockJob.Spec(req.command(), plan, req.rowsPerTask, outputs, where),
+                    frame -> new ProductWork(job.tape, vjp, job.wrtNodes, sizes, uris, headers, frame),
                     log);
             ok = true;
             double secs = (System.nanoTime() - start) / 1e9;
@@ -215,24 +196,30 @@ public final class ProductJob {
             resultCols = g.outputShape().size();
             work = all + 2 * widest; // tangents of every node at worst, and the GEMM workspace
         }
-        return BlockPlanner.plan(ctx, Math.max(1, in.count), work, resultCols, tapeBytes, in.request.rowsPerTask, 1);
+        return BlockPlanner.plan(
+                ctx,
+                BlockPlanner.Need.rows(Math.max(1, in.count), work, resultCols)
+                        .broadcast(tapeBytes)
+                        .requested(in.request.rowsPerTask));
     }
 
     // ---- Java API: the same products on in-memory matrices ----
 
     /**
-     * VJPs of in-memory cotangents, distributed over blocks of {@code perTask} rows: {@code cotangents} is N × p·q
-     * (row b = ḡ_b flattened row-major); returns, per wrt input x of {@code in}, the N × size(x) matrix whose row b is
-     * ḡ_b·∂out/∂x. The cotangents and the tape are broadcast; the results come back to the driver.
+     * VJPs of in-memory cotangents, in blocks of {@code perTask} rows run where {@link Placement} puts their work (a
+     * forward pass's flops per cotangent): {@code cotangents} is N × p·q (row b = ḡ_b flattened row-major); returns,
+     * per wrt input x of {@code in}, the N × size(x) matrix whose row b is ḡ_b·∂out/∂x. With Spark tasks the
+     * cotangents and the tape are broadcast and the results come back to the driver; on driver threads they are
+     * shared.
      */
-    public static Map<String, DMatrixRMaj> vjp(
-            JavaSparkContext jsc, JacobianInputs in, DMatrixRMaj cotangents, int perTask) {
+    public static Map<String, DMatrixRMaj> vjp(JobContext ctx, JacobianInputs in, DMatrixRMaj cotangents, int perTask)
+            throws IOException {
         int pq = in.graph.outputShape().size();
         if (cotangents.numCols != pq) {
             throw new InvalidInputException(
                     "cotangents have " + cotangents.numCols + " columns; the output has p·q = " + pq);
         }
-        List<DMatrixRMaj[]> parts = blocks(jsc, in, cotangents.numRows, perTask, cotangents, null);
+        List<DMatrixRMaj[]> parts = blocks(ctx, in, cotangents.numRows, perTask, cotangents, null);
         Map<String, DMatrixRMaj> out = new LinkedHashMap<>();
         int k = 0;
         for (int i = 0; i < in.wrt.size(); i++) {
@@ -246,12 +233,19 @@ public final class ProductJob {
         return out;
     }
 
+    /** {@link #vjp(JobContext, JacobianInputs, DMatrixRMaj, int)} with a running Spark context. */
+    public static Map<String, DMatrixRMaj> vjp(
+            JavaSparkContext jsc, JacobianInputs in, DMatrixRMaj cotangents, int perTask) throws IOException {
+        return vjp(JobContext.of(jsc), in, cotangents, perTask);
+    }
+
     /**
-     * JVPs of in-memory tangents: {@code tangents} maps input names to N × size(input) matrices (row b = ẋ_b); returns
-     * the N × p·q matrix whose row b is Σ_x ∂out/∂x·ẋ_b.
+     * JVPs of in-memory tangents, placed as {@link #vjp(JobContext, JacobianInputs, DMatrixRMaj, int)}: {@code
+     * tangents} maps input names to N × size(input) matrices (row b = ẋ_b); returns the N × p·q matrix whose row b is
+     * Σ_x ∂out/∂x·ẋ_b.
      */
-    public static DMatrixRMaj jvp(
-            JavaSparkContext jsc, JacobianInputs in, Map<String, DMatrixRMaj> tangents, int perTask) {
+    public static DMatrixRMaj jvp(JobContext ctx, JacobianInputs in, Map<String, DMatrixRMaj> tangents, int perTask)
+            throws IOException {
         int n = -1;
         Map<Integer, DMatrixRMaj> byNode = new HashMap<>();
         for (Map.Entry<String, DMatrixRMaj> t : tangents.entrySet()) {
@@ -274,14 +268,21 @@ public final class ProductJob {
                     .orElse(0);
             return new DMatrixRMaj(rows, pq);
         }
-        List<DMatrixRMaj[]> parts = blocks(jsc, in, n, perTask, null, byNode);
+        List<DMatrixRMaj[]> parts = blocks(ctx, in, n, perTask, null, byNode);
         DMatrixRMaj m = new DMatrixRMaj(n, pq);
         stack(parts, 0, m);
         return m;
     }
 
+    /** {@link #jvp(JobContext, JacobianInputs, Map, int)} with a running Spark context. */
+    public static DMatrixRMaj jvp(
+            JavaSparkContext jsc, JacobianInputs in, Map<String, DMatrixRMaj> tangents, int perTask)
+            throws IOException {
+        return jvp(JobContext.of(jsc), in, tangents, perTask);
+    }
+
     /**
-     * What the in-memory products' tasks need: the tape, the wrt nodes, and the cotangents or tangents (public for
+     * What the in-memory products' tasks share: the tape, the wrt nodes, and the cotangents or tangents (public for
      * the Kryo registrator only).
      */
     public static final class InMemory implements Serializable {
@@ -290,56 +291,61 @@ public final class ProductJob {
         final int[] ids;
         final DMatrixRMaj cotangents;
         final HashMap<Integer, DMatrixRMaj> tangents;
+        final int n;
+        final int perTask;
 
-        InMemory(
-                io.adjoint.core.graph.Tape tape,
-                int[] ids,
-                DMatrixRMaj cotangents,
-                Map<Integer, DMatrixRMaj> tangents) {
-            this.tape = tape;
-            this.ids = ids;
+        InMemory(JacobianInputs in, DMatrixRMaj cotangents, Map<Integer, DMatrixRMaj> tangents, int n, int perTask) {
+            this.tape = in.tape;
+            this.ids = java.util.Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
             this.cotangents = cotangents;
             this.tangents = tangents == null ? null : new HashMap<>(tangents); // serializable, whatever was passed
+            this.n = n;
+            this.perTask = perTask;
+        }
+
+        /** Products [r0, r0 + perTask): one task's. */
+        DMatrixRMaj[] block(int r0) {
+            int r1 = Math.min(n, r0 + perTask);
+            if (cotangents != null) {
+                DMatrixRMaj seed = org.ejml.dense.row.CommonOps_DDRM.extract(cotangents, r0, r1, 0, cotangents.numCols);
+                return ids.length == 0 ? new DMatrixRMaj[0] : ReverseSweep.sweepSeeded(tape, ids, seed);
+            }
+            Map<Integer, DMatrixRMaj> t = new HashMap<>();
+            tangents.forEach(
+                    (node, all) -> t.put(node, org.ejml.dense.row.CommonOps_DDRM.extract(all, r0, r1, 0, all.numCols)));
+            return new DMatrixRMaj[] {ForwardSweep.jvp(tape, t, r1 - r0)};
         }
     }
 
-    /** Row blocks [r0, r0 + perTask) of the products, computed by tasks, in order. */
+    /** One task of the in-memory products: the block starting at product r0. */
+    private static final class Block implements Tasks.Task<InMemory, Integer, DMatrixRMaj[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public DMatrixRMaj[] run(InMemory m, Integer r0) {
+            return m.block(r0);
+        }
+    }
+
+    /** Row blocks [r0, r0 + perTask) of the products, computed by tasks ({@link Tasks}), in order. */
     private static List<DMatrixRMaj[]> blocks(
-            JavaSparkContext jsc,
+            JobContext ctx,
             JacobianInputs in,
             int n,
             int perTask,
             DMatrixRMaj cotangents,
-            Map<Integer, DMatrixRMaj> tangents) {
+            Map<Integer, DMatrixRMaj> tangents)
+            throws IOException {
         if (perTask < 1) {
             throw new InvalidInputException("products per task must be at least 1, got " + perTask);
         }
-        int[] ids = java.util.Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
-        Broadcast<InMemory> bc = jsc.broadcast(new InMemory(in.tape, ids, cotangents, tangents));
-        try {
-            List<Integer> starts = new ArrayList<>();
-            for (int r = 0; r < n; r += perTask) {
-                starts.add(r);
-            }
-            return jsc.parallelize(starts, Math.max(1, starts.size()))
-                    .map(r0 -> {
-                        InMemory m = bc.value();
-                        int r1 = Math.min(n, r0 + perTask);
-                        if (m.cotangents != null) {
-                            DMatrixRMaj seed = org.ejml.dense.row.CommonOps_DDRM.extract(
-                                    m.cotangents, r0, r1, 0, m.cotangents.numCols);
-                            return m.ids.length == 0
-                                    ? new DMatrixRMaj[0]
-                                    : ReverseSweep.sweepSeeded(m.tape, m.ids, seed);
-                        }
-                        Map<Integer, DMatrixRMaj> t = new HashMap<>();
-                        m.tangents.forEach((node, all) ->
-                                t.put(node, org.ejml.dense.row.CommonOps_DDRM.extract(all, r0, r1, 0, all.numCols)));
-                        return new DMatrixRMaj[] {ForwardSweep.jvp(m.tape, t, r1 - r0)};
-                    })
-                    .collect();
-        } finally {
-            bc.destroy();
+        List<Integer> starts = new ArrayList<>();
+        for (int r = 0; r < n; r += perTask) {
+            starts.add(r);
+        }
+        try (Tasks<InMemory> tasks =
+                Tasks.sharing(ctx, "products", new InMemory(in, cotangents, tangents, n, perTask))) {
+            return tasks.map((double) n * in.graph.forwardFlops(), starts, starts.size(), new Block(), null);
         }
     }
 

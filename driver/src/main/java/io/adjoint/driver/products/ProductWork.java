@@ -7,11 +7,7 @@ import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.driver.block.BlockWork;
-import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.exec.TestHooks;
-import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
-import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,19 +41,15 @@ public final class ProductWork extends BlockWork {
             int[] wrtSizes,
             Map<Integer, String> uris,
             Map<Integer, NpyHeader> headers,
-            int outSize,
-            RowBlocks blocks,
-            CommitProtocol[] outputs,
-            HadoopConf conf,
-            TestHooks hooks) {
-        super(blocks, outputs, conf, hooks);
+            Frame frame) {
+        super(frame);
         this.tape = tape;
         this.vjp = vjp;
         this.wrtNodes = wrtNodes;
         this.wrtSizes = wrtSizes;
         this.uris = new HashMap<>(uris);
         this.headers = new HashMap<>(headers);
-        this.outSize = outSize;
+        this.outSize = tape.graph.outputShape().size();
     }
 
     @Override

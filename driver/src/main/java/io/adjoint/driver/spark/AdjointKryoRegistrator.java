@@ -16,7 +16,7 @@ import io.adjoint.driver.commit.InPlaceResult;
 import io.adjoint.driver.commit.PartFilesResult;
 import io.adjoint.driver.commit.ResumeJournal;
 import io.adjoint.driver.contract.ContractWork;
-import io.adjoint.driver.exec.TestHooks;
+import io.adjoint.driver.exec.Faults;
 import io.adjoint.driver.gradcheck.CheckData;
 import io.adjoint.driver.gradcheck.Projection;
 import io.adjoint.driver.gradcheck.TileRegion;
@@ -43,7 +43,8 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         kryo.register(BlockReport.class);
         kryo.register(BlockReport[].class);
         kryo.register(RowBlocks.class);
-        kryo.register(TestHooks.class);
+        kryo.register(Faults.NONE.getClass(), new JavaSerializer());
+        kryo.register(Faults.SettingFaults.class, new JavaSerializer());
         // The jacobian tape and the gradcheck data hold LocalJacobians of user ops too (any Serializable class
         // found through ServiceLoader), so they travel with Java serialization inside Kryo.
         kryo.register(SweepWork.class, new JavaSerializer());

@@ -17,32 +17,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Where small jobs run ({@link DriverTasks#place}) and how driver threads run tasks ({@link DriverTasks#map}). */
+/** Where small jobs run ({@link Placement#decide}) and how driver threads run tasks ({@link DriverThreads#map}). */
 class DriverTasksTest {
     @Test
     void smallWorkOnALocalMasterRunsOnDriverThreads() {
-        DriverTasks.Placement p = DriverTasks.place(true, "auto", 4.0, 2, false, 7.9e9);
+        Placement p = Placement.decide(true, "auto", 4.0, 2, false, 7.9e9);
         assertTrue(p.inDriver());
         assertEquals(2, p.threads());
         assertTrue(p.reason().contains("~7.90 GFLOP") && p.reason().contains("limit 8.0 GFLOP"), p.reason());
-        assertFalse(DriverTasks.place(true, "auto", 4.0, 2, false, 8.1e9).inDriver(), "over the limit: Spark");
-        assertFalse(DriverTasks.place(true, "auto", 4.0, 2, false, Double.POSITIVE_INFINITY)
+        assertFalse(Placement.decide(true, "auto", 4.0, 2, false, 8.1e9).inDriver(), "over the limit: Spark");
+        assertFalse(Placement.decide(true, "auto", 4.0, 2, false, Double.POSITIVE_INFINITY)
                 .inDriver());
-        assertFalse(DriverTasks.place(true, "auto", 4.0, 2, false, Double.NaN).inDriver(), "unknown work: Spark");
-        assertTrue(DriverTasks.place(true, "auto", 0, 2, false, 0).inDriver(), "limit 0 still takes no work");
-        assertFalse(DriverTasks.place(true, "auto", 0, 2, false, 1).inDriver(), "limit 0: any work goes to Spark");
+        assertFalse(Placement.decide(true, "auto", 4.0, 2, false, Double.NaN).inDriver(), "unknown work: Spark");
+        assertTrue(Placement.decide(true, "auto", 0, 2, false, 0).inDriver(), "limit 0 still takes no work");
+        assertFalse(Placement.decide(true, "auto", 0, 2, false, 1).inDriver(), "limit 0: any work goes to Spark");
     }
 
     @Test
     void clusterMastersHooksAndNeverUseSpark() {
-        assertFalse(DriverTasks.place(false, "auto", 4.0, 8, false, 1).inDriver(), "a cluster master");
-        assertFalse(DriverTasks.place(false, "always", 4.0, 8, false, 1).inDriver(), "always, but a cluster master");
-        assertFalse(DriverTasks.place(true, "auto", 4.0, 2, true, 1).inDriver(), "a fault hook needs task attempts");
-        assertFalse(DriverTasks.place(true, "NEVER", 4.0, 2, false, 1).inDriver());
-        DriverTasks.Placement always = DriverTasks.place(true, "always", 4.0, 3, false, 1e15);
+        assertFalse(Placement.decide(false, "auto", 4.0, 8, false, 1).inDriver(), "a cluster master");
+        assertFalse(Placement.decide(false, "always", 4.0, 8, false, 1).inDriver(), "always, but a cluster master");
+        assertFalse(Placement.decide(true, "auto", 4.0, 2, true, 1).inDriver(), "a fault hook needs task attempts");
+        assertFalse(Placement.decide(true, "NEVER", 4.0, 2, false, 1).inDriver());
+        Placement always = Placement.decide(true, "always", 4.0, 3, false, 1e15);
         assertEquals(3, always.threads());
         InvalidInputException e =
-                assertThrows(InvalidInputException.class, () -> DriverTasks.place(true, "sometimes", 4.0, 2, false, 1));
+                assertThrows(InvalidInputException.class, () -> Placement.decide(true, "sometimes", 4.0, 2, false, 1));
         assertTrue(e.getMessage().contains("spark.adjoint.driverTasks=sometimes"), e.getMessage());
     }
 
@@ -54,7 +54,7 @@ class DriverTasksTest {
         }
         List<Integer> done = Collections.synchronizedList(new ArrayList<>());
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
-        List<Integer> out = DriverTasks.map(
+        List<Integer> out = DriverThreads.map(
                 items,
                 3,
                 i -> {
@@ -79,7 +79,7 @@ class DriverTasksTest {
         List<Integer> items = List.of(0, 1, 2, 3, 4, 5);
         IOException thrown = assertThrows(
                 IOException.class,
-                () -> DriverTasks.map(
+                () -> DriverThreads.map(
                         items,
                         2,
                         i -> {
@@ -106,7 +106,7 @@ class DriverTasksTest {
     void uncheckedFailuresKeepTheirType() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> DriverTasks.map(
+                () -> DriverThreads.map(
                         List.of(1, 2),
                         2,
                         i -> {

@@ -79,7 +79,9 @@ public final class ContractBenchmark {
             Path ap = dir.resolve("A-" + m + ".npy");
             NpyWriter.write(ap, new long[] {m, 1, k, 1}, a.data);
             JacobianOperand jop = new DenseJacobian(j);
-            int b = BlockPlanner.plan(m, k, n, 8L * k * n, Runtime.getRuntime().maxMemory(), 2, 2, 0)
+            int b = BlockPlanner.plan(
+                            BlockPlanner.Need.rows(m, k, n).broadcast(8L * k * n),
+                            new BlockPlanner.Slots(Runtime.getRuntime().maxMemory(), 2, 2))
                     .blocks()
                     .rowsPerBlock();
             RowBlocks blocks = new RowBlocks(m, b);

@@ -46,7 +46,8 @@ class ArchitectureTest {
     private static List<Path> mainClasses() throws URISyntaxException {
         List<Path> out = new ArrayList<>();
         for (Class<?> c : List.of(InvalidInputException.class, JobContext.class, Main.class)) {
-            out.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            out.add(Path.of(
+                    c.getProtectionDomain().getCodeSource().getLocation().toURI()));
         }
         return out;
     }
@@ -73,7 +74,9 @@ class ArchitectureTest {
     }
 
     private static String name(String file) {
-        return file.substring(0, file.length() - ".class".length()).replace('/', '.').replace('\\', '.');
+        return file.substring(0, file.length() - ".class".length())
+                .replace('/', '.')
+                .replace('\\', '.');
     }
 
     @Test
@@ -193,7 +196,8 @@ class ArchitectureTest {
         assertTrue(checked > 500, "too few methods found: " + checked);
         assertTrue(
                 offenders.isEmpty(),
-                "more than " + MAX_PARAMETERS + " positional parameters (use a record with named fields): " + offenders);
+                "more than " + MAX_PARAMETERS + " positional parameters (use a record with named fields): "
+                        + offenders);
     }
 
     /** Parameters the compiler adds: the outer instance of an inner class, an enum constant's name and ordinal. */

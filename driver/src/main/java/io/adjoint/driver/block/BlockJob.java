@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -45,12 +44,18 @@ public final class BlockJob {
     public record Spec(
             String label, BlockPlanner.Plan plan, Integer requested, List<CommitProtocol> outputs, Placement where) {}
 
+    /** Builds the work the tasks share from its frame. */
+    @FunctionalInterface
+    public interface WorkOf<W extends BlockWork> {
+        W of(BlockWork.Frame frame) throws IOException;
+    }
+
     /**
      * Runs {@code spec}'s blocks and commits its outputs; {@code work} builds the tasks' shared work from its frame
      * (the final row blocks, the outputs, storage settings and {@code ctx}'s faults); {@code log} receives plan and progress lines, or null for silence.
      */
     public static <W extends BlockWork> Run run(
-            JobContext ctx, Spec spec, Function<BlockWork.Frame, W> work, Consumer<String> log) throws IOException {
+            JobContext ctx, Spec spec, WorkOf<W> work, Consumer<String> log) throws IOException {
         List<CommitProtocol> outputs = spec.outputs();
         boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
         if (anyResuming && !outputs.stream().allMatch(CommitProtocol::resuming)) {
@@ -70,7 +75,7 @@ public final class BlockJob {
         }
         BlockWork.Frame frame =
                 new BlockWork.Frame(plan.blocks(), outputs, new HadoopConf(ctx.hadoopConfiguration()), ctx.faults());
-        try (Tasks<W> tasks = Tasks.sharing(ctx, label, work.apply(frame))) {
+        try (Tasks<W> tasks = Tasks.sharing(ctx, label, work.of(frame))) {
             return runBlocks(ctx, label, plan, outputs, where, tasks, log);
         }
     }

@@ -8,8 +8,9 @@ import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.block.BlockJob;
+import io.adjoint.driver.block.BlockWork;
+import io.adjoint.driver.block.FolderJob;
 import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.exec.Placement;
@@ -60,38 +61,78 @@ public final class ProductJob {
 
     /** {@link #run(JavaSparkContext, ProductInputs, Consumer)} in a job context: Spark starts only for Spark tasks. */
     public static Summary run(JobContext ctx, ProductInputs in, Consumer<String> log) throws IOException {
-        long start = System.nanoTime();
-        ProductRequest req = in.request;
-        boolean vjp = req.kind == ProductRequest.Kind.VJP;
-        JacobianInputs job = in.job;
-        Configuration hconf = ctx.hadoopConfiguration();
-        Shape2 out = job.graph.outputShape();
-        if (log != null) {
-            job.warnings.forEach(w -> log.accept(req.command() + ": warning: " + w));
-        }
-        List<long[]> shapes = new ArrayList<>();
-        if (vjp) {
-            for (String w : job.wrt) {
-                shapes.add(shape(in, job.wrtShapes.get(w)));
+        FolderJob.Outcome o = new Products(in).run(ctx, log);
+        return new Summary(
+                o.run().blocks(), o.run().planReason(), o.seconds(), o.run().computeNanos() / 1e9);
+    }
+
+    /** The products job in the {@link FolderJob} template. */
+    private static final class Products extends FolderJob {
+        private final ProductInputs in;
+        private final ProductRequest req;
+        private final JacobianInputs job;
+        private final boolean vjp;
+        private final List<long[]> shapes = new ArrayList<>();
+
+        Products(ProductInputs in) {
+            this.in = in;
+            this.req = in.request;
+            this.job = in.job;
+            this.vjp = req.kind == ProductRequest.Kind.VJP;
+            if (vjp) {
+                for (String w : job.wrt) {
+                    shapes.add(shape(in, job.wrtShapes.get(w)));
+                }
+            } else {
+                shapes.add(shape(in, job.graph.outputShape()));
             }
-        } else {
-            shapes.add(shape(in, out));
         }
-        if (!req.resume) {
+
+        @Override
+        protected String command() {
+            return req.command();
+        }
+
+        @Override
+        protected String outDir() {
+            return req.outDir;
+        }
+
+        @Override
+        protected boolean resume() {
+            return req.resume;
+        }
+
+        @Override
+        protected Integer rowsPerTask() {
+            return req.rowsPerTask;
+        }
+
+        @Override
+        protected List<String> warnings() {
+            return job.warnings;
+        }
+
+        @Override
+        protected long resultBytes() {
             long bytes = 0;
             for (long[] s : shapes) {
                 bytes += NpyWriter.fileSize(s);
             }
-            Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
+            return bytes;
         }
-        double flops = in.count * job.graph.forwardFlops();
-        Placement where = Placement.decide(ctx, flops);
-        long tapeBytes = where.broadcastBytes(job.tape);
-        BlockPlanner.Plan plan =
-                BlockPlanner.blockPerThread(plan(ctx, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
-        Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
-        boolean ok = false;
-        try {
+
+        @Override
+        protected Planned plan(JobContext ctx) {
+            Placement where = Placement.decide(ctx, in.count * job.graph.forwardFlops());
+            long tapeBytes = where.broadcastBytes(job.tape);
+            BlockPlanner.Plan plan = BlockPlanner.blockPerThread(
+                    ProductJob.plan(ctx, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
+            return new Planned(where, plan, tapeBytes);
+        }
+
+        @Override
+        protected Fingerprint fingerprint(Configuration hconf) throws IOException {
             Map<String, String> args = new TreeMap<>();
             args.put("expr", req.job.exprText());
             args.put("wrt", String.join(",", job.wrt));
@@ -102,26 +143,32 @@ public final class ProductJob {
             } else {
                 req.tangents.forEach((k, v) -> files.put("tangent " + k, v));
             }
-            Fingerprint fp = Fingerprint.of(hconf, req.command(), args, files);
+            return Fingerprint.of(hconf, req.command(), args, files);
+        }
+
+        @Override
+        protected List<CommitProtocol> outputs(Path dir, Fingerprint fp, Configuration hconf, Planned planned)
+                throws IOException {
             List<CommitProtocol> outputs = new ArrayList<>();
             List<String> names = in.resultNames();
             for (int i = 0; i < names.size(); i++) {
                 outputs.add(CommitProtocol.forDestination(
-                        new Path(dir.path(), names.get(i)).toString(),
-                        shapes.get(i),
-                        true,
-                        false,
-                        hconf,
-                        fp,
-                        req.resume));
+                        new Path(dir, names.get(i)).toString(), shapes.get(i), true, false, hconf, fp, req.resume));
             }
-            if (log != null) {
-                log.accept(req.command() + ": " + job.graph.source() + " → " + out + "; " + in.count + " "
-                        + (vjp
-                                ? "cotangent(s); d/d " + String.join(", ", job.wrt)
-                                : "tangent(s) on " + String.join(", ", req.tangents.keySet()))
-                        + "; " + BlockPlanner.broadcastNote(tapeBytes));
-            }
+            return outputs;
+        }
+
+        @Override
+        protected List<String> describe(Planned planned) {
+            return List.of(job.graph.source() + " → " + job.graph.outputShape() + "; " + in.count + " "
+                    + (vjp
+                            ? "cotangent(s); d/d " + String.join(", ", job.wrt)
+                            : "tangent(s) on " + String.join(", ", req.tangents.keySet()))
+                    + "; " + BlockPlanner.broadcastNote(planned.broadcastBytes()));
+        }
+
+        @Override
+        protected BlockWork work(BlockWork.Frame frame, Configuration hconf) throws IOException {
             Map<Integer, String> uris = new HashMap<>();
             Map<Integer, NpyHeader> headers = new HashMap<>();
             if (vjp) {
@@ -138,31 +185,20 @@ public final class ProductJob {
             }
             int[] sizes =
                     job.wrt.stream().mapToInt(w -> job.wrtShapes.get(w).size()).toArray();
-            BlockJob.Run r = BlockJob.run(
-                    ctx,
-                    new BlockJob.Spec(req.command(), plan, req.rowsPerTask, outputs, where),
-                    frame -> new ProductWork(job.tape, vjp, job.wrtNodes, sizes, uris, headers, frame),
-                    log);
-            ok = true;
-            double secs = (System.nanoTime() - start) / 1e9;
-            if (log != null) {
-                log.accept(req.command() + ": wrote "
-                        + String.join(
-                                ", ",
-                                names.stream()
-                                        .map(n -> new Path(dir.path(), n).toString())
-                                        .toList())
-                        + " in " + seconds(secs) + " s (" + seconds(r.computeNanos() / 1e9)
-                        + " s of sweeps summed over tasks; before it, the forward pass ran once in "
-                        + seconds(job.forwardSeconds) + " s)");
-            }
-            return new Summary(r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9);
-        } finally {
-            if (ok) {
-                dir.close();
-            } else {
-                dir.discard();
-            }
+            return new ProductWork(job.tape, vjp, job.wrtNodes, sizes, uris, headers, frame);
+        }
+
+        @Override
+        protected String report(BlockJob.Run r, double secs, Path dir) {
+            return "wrote "
+                    + String.join(
+                            ", ",
+                            in.resultNames().stream()
+                                    .map(n -> new Path(dir, n).toString())
+                                    .toList())
+                    + " in " + seconds(secs) + " s (" + seconds(r.computeNanos() / 1e9)
+                    + " s of sweeps summed over tasks; before it, the forward pass ran once in "
+                    + seconds(job.forwardSeconds) + " s)";
         }
     }
 

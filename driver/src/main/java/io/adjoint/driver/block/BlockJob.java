@@ -54,8 +54,8 @@ public final class BlockJob {
      * Runs {@code spec}'s blocks and commits its outputs; {@code work} builds the tasks' shared work from its frame
      * (the final row blocks, the outputs, storage settings and {@code ctx}'s faults); {@code log} receives plan and progress lines, or null for silence.
      */
-    public static <W extends BlockWork> Run run(
-            JobContext ctx, Spec spec, WorkOf<W> work, Consumer<String> log) throws IOException {
+    public static <W extends BlockWork> Run run(JobContext ctx, Spec spec, WorkOf<W> work, Consumer<String> log)
+            throws IOException {
         List<CommitProtocol> outputs = spec.outputs();
         boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
         if (anyResuming && !outputs.stream().allMatch(CommitProtocol::resuming)) {

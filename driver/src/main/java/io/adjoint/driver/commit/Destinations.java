@@ -166,12 +166,52 @@ public final class Destinations {
         return new Path(dest.getParent(), "." + dest.getName() + ".adjoint-lock");
     }
 
+    /** A destination claimed by one run for the duration of a job: released after success, discarded after failure. */
+    public interface Claim extends AutoCloseable {
+        /** The destination: the folder, or the result file. */
+        Path path();
+
+        /** After success: gives up the claim. */
+        @Override
+        void close();
+
+        /** After a failure (the job has removed its own files): gives up the claim and what it created; never throws. */
+        void discard();
+    }
+
+    /**
+     * Claims the result file {@code dest} (qualified) for this run, as option {@code option}: a marker beside it,
+     * created atomically; a second run on the same file is refused. The job's own commit protocol removes its
+     * temporaries; the claim holds only the marker.
+     */
+    public static Claim claimFile(String option, String dest, Configuration conf) throws IOException {
+        Path p = new Path(dest);
+        Path q = p.getFileSystem(conf).makeQualified(p);
+        DestinationLock lock = DestinationLock.acquire(option + " " + dest, fileLock(q), conf);
+        return new Claim() {
+            @Override
+            public Path path() {
+                return q;
+            }
+
+            @Override
+            public void close() {
+                lock.close();
+            }
+
+            @Override
+            public void discard() {
+                lock.close();
+            }
+        };
+    }
+
     /**
      * A results folder that one run owns for the duration of a job: created when absent, claimed with a
      * {@link DestinationLock} (a second run on it is refused), and after a failure removed again only if this run
      * created it and nothing else is in it — never a folder another run or the user wrote into.
      */
-    public static final class Folder implements AutoCloseable {
+    public static final class Folder implements Claim {
         private final Path path;
         private final FileSystem fs;
         private final boolean created;
@@ -211,6 +251,7 @@ public final class Destinations {
             }
         }
 
+        @Override
         public Path path() {
             return path;
         }
@@ -225,6 +266,7 @@ public final class Destinations {
          * After a failure (the job has removed its own files): gives up the claim and removes the folder if this run
          * created it and it is empty; never throws.
          */
+        @Override
         public void discard() {
             lock.close();
             if (created) {

@@ -7,11 +7,10 @@ import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.commit.CommitProtocol;
-import io.adjoint.driver.commit.DestinationLock;
-import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.exec.Placement;
+import io.adjoint.driver.job.Job;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopByteSource;
@@ -65,14 +64,31 @@ public final class ContractJob {
      * @param log receives the plan and progress lines (stderr in the CLI), or null for silence
      */
     public static Summary run(JobContext ctx, ContractInputs in, Consumer<String> log) throws IOException {
-        Configuration hconf = ctx.hadoopConfiguration();
-        Path dest = new Path(in.request.out);
-        dest = dest.getFileSystem(hconf).makeQualified(dest);
-        DestinationLock lock = DestinationLock.acquire("--out " + in.request.out, Destinations.fileLock(dest), hconf);
-        try {
+        return new Contraction(in).run(ctx, log);
+    }
+
+    /** The contraction in the {@link Job} template: one result file, claimed beside it. */
+    private static final class Contraction extends Job<Summary> {
+        private final ContractInputs in;
+
+        Contraction(ContractInputs in) {
+            this.in = in;
+        }
+
+        @Override
+        protected String command() {
+            return "contract";
+        }
+
+        @Override
+        protected Destination destination() {
+            return Destination.file(
+                    "--out", in.request.out, in.request.resume ? 0 : NpyWriter.fileSize(in.result.toArray()));
+        }
+
+        @Override
+        protected Summary execute(JobContext ctx, Path dest, Consumer<String> log) throws IOException {
             return runClaimed(ctx, in, log);
-        } finally {
-            lock.close();
         }
     }
 
@@ -155,10 +171,6 @@ public final class ContractJob {
                         "plan",
                         decision.kind().name().toLowerCase(Locale.ROOT)),
                 files);
-        if (!req.resume) {
-            Destinations.checkSpace(
-                    "--out " + req.out, new Path(req.out), NpyWriter.fileSize(in.result.toArray()), hconf);
-        }
         CommitProtocol output = CommitProtocol.forDestination(
                 req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
         // after the destination and resume checks, which may refuse the run in one line

@@ -95,9 +95,16 @@ public final class Tasks<D> implements AutoCloseable {
         }
         jsc.setJobGroup(group, "adjoint " + label, true);
         try {
-            return jsc.parallelize(items, w)
+            List<R> results = jsc.parallelize(items, w)
                     .mapPartitions(new SparkTask<>(broadcast, task))
                     .collect();
+            if (progress != null) {
+                // Spark's listener bus is asynchronous: the last tasks' ends may not have reached it yet
+                for (int i = 0; i < items.size(); i++) {
+                    progress.itemDone(i);
+                }
+            }
+            return results;
         } catch (Throwable failed) {
             if (!Interruption.shuttingDown()) {
                 jsc.cancelJobGroup(group);

@@ -1,13 +1,14 @@
 package io.adjoint.driver.report;
 
-import io.adjoint.driver.commit.Destinations;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
 import io.adjoint.driver.gradcheck.GradcheckResult;
+import io.adjoint.driver.job.Job;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** A gradcheck as the CLI runs it: the check, then its report in the report folder, then the verdict line. */
@@ -32,21 +33,35 @@ public final class ReportedGradcheck {
 
     /** {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context (Spark started only if needed). */
     public static Outcome run(JobContext ctx, GradcheckInputs in, Consumer<String> log) throws IOException {
-        long t0 = System.nanoTime();
-        Destinations.Folder dir = Destinations.Folder.open("--report", in.request.reportDir, ctx.hadoopConfiguration());
-        boolean ok = false;
-        try {
+        return new Check(in).run(ctx, log);
+    }
+
+    /** The check in the {@link Job} template: the report folder is its destination. */
+    private static final class Check extends Job<Outcome> {
+        private final GradcheckInputs in;
+
+        Check(GradcheckInputs in) {
+            this.in = in;
+        }
+
+        @Override
+        protected String command() {
+            return "gradcheck";
+        }
+
+        @Override
+        protected Destination destination() {
+            // its files are small; the analytic Jacobian a full check writes there checks its own space
+            return Destination.folder("--report", in.request.reportDir, 0);
+        }
+
+        @Override
+        protected Outcome execute(JobContext ctx, Path dir, Consumer<String> log) throws IOException {
+            long t0 = System.nanoTime();
             List<GradcheckResult> results = GradcheckJob.run(ctx, in, log);
             double seconds = (System.nanoTime() - t0) / 1e9;
             GradcheckReport.write(in.request.reportDir, in.request, results, seconds, ctx.hadoopConfiguration());
-            ok = true;
             return new Outcome(results, Verdict.line(results));
-        } finally {
-            if (ok) {
-                dir.close();
-            } else {
-                dir.discard();
-            }
         }
     }
 }

@@ -187,23 +187,20 @@ public final class Destinations {
     public static Claim claimFile(String option, String dest, Configuration conf) throws IOException {
         Path p = new Path(dest);
         Path q = p.getFileSystem(conf).makeQualified(p);
-        DestinationLock lock = DestinationLock.acquire(option + " " + dest, fileLock(q), conf);
-        return new Claim() {
-            @Override
-            public Path path() {
-                return q;
-            }
+        return new FileClaim(q, DestinationLock.acquire(option + " " + dest, fileLock(q), conf));
+    }
 
-            @Override
-            public void close() {
-                lock.close();
-            }
+    /** The claim of a result file: only its marker, released the same way after success or failure. */
+    private record FileClaim(Path path, DestinationLock lock) implements Claim {
+        @Override
+        public void close() {
+            lock.close();
+        }
 
-            @Override
-            public void discard() {
-                lock.close();
-            }
-        };
+        @Override
+        public void discard() {
+            close();
+        }
     }
 
     /**

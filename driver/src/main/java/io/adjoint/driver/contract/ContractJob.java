@@ -72,12 +72,8 @@ public final class ContractJob {
         private final ContractInputs in;
 
         Contraction(ContractInputs in) {
+            super("contract");
             this.in = in;
-        }
-
-        @Override
-        protected String command() {
-            return "contract";
         }
 
         @Override

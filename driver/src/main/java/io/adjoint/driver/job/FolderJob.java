@@ -34,14 +34,18 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
     /** The outcome: the blocks run and the job's seconds, destination claimed → committed. */
     public record Outcome(BlockJob.Run run, double seconds) {}
 
-    /** The output folder as given. */
-    protected abstract String outDir();
+    /**
+     * The output folder as given, whether this run resumes an interrupted one ({@code --resume}), and the user's rows
+     * per task (null: the planner's choice).
+     */
+    public record Target(String outDir, boolean resume, Integer rowsPerTask) {}
 
-    /** Whether this run resumes an interrupted one ({@code --resume}). */
-    protected abstract boolean resume();
+    private final Target target;
 
-    /** The user's rows per task, or null for the planner's choice. */
-    protected abstract Integer rowsPerTask();
+    protected FolderJob(String command, Target target) {
+        super(command);
+        this.target = target;
+    }
 
     /** Bytes of every result file together. */
     protected abstract long resultBytes();
@@ -67,7 +71,7 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
 
     @Override
     protected final Destination destination() {
-        return Destination.folder("--out", outDir(), resume() ? 0 : resultBytes());
+        return Destination.folder("--out", target.outDir(), target.resume() ? 0 : resultBytes());
     }
 
     @Override
@@ -83,7 +87,7 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
         }
         BlockJob.Run r = BlockJob.run(
                 ctx,
-                new BlockJob.Spec(command(), planned.plan(), rowsPerTask(), outputs, planned.where()),
+                new BlockJob.Spec(command(), planned.plan(), target.rowsPerTask(), outputs, planned.where()),
                 frame -> work(frame, hconf),
                 log);
         double secs = (System.nanoTime() - start) / 1e9;

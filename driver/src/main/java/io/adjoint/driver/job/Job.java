@@ -45,8 +45,17 @@ public abstract class Job<R> {
         }
     }
 
-    /** The command, for log lines ("jacobian", "vjp", …). */
-    protected abstract String command();
+    private final String command;
+
+    /** A job of {@code command} ("jacobian", "vjp", …: the word of its log lines). */
+    protected Job(String command) {
+        this.command = command;
+    }
+
+    /** The command, for log lines. */
+    protected final String command() {
+        return command;
+    }
 
     /** Warnings of the preparation. */
     protected List<String> warnings() {

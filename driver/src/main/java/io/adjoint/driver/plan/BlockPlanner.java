@@ -162,6 +162,9 @@ public final class BlockPlanner {
      */
     public static Plan planFewestTasks(JobContext ctx, Need need) {
         Slots slots = Slots.of(ctx);
+        if (need.requested() != null) {
+            return plan(need.broadcast(need.broadcastBytes() * slots.coresPerExecutor()), slots);
+        }
         long rows = need.rows();
         long adjointCols = need.adjointCols();
         long resultCols = need.resultCols();
@@ -169,9 +172,6 @@ public final class BlockPlanner {
         long execMem = slots.memory();
         int cores = slots.coresPerExecutor();
         int parallelism = slots.parallelism();
-        if (need.requested() != null) {
-            return plan(need.broadcast(perTaskBytes * cores), slots);
-        }
         long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
         long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
         long usable = Math.max(0, execMem - RESERVED) / 2;

@@ -75,6 +75,7 @@ public final class ProductJob {
         private final List<long[]> shapes = new ArrayList<>();
 
         Products(ProductInputs in) {
+            super(in.request.command(), new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
             this.in = in;
             this.req = in.request;
             this.job = in.job;
@@ -86,26 +87,6 @@ public final class ProductJob {
             } else {
                 shapes.add(shape(in, job.graph.outputShape()));
             }
-        }
-
-        @Override
-        protected String command() {
-            return req.command();
-        }
-
-        @Override
-        protected String outDir() {
-            return req.outDir;
-        }
-
-        @Override
-        protected boolean resume() {
-            return req.resume;
-        }
-
-        @Override
-        protected Integer rowsPerTask() {
-            return req.rowsPerTask;
         }
 
         @Override

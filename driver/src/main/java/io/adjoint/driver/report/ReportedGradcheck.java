@@ -41,12 +41,8 @@ public final class ReportedGradcheck {
         private final GradcheckInputs in;
 
         Check(GradcheckInputs in) {
+            super("gradcheck");
             this.in = in;
-        }
-
-        @Override
-        protected String command() {
-            return "gradcheck";
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.adjoint.jobs;
 
-import io.adjoint.driver.commit.FileTrees;
+import io.adjoint.driver.storage.FileTrees;
 import io.adjoint.jobs.bench.ContractBenchmark;
 import io.adjoint.jobs.bench.GradcheckBenchmark;
 import io.adjoint.jobs.bench.JacobianBenchmark;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adjoint.core.testing.TestArrays;
-import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.destination.Destinations;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.adjoint.driver.commit;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.contract.BlockSink;
+import io.adjoint.driver.destination.Destinations;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;

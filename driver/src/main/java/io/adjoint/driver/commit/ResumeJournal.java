@@ -1,5 +1,6 @@
 package io.adjoint.driver.commit;
 
+import io.adjoint.driver.storage.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;

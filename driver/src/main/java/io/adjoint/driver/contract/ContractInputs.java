@@ -4,7 +4,7 @@ import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.contract.ContractionShapes;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
-import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.RowColouring;
-import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;

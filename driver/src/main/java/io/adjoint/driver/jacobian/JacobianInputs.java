@@ -14,7 +14,7 @@ import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.GraphPattern;
-import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.storage.HadoopByteSource;
 import io.adjoint.driver.storage.StoredArrays;

@@ -1,6 +1,6 @@
 package io.adjoint.driver.job;
 
-import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.exec.JobContext;
 import java.io.IOException;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.npy.NpyHeader;
-import io.adjoint.driver.commit.Destinations;
+import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.storage.StoredArrays;
 import java.io.IOException;

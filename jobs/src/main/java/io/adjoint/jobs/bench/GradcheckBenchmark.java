@@ -2,7 +2,6 @@ package io.adjoint.jobs.bench;
 
 import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.ops.Functions;
-import io.adjoint.driver.commit.FileTrees;
 import io.adjoint.driver.gradcheck.CheckMode;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
@@ -10,6 +9,7 @@ import io.adjoint.driver.gradcheck.GradcheckRequest;
 import io.adjoint.driver.gradcheck.GradcheckResult;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.storage.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

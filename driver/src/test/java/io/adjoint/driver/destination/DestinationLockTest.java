@@ -1,4 +1,4 @@
-package io.adjoint.driver.commit;
+package io.adjoint.driver.destination;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

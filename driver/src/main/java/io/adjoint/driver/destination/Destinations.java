@@ -1,4 +1,4 @@
-package io.adjoint.driver.commit;
+package io.adjoint.driver.destination;
 
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.storage.HadoopFiles;

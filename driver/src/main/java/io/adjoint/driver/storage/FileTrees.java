@@ -1,4 +1,4 @@
-package io.adjoint.driver.commit;
+package io.adjoint.driver.storage;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -243,17 +243,21 @@ class ProductsCliTest {
                 new org.apache.spark.api.java.JavaSparkContext(io.adjoint.driver.spark.AdjointSpark.configure(
                         new org.apache.spark.SparkConf().setMaster("local[2]").setAppName("products")));
         try {
-            Map<String, DMatrixRMaj> v = ProductJob.vjp(jsc, ji, cot, 3);
-            DMatrixRMaj j = ProductJob.jvp(jsc, ji, Map.of("X", tx), 3);
-            for (String x : List.of("X", "W")) {
-                DMatrixRMaj jac = GraphTesting.sweepAll(ji.tape, x, 4);
-                DMatrixRMaj want = new DMatrixRMaj(7, jac.numCols);
-                CommonOps_DDRM.mult(cot, jac, want);
-                assertNull(GraphTesting.compare(v.get(x), want, 1e-12, 1e-12), x);
-                if (x.equals("X")) {
-                    DMatrixRMaj jw = new DMatrixRMaj(7, 15);
-                    CommonOps_DDRM.multAddTransB(tx, jac, jw);
-                    assertNull(GraphTesting.compare(j, jw, 1e-12, 1e-12), "jvp");
+            // the execution layer places the in-memory products too: both places, the same products
+            for (String where : List.of("never", "always")) {
+                jsc.setLocalProperty("spark.adjoint.driverTasks", where);
+                Map<String, DMatrixRMaj> v = ProductJob.vjp(jsc, ji, cot, 3);
+                DMatrixRMaj j = ProductJob.jvp(jsc, ji, Map.of("X", tx), 3);
+                for (String x : List.of("X", "W")) {
+                    DMatrixRMaj jac = GraphTesting.sweepAll(ji.tape, x, 4);
+                    DMatrixRMaj want = new DMatrixRMaj(7, jac.numCols);
+                    CommonOps_DDRM.mult(cot, jac, want);
+                    assertNull(GraphTesting.compare(v.get(x), want, 1e-12, 1e-12), where + " " + x);
+                    if (x.equals("X")) {
+                        DMatrixRMaj jw = new DMatrixRMaj(7, 15);
+                        CommonOps_DDRM.multAddTransB(tx, jac, jw);
+                        assertNull(GraphTesting.compare(j, jw, 1e-12, 1e-12), where + " jvp");
+                    }
                 }
             }
         } finally {

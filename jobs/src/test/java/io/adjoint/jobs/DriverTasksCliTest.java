@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Small jobs run their tasks on driver threads by default on a local master; with
- * {@code --conf spark.adjoint.driverTasks=never} the same jobs run Spark tasks. vjp, jvp and a full-mode gradcheck
+ * {@code --conf spark.adjoint.driverTasks=never} the same jobs run Spark tasks. contract, vjp, jvp and gradcheck
  * give the same bytes and the same verdict line both ways, and the plan says where the tasks ran.
  */
 class DriverTasksCliTest {
@@ -71,6 +71,35 @@ class DriverTasksCliTest {
                     n + ": driver threads and Spark tasks wrote different bytes");
         }
         assertEquals(List.of(names), CliRunner.listing(dir.resolve(tag + "-driver")), "nothing else left");
+    }
+
+    @Test
+    void contractOnDriverThreadsEqualsSparkTasks() throws IOException {
+        gaussian(dir.resolve("A.npy"), 6, 4, 3, 5);
+        gaussian(dir.resolve("J.npy"), 3, 5, 4, 2);
+        byte[][] g = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("G" + i + ".npy");
+            List<String> a = new ArrayList<>(List.of(
+                    "contract",
+                    "--master",
+                    "local[2]",
+                    "--adjoint",
+                    dir.resolve("A.npy").toString(),
+                    "--jacobian",
+                    dir.resolve("J.npy").toString(),
+                    "--out",
+                    out.toString()));
+            if (i == 1) {
+                a.addAll(List.of("--conf", NEVER));
+            }
+            CliRunner r = CliRunner.run(a.toArray(new String[0]));
+            assertEquals(0, r.code, r.err);
+            assertEquals(i == 0, r.err.contains("driver threads, not Spark tasks"), r.err);
+            g[i] = Files.readAllBytes(out);
+        }
+        assertArrayEquals(g[1], g[0], "driver threads and Spark tasks contracted to different bytes");
+        assertEquals(List.of("A.npy", "G0.npy", "G1.npy", "J.npy"), CliRunner.listing(dir), "nothing else left");
     }
 
     @Test

@@ -15,10 +15,10 @@ import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.CsrOutput;
 import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Fingerprint;
-import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.exec.Faults;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.exec.Placement;
+import io.adjoint.driver.job.FolderJob;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import io.adjoint.driver.storage.HadoopConf;
@@ -245,111 +245,142 @@ public final class JacobianJob {
 
     /** {@link #run(JavaSparkContext, JacobianInputs, Consumer)} in a job context: Spark starts only for Spark tasks. */
     public static Summary run(JobContext ctx, JacobianInputs in, Consumer<String> log) throws IOException {
-        long start = System.nanoTime();
-        JacobianRequest req = in.request;
-        if (req.outDir == null) {
+        if (in.request.outDir == null) {
             throw new InvalidInputException("--out is required to write the Jacobians (toIndexedRowMatrix needs none)");
         }
-        Configuration hconf = ctx.hadoopConfiguration();
-        if (log != null) {
-            in.warnings.forEach(w -> log.accept("jacobian: warning: " + w));
+        Sweep job = new Sweep(in);
+        FolderJob.Outcome o = job.run(ctx, log);
+        BlockJob.Run r = o.run();
+        return new Summary(
+                r.blocks(),
+                r.planReason(),
+                o.seconds(),
+                r.computeNanos() / 1e9,
+                r.tasksNanos() / 1e9,
+                job.planned.broadcastBytes());
+    }
+
+    /** The Jacobian job in the {@link FolderJob} template: one file per requested input. */
+    private static final class Sweep extends FolderJob {
+        private final JacobianInputs in;
+        private final boolean csr;
+        private RowColouring[] seeding;
+        private Planned planned;
+
+        Sweep(JacobianInputs in) {
+            super("jacobian", new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
+            this.in = in;
+            this.csr = in.request.format == JacobianRequest.Format.CSR;
         }
-        Shape2 out = in.graph.outputShape();
-        boolean csr = req.format == JacobianRequest.Format.CSR;
-        if (!req.resume) {
+
+        private Shape4 shape(int i) {
+            Shape2 out = in.graph.outputShape();
+            Shape2 x = in.wrtShapes.get(in.wrt.get(i));
+            return new Shape4(out.rows, out.cols, x.rows, x.cols);
+        }
+
+        @Override
+        protected List<String> warnings() {
+            return in.warnings;
+        }
+
+        @Override
+        protected long resultBytes() {
             long bytes = 0;
             for (int i = 0; i < in.wrt.size(); i++) {
-                Shape2 x = in.wrtShapes.get(in.wrt.get(i));
-                bytes += csr
-                        ? CsrResult.fileSize(in.patterns.get(i))
-                        : NpyWriter.fileSize(new Shape4(out.rows, out.cols, x.rows, x.cols).toArray());
+                bytes += csr ? CsrResult.fileSize(in.patterns.get(i)) : NpyWriter.fileSize(shape(i).toArray());
             }
-            Destinations.checkSpace("--out " + req.outDir, new Path(req.outDir), bytes, hconf);
+            return bytes;
         }
-        RowColouring[] seeding = seeding(in);
-        Placement where = Placement.decide(ctx, sweepFlops(in, seeding));
-        long tapeBytes = where.broadcastBytes(in.tape);
-        BlockPlanner.Plan plan = plan(ctx, in, tapeBytes, seeding);
-        if (dropUnpaidCompression(in, seeding, plan.blocks())) {
-            // more seeds: the job may have outgrown driver threads
-            where = Placement.decide(ctx, sweepFlops(in, seeding));
-            tapeBytes = where.broadcastBytes(in.tape);
-            plan = plan(ctx, in, tapeBytes, seeding);
+
+        @Override
+        protected Planned plan(JobContext ctx) {
+            seeding = seeding(in);
+            Placement where = Placement.decide(ctx, sweepFlops(in, seeding));
+            long tapeBytes = where.broadcastBytes(in.tape);
+            BlockPlanner.Plan plan = JacobianJob.plan(ctx, in, tapeBytes, seeding);
+            if (dropUnpaidCompression(in, seeding, plan.blocks())) {
+                // more seeds: the job may have outgrown driver threads
+                where = Placement.decide(ctx, sweepFlops(in, seeding));
+                tapeBytes = where.broadcastBytes(in.tape);
+                plan = JacobianJob.plan(ctx, in, tapeBytes, seeding);
+            }
+            planned = new Planned(where, plan, tapeBytes);
+            return planned;
         }
-        Destinations.Folder dir = Destinations.Folder.open("--out", req.outDir, hconf);
-        boolean ok = false;
-        try {
-            Fingerprint fp = Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), fingerprintFiles(in));
+
+        @Override
+        protected Fingerprint fingerprint(Configuration hconf) throws IOException {
+            return Fingerprint.of(hconf, "jacobian", fingerprintArgs(in), fingerprintFiles(in));
+        }
+
+        @Override
+        protected List<CommitProtocol> outputs(Path dir, Fingerprint fp, Configuration hconf, Planned p)
+                throws IOException {
+            JacobianRequest req = in.request;
             List<CommitProtocol> outputs = new ArrayList<>();
+            for (int i = 0; i < in.wrt.size(); i++) {
+                String name = in.wrt.get(i);
+                outputs.add(
+                        csr
+                                ? CommitProtocol.forCsr(
+                                        new Path(dir, name + ".npz").toString(),
+                                        in.patterns.get(i),
+                                        true,
+                                        req.forcePartsOutput,
+                                        hconf,
+                                        fp,
+                                        req.resume)
+                                : CommitProtocol.forDestination(
+                                        new Path(dir, name + ".npy").toString(),
+                                        shape(i).toArray(),
+                                        true,
+                                        req.forcePartsOutput,
+                                        hconf,
+                                        fp,
+                                        req.resume));
+            }
+            return outputs;
+        }
+
+        @Override
+        protected List<String> describe(Planned p) {
+            List<String> lines = new ArrayList<>();
+            lines.add(in.graph.source() + " → " + in.graph.outputShape() + "; d/d " + String.join(", ", in.wrt) + "; "
+                    + in.graph.nodes().size() + " nodes; " + BlockPlanner.broadcastNote(p.broadcastBytes()));
+            lines.addAll(describeSeeding(in, seeding, p.plan().blocks()));
+            return lines;
+        }
+
+        @Override
+        protected BlockWork work(BlockWork.Frame frame, Configuration hconf) {
             int[] sizes = new int[in.wrt.size()];
             SparsityPattern[] stored = new SparsityPattern[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
-                String name = in.wrt.get(i);
-                Shape2 x = in.wrtShapes.get(name);
-                sizes[i] = x.size();
-                Shape4 shape = new Shape4(out.rows, out.cols, x.rows, x.cols);
-                if (csr) {
-                    stored[i] = in.patterns.get(i);
-                    outputs.add(CommitProtocol.forCsr(
-                            new Path(dir.path(), name + ".npz").toString(),
-                            stored[i],
-                            true,
-                            req.forcePartsOutput,
-                            hconf,
-                            fp,
-                            req.resume));
-                } else {
-                    outputs.add(CommitProtocol.forDestination(
-                            new Path(dir.path(), name + ".npy").toString(),
-                            shape.toArray(),
-                            true,
-                            req.forcePartsOutput,
-                            hconf,
-                            fp,
-                            req.resume));
+                sizes[i] = in.wrtShapes.get(in.wrt.get(i)).size();
+                stored[i] = csr ? in.patterns.get(i) : null;
+            }
+            for (CommitProtocol o : frame.outputs()) {
+                if (o instanceof CsrOutput c) {
+                    c.planBlocks(frame.blocks());
                 }
             }
-            // after the destination and resume checks, which may refuse the run in one line
-            if (log != null) {
-                log.accept("jacobian: " + in.graph.source() + " → " + out + "; d/d " + String.join(", ", in.wrt) + "; "
-                        + in.graph.nodes().size() + " nodes; " + BlockPlanner.broadcastNote(tapeBytes));
-                describeSeeding(in, seeding, plan.blocks()).forEach(l -> log.accept("jacobian: " + l));
-            }
-            BlockJob.Run r = BlockJob.run(
-                    ctx,
-                    new BlockJob.Spec("jacobian", plan, req.rowsPerTask, outputs, where),
-                    frame -> {
-                        for (CommitProtocol o : outputs) {
-                            if (o instanceof CsrOutput c) {
-                                c.planBlocks(frame.blocks());
-                            }
-                        }
-                        return new SweepWork(in.tape, in.wrtNodes, sizes, seeding, stored, frame);
-                    },
-                    log);
-            ok = true;
-            double secs = (System.nanoTime() - start) / 1e9;
-            if (log != null) {
-                log.accept(String.format(
-                        Locale.ROOT,
-                        "jacobian: wrote %s in %.2f s (tasks %.2f s, %.2f s of sweep" + " compute summed over tasks)",
-                        String.join(
-                                ", ",
-                                in.wrt.stream()
-                                        .map(w -> new Path(dir.path(), w + (csr ? ".npz" : ".npy")).toString())
-                                        .toList()),
-                        secs,
-                        r.tasksNanos() / 1e9,
-                        r.computeNanos() / 1e9));
-            }
-            return new Summary(
-                    r.blocks(), r.planReason(), secs, r.computeNanos() / 1e9, r.tasksNanos() / 1e9, tapeBytes);
-        } finally {
-            if (ok) {
-                dir.close();
-            } else {
-                dir.discard();
-            }
+            return new SweepWork(in.tape, in.wrtNodes, sizes, seeding, stored, frame);
+        }
+
+        @Override
+        protected String report(BlockJob.Run r, double secs, Path dir) {
+            return String.format(
+                    Locale.ROOT,
+                    "wrote %s in %.2f s (tasks %.2f s, %.2f s of sweep compute summed over tasks)",
+                    String.join(
+                            ", ",
+                            in.wrt.stream()
+                                    .map(w -> new Path(dir, w + (csr ? ".npz" : ".npy")).toString())
+                                    .toList()),
+                    secs,
+                    r.tasksNanos() / 1e9,
+                    r.computeNanos() / 1e9);
         }
     }
 

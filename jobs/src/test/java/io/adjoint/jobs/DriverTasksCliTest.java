@@ -80,16 +80,10 @@ class DriverTasksCliTest {
         byte[][] g = new byte[2][];
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve("G" + i + ".npy");
-            List<String> a = new ArrayList<>(List.of(
-                    "contract",
-                    "--master",
-                    "local[2]",
-                    "--adjoint",
-                    dir.resolve("A.npy").toString(),
-                    "--jacobian",
-                    dir.resolve("J.npy").toString(),
-                    "--out",
-                    out.toString()));
+            // no spaces in the temporary folder's paths: the arguments split on them
+            List<String> a = new ArrayList<>(List.of(("contract --master local[2] --adjoint " + dir.resolve("A.npy")
+                            + " --jacobian " + dir.resolve("J.npy") + " --out " + out)
+                    .split(" ")));
             if (i == 1) {
                 a.addAll(List.of("--conf", NEVER));
             }

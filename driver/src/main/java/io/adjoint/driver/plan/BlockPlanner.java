@@ -70,6 +70,16 @@ public final class BlockPlanner {
         public Need granule(int rowsPerGranule) {
             return new Need(rows, adjointCols, resultCols, broadcastBytes, requested, rowsPerGranule);
         }
+
+        /** Bytes a row of a block holds: its sweep and its result. */
+        long bytesPerRow() {
+            return 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
+        }
+
+        /** The most rows of a block: one holds at most 2^31 − 1 elements per matrix (Java arrays). */
+        long arrayCap() {
+            return (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
+        }
     }
 
     /**
@@ -98,17 +108,14 @@ public final class BlockPlanner {
     /** The rows per task for {@code need} on {@code slots}, and why. */
     public static Plan plan(Need need, Slots slots) {
         long rows = need.rows();
-        long adjointCols = need.adjointCols();
-        long resultCols = need.resultCols();
         long broadcastBytes = need.broadcastBytes();
         long executorMemory = slots.memory();
         int coresPerExecutor = slots.coresPerExecutor();
         int parallelism = slots.parallelism();
         int requested = need.requested() == null ? 0 : need.requested();
         int granule = need.granule();
-        long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
-        // one block holds at most 2^31 − 1 elements per matrix (Java arrays)
-        long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
+        long bytesPerRow = need.bytesPerRow();
+        long arrayCap = need.arrayCap();
         long usable = Math.max(0, executorMemory - RESERVED) / 2;
         long perTask = Math.max(MIN_TASK_BUDGET, (usable - broadcastBytes) / Math.max(1, coresPerExecutor) - BUFFERS);
         long memCap = Math.max(1, Math.min(arrayCap, perTask / bytesPerRow));
@@ -165,29 +172,22 @@ public final class BlockPlanner {
         if (need.requested() != null) {
             return plan(need.broadcast(need.broadcastBytes() * slots.coresPerExecutor()), slots);
         }
-        long rows = need.rows();
-        long adjointCols = need.adjointCols();
-        long resultCols = need.resultCols();
-        long perTaskBytes = need.broadcastBytes();
-        long execMem = slots.memory();
-        int cores = slots.coresPerExecutor();
-        int parallelism = slots.parallelism();
-        long bytesPerRow = 8 * (Math.max(1, adjointCols) + Math.max(1, resultCols));
-        long arrayCap = (Integer.MAX_VALUE - 8) / Math.max(1, Math.max(adjointCols, resultCols));
-        long usable = Math.max(0, execMem - RESERVED) / 2;
-        long perTask = Math.max(MIN_TASK_BUDGET, usable / Math.max(1, cores) - perTaskBytes - BUFFERS);
-        long memCap = Math.max(1, Math.min(arrayCap, perTask / bytesPerRow));
-        long maxRows = Math.max(1, rows);
-        long oneWave = ceilDiv(maxRows, Math.max(1, parallelism));
+        long usable = Math.max(0, slots.memory() - RESERVED) / 2;
+        long perTask = Math.max(
+                MIN_TASK_BUDGET, usable / Math.max(1, slots.coresPerExecutor()) - need.broadcastBytes() - BUFFERS);
+        long memCap = Math.max(1, Math.min(need.arrayCap(), perTask / need.bytesPerRow()));
+        long maxRows = Math.max(1, need.rows());
+        long oneWave = ceilDiv(maxRows, Math.max(1, slots.parallelism()));
         long b = Math.min(oneWave, memCap);
         long tasks = ceilDiv(maxRows, b);
         b = ceilDiv(maxRows, tasks); // equal blocks
         return new Plan(
-                new RowBlocks(rows, (int) b),
-                "rows per task B=" + b + ": " + rows + " rows over " + parallelism + " task slots → " + oneWave
-                        + " (one wave: each task reads the Jacobians once), at most " + memCap + " by memory ("
-                        + mib(perTask) + " per task beside a " + mib(perTaskBytes) + " panel / " + bytesPerRow
-                        + " B per row; executor heap " + mib(execMem) + ", " + cores + " tasks per executor)");
+                new RowBlocks(need.rows(), (int) b),
+                "rows per task B=" + b + ": " + need.rows() + " rows over " + slots.parallelism() + " task slots → "
+                        + oneWave + " (one wave: each task reads the Jacobians once), at most " + memCap
+                        + " by memory (" + mib(perTask) + " per task beside a " + mib(need.broadcastBytes())
+                        + " panel / " + need.bytesPerRow() + " B per row; executor heap " + mib(slots.memory()) + ", "
+                        + slots.coresPerExecutor() + " tasks per executor)");
     }
 
     /**

@@ -1,13 +1,10 @@
 package io.adjoint.driver.jacobian;
 
 import io.adjoint.core.InvalidInputException;
-import io.adjoint.core.graph.Graph;
-import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.linalg.Shape4;
 import io.adjoint.core.npy.NpyWriter;
-import io.adjoint.core.sparsity.CompressedSweep;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.block.BlockWork;
@@ -15,16 +12,13 @@ import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.CsrOutput;
 import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Fingerprint;
-import io.adjoint.driver.exec.Faults;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.job.FolderJob;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
-import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,13 +28,8 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.mllib.linalg.Vectors;
-import org.apache.spark.mllib.linalg.distributed.IndexedRow;
 import org.apache.spark.mllib.linalg.distributed.IndexedRowMatrix;
-import org.ejml.data.DMatrixRMaj;
 
 /**
  * The full Jacobian of a matrix expression, distributed by adjoint rows: J[i,j,r,s] = ∂out[i,j]/∂X[r,s],
@@ -71,167 +60,6 @@ public final class JacobianJob {
             double computeSeconds,
             double tasksSeconds,
             long broadcastBytes) {}
-
-    /**
-     * The row blocks. Memory per row of a block: the sweep's live adjoints (for compressed inputs scaled by seeds per
-     * row, colours / rows: a block of B rows sweeps about B·colours/rows seeds) and the result — k·l per input for
-     * a dense result or a row-by-row sweep, the compressed rows (k·l·colours/rows) and the stored entries per row
-     * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
-     */
-    /**
-     * The job's work for {@link Placement}: one forward pass's flops per sweep seed (p·q
-     * seeds when any input is swept row by row, else the most colours), plus one per dense result entry written.
-     */
-    static double sweepFlops(JacobianInputs in, RowColouring[] seeding) {
-        long rows = in.graph.outputShape().size();
-        long seeds = 0;
-        double entries = 0;
-        for (int i = 0; i < in.wrt.size(); i++) {
-            seeds = Math.max(seeds, seeding[i] == null ? rows : seeding[i].colours());
-            entries += in.request.format == JacobianRequest.Format.CSR
-                    ? in.patterns.get(i).nnz()
-                    : (double) rows * in.wrtShapes.get(in.wrt.get(i)).size();
-        }
-        return seeds * in.graph.forwardFlops() + entries;
-    }
-
-    static BlockPlanner.Plan plan(JobContext ctx, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
-        long rows = Math.max(1, in.graph.outputShape().size());
-        boolean csr = in.request.format == JacobianRequest.Format.CSR;
-        long resultCols = 0;
-        double seedsPerRow = 0;
-        boolean anyDense = false;
-        for (int i = 0; i < in.wrt.size(); i++) {
-            long size = in.wrtShapes.get(in.wrt.get(i)).size();
-            if (seeding[i] != null) {
-                double ratio = Math.min(1.0, (double) seeding[i].colours() / rows);
-                seedsPerRow = Math.max(seedsPerRow, ratio);
-                resultCols += (long) Math.ceil(size * ratio);
-            } else {
-                anyDense |= in.wrtNodes[i] >= 0;
-                if (csr) {
-                    resultCols += size; // the dense rows the entries are read from
-                }
-            }
-            resultCols += csr ? (in.patterns.get(i).nnz() + rows - 1) / rows : size;
-        }
-        long adjoint = sweepColumns(in);
-        if (!anyDense && seedsPerRow > 0) {
-            adjoint = (long) Math.ceil(adjoint * seedsPerRow) + 1;
-        }
-        boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
-        return BlockPlanner.plan(
-                ctx,
-                BlockPlanner.Need.rows(in.graph.outputShape().size(), adjoint, resultCols)
-                        .broadcast(tapeBytes)
-                        .requested(in.request.rowsPerTask)
-                        .granule(compressed ? in.graph.outputShape().cols : 1));
-    }
-
-    /**
-     * Per requested input, the colouring its rows are seeded by, or null for one seed per row: with
-     * {@link JacobianRequest.Seeding#AUTO} compressed when the colours are at most half the rows; DENSE never;
-     * COMPRESSED whenever the pattern is not full. Driver cost: the colouring of two small factors (one term) or
-     * of the explicit pattern (several terms, up to 2^24 non-zeros).
-     */
-    public static RowColouring[] seeding(JacobianInputs in) {
-        RowColouring[] c = new RowColouring[in.wrt.size()];
-        long rows = in.graph.outputShape().size();
-        for (int i = 0; i < c.length; i++) {
-            SparsityPattern p = in.patterns.get(i);
-            if (in.wrtNodes[i] < 0 || in.request.seeding == JacobianRequest.Seeding.DENSE || p.isFull()) {
-                continue;
-            }
-            RowColouring rc = RowColouring.of(p);
-            if (in.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows) {
-                c[i] = rc;
-            }
-        }
-        return c;
-    }
-
-    /**
-     * With {@link JacobianRequest.Seeding#AUTO}, drops the compression of inputs whose blocks would sweep more than
-     * half as many seeds as rows (colours spread over every block, or blocks too small to hold colour runs); returns
-     * whether it dropped any. O(p·q) colour look-ups.
-     */
-    static boolean dropUnpaidCompression(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
-        if (in.request.seeding != JacobianRequest.Seeding.AUTO) {
-            return false;
-        }
-        boolean dropped = false;
-        for (int i = 0; i < seeding.length; i++) {
-            if (seeding[i] == null) {
-                continue;
-            }
-            long seeds = 0;
-            for (int b = 0; b < blocks.count(); b++) {
-                seeds += CompressedSweep.seeds(seeding[i], blocks.start(b), blocks.end(b));
-            }
-            if (2 * seeds > blocks.rows()) {
-                seeding[i] = null;
-                dropped = true;
-            }
-        }
-        return dropped;
-    }
-
-    /** One line per input: the pattern's non-zeros, the rows, the colours, and the seeds the blocks sweep. */
-    static List<String> describeSeeding(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
-        List<String> lines = new ArrayList<>();
-        long rows = in.graph.outputShape().size();
-        for (int i = 0; i < seeding.length; i++) {
-            SparsityPattern p = in.patterns.get(i);
-            long entries = rows * in.wrtShapes.get(in.wrt.get(i)).size();
-            long nnz = p.isFull() ? entries : p.nnz();
-            String head = String.format(
-                    Locale.ROOT,
-                    "d/d%s: pattern %d non-zeros of %d (%.3g%%), %d rows",
-                    in.wrt.get(i),
-                    nnz,
-                    entries,
-                    entries == 0 ? 0.0 : 100.0 * nnz / entries,
-                    rows);
-            if (seeding[i] == null) {
-                lines.add(head + "; one seed per row ("
-                        + (in.request.seeding == JacobianRequest.Seeding.DENSE
-                                ? "--seeding dense"
-                                : p.isFull()
-                                        ? "no structure to exploit"
-                                        : "too many colours, or seeds over these blocks, to pay")
-                        + ")");
-                continue;
-            }
-            long seeds = 0;
-            for (int b = 0; b < blocks.count(); b++) {
-                seeds += CompressedSweep.seeds(seeding[i], blocks.start(b), blocks.end(b));
-            }
-            lines.add(String.format(
-                    Locale.ROOT,
-                    "%s in %d colours; compressed seeding: %d seeds over %d blocks (%.1f× fewer than rows)",
-                    head,
-                    seeding[i].colours(),
-                    seeds,
-                    blocks.count(),
-                    seeds == 0 ? 0.0 : (double) rows / seeds));
-        }
-        return lines;
-    }
-
-    /**
-     * Columns a reverse sweep over the requested inputs holds per row of its block: the live adjoints, plus the
-     * batched-GEMM workspace (about two of the widest blocks).
-     */
-    public static long sweepColumns(JacobianInputs in) {
-        Graph g = in.graph;
-        int[] used = Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
-        long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
-        long widest = 0;
-        for (Graph.Node n : g.nodes()) {
-            widest = Math.max(widest, n.shape.size());
-        }
-        return live + 2 * widest;
-    }
 
     /**
      * Runs the job: DIR/NAME.npy for each requested input, each committed by rename when all blocks are written.
@@ -295,15 +123,15 @@ public final class JacobianJob {
 
         @Override
         protected Planned plan(JobContext ctx) {
-            seeding = seeding(in);
-            Placement where = Placement.decide(ctx, sweepFlops(in, seeding));
+            seeding = Seeding.of(in);
+            Placement where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding));
             long tapeBytes = where.broadcastBytes(in.tape);
-            BlockPlanner.Plan plan = JacobianJob.plan(ctx, in, tapeBytes, seeding);
-            if (dropUnpaidCompression(in, seeding, plan.blocks())) {
+            BlockPlanner.Plan plan = Seeding.plan(ctx, in, tapeBytes, seeding);
+            if (Seeding.dropUnpaidCompression(in, seeding, plan.blocks())) {
                 // more seeds: the job may have outgrown driver threads
-                where = Placement.decide(ctx, sweepFlops(in, seeding));
+                where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding));
                 tapeBytes = where.broadcastBytes(in.tape);
-                plan = JacobianJob.plan(ctx, in, tapeBytes, seeding);
+                plan = Seeding.plan(ctx, in, tapeBytes, seeding);
             }
             planned = new Planned(where, plan, tapeBytes);
             return planned;
@@ -348,7 +176,7 @@ public final class JacobianJob {
             List<String> lines = new ArrayList<>();
             lines.add(in.graph.source() + " → " + in.graph.outputShape() + "; d/d " + String.join(", ", in.wrt) + "; "
                     + in.graph.nodes().size() + " nodes; " + BlockPlanner.broadcastNote(p.broadcastBytes()));
-            lines.addAll(describeSeeding(in, seeding, p.plan().blocks()));
+            lines.addAll(Seeding.describe(in, seeding, p.plan().blocks()));
             return lines;
         }
 
@@ -414,46 +242,10 @@ public final class JacobianJob {
     }
 
     /**
-     * The (p·q) × (k·l) matricization of ∂out/∂{@code wrt} as an MLlib {@link IndexedRowMatrix}, computed lazily
-     * by the same distributed sweep, without a file (the request needs no output folder): for users whose next
-     * step is MLlib. Row i·q + j holds ∂out[i,j]/∂X flattened row-major. Each partition sweeps one block of rows
-     * when evaluated; cache the matrix if it is used more than once. {@code .toBlockMatrix()} gives a BlockMatrix.
-     * Cost: the tape is broadcast once per call; evaluating the matrix runs one reverse sweep per block.
+     * The (p·q) × (k·l) matricization of ∂out/∂{@code wrt} as an MLlib {@link IndexedRowMatrix}, without a file:
+     * {@link MllibRows#of}.
      */
     public static IndexedRowMatrix toIndexedRowMatrix(JavaSparkContext jsc, JacobianInputs in, String wrt) {
-        int i = in.wrt.indexOf(wrt);
-        if (i < 0) {
-            throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
-        }
-        RowColouring[] seeding = {seeding(in)[i]};
-        RowBlocks blocks = plan(JobContext.of(jsc), in, Placement.serializedBytes(in.tape), seeding)
-                .blocks();
-        int size = in.wrtShapes.get(wrt).size();
-        SweepWork work = new SweepWork(
-                in.tape,
-                new int[] {in.wrtNodes[i]},
-                new int[] {size},
-                seeding,
-                new SparsityPattern[1],
-                new BlockWork.Frame(blocks, List.of(), new HadoopConf(jsc.hadoopConfiguration()), Faults.NONE));
-        Broadcast<SweepWork> bc = jsc.broadcast(work);
-        List<Integer> ids = new ArrayList<>();
-        for (int b = 0; b < blocks.count(); b++) {
-            ids.add(b);
-        }
-        JavaRDD<IndexedRow> rows = jsc.parallelize(ids, Math.max(1, ids.size())).flatMap(b -> {
-            SweepWork d = bc.value();
-            long r0 = d.blocks().start(b);
-            long r1 = d.blocks().end(b);
-            DMatrixRMaj blk = d.sweep(r0, r1)[0];
-            List<IndexedRow> out = new ArrayList<>();
-            for (int r = 0; r < r1 - r0; r++) {
-                double[] v = new double[blk.numCols];
-                System.arraycopy(blk.data, r * blk.numCols, v, 0, blk.numCols);
-                out.add(new IndexedRow(r0 + r, Vectors.dense(v)));
-            }
-            return out.iterator();
-        });
-        return new IndexedRowMatrix(rows.rdd(), in.graph.outputShape().size(), size);
+        return MllibRows.of(jsc, in, wrt);
     }
 }

@@ -15,7 +15,7 @@ import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.exec.Tasks;
 import io.adjoint.driver.jacobian.JacobianInputs;
-import io.adjoint.driver.jacobian.JacobianJob;
+import io.adjoint.driver.jacobian.Seeding;
 import io.adjoint.driver.job.FolderJob;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
@@ -202,7 +202,7 @@ public final class ProductJob {
             for (Shape2 s : in.job.wrtShapes.values()) {
                 resultCols += s.size();
             }
-            work = JacobianJob.sweepColumns(in.job) + g.outputShape().size(); // the sweep, and the cotangent row
+            work = Seeding.sweepColumns(in.job) + g.outputShape().size(); // the sweep, and the cotangent row
         } else {
             long widest = 0;
             long all = 0;

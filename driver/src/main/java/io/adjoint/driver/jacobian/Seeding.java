@@ -1,0 +1,188 @@
+package io.adjoint.driver.jacobian;
+
+import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.ReverseSweep;
+import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.sparsity.CompressedSweep;
+import io.adjoint.core.sparsity.RowColouring;
+import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.Placement;
+import io.adjoint.driver.plan.BlockPlanner;
+import io.adjoint.driver.plan.RowBlocks;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The seeding policy of a Jacobian sweep, and what it costs. Rows of the Jacobian whose patterns share no column can
+ * share one seed (Curtis–Powell–Reid, by rows): per requested input, {@link #of} chooses a row colouring or one
+ * seed per row — with {@code --seeding auto} compressed when the colours are at most half the rows, {@code dense}
+ * never, {@code compressed} whenever the pattern is not full; {@link #dropUnpaidCompression} drops a compression the
+ * planned blocks would not pay for. {@link #plan} sizes the blocks for the chosen seeding, {@link #sweepFlops}
+ * estimates the work for {@link Placement}, and {@link #describe} says it all in the log.
+ */
+public final class Seeding {
+    private Seeding() {}
+
+    /**
+     * The job's work for {@link Placement}: one forward pass's flops per sweep seed (p·q
+     * seeds when any input is swept row by row, else the most colours), plus one per dense result entry written.
+     */
+    static double sweepFlops(JacobianInputs in, RowColouring[] seeding) {
+        long rows = in.graph.outputShape().size();
+        long seeds = 0;
+        double entries = 0;
+        for (int i = 0; i < in.wrt.size(); i++) {
+            seeds = Math.max(seeds, seeding[i] == null ? rows : seeding[i].colours());
+            entries += in.request.format == JacobianRequest.Format.CSR
+                    ? in.patterns.get(i).nnz()
+                    : (double) rows * in.wrtShapes.get(in.wrt.get(i)).size();
+        }
+        return seeds * in.graph.forwardFlops() + entries;
+    }
+
+    /**
+     * The row blocks. Memory per row of a block: the sweep's live adjoints (for compressed inputs scaled by seeds per
+     * row, colours / rows: a block of B rows sweeps about B·colours/rows seeds) and the result — k·l per input for
+     * a dense result or a row-by-row sweep, the compressed rows (k·l·colours/rows) and the stored entries per row
+     * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
+     */
+    static BlockPlanner.Plan plan(JobContext ctx, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
+        long rows = Math.max(1, in.graph.outputShape().size());
+        boolean csr = in.request.format == JacobianRequest.Format.CSR;
+        long resultCols = 0;
+        double seedsPerRow = 0;
+        boolean anyDense = false;
+        for (int i = 0; i < in.wrt.size(); i++) {
+            long size = in.wrtShapes.get(in.wrt.get(i)).size();
+            if (seeding[i] != null) {
+                double ratio = Math.min(1.0, (double) seeding[i].colours() / rows);
+                seedsPerRow = Math.max(seedsPerRow, ratio);
+                resultCols += (long) Math.ceil(size * ratio);
+            } else {
+                anyDense |= in.wrtNodes[i] >= 0;
+                if (csr) {
+                    resultCols += size; // the dense rows the entries are read from
+                }
+            }
+            resultCols += csr ? (in.patterns.get(i).nnz() + rows - 1) / rows : size;
+        }
+        long adjoint = sweepColumns(in);
+        if (!anyDense && seedsPerRow > 0) {
+            adjoint = (long) Math.ceil(adjoint * seedsPerRow) + 1;
+        }
+        boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
+        return BlockPlanner.plan(
+                ctx,
+                BlockPlanner.Need.rows(in.graph.outputShape().size(), adjoint, resultCols)
+                        .broadcast(tapeBytes)
+                        .requested(in.request.rowsPerTask)
+                        .granule(compressed ? in.graph.outputShape().cols : 1));
+    }
+
+    /**
+     * Per requested input, the colouring its rows are seeded by, or null for one seed per row: with
+     * {@link JacobianRequest.Seeding#AUTO} compressed when the colours are at most half the rows; DENSE never;
+     * COMPRESSED whenever the pattern is not full. Driver cost: the colouring of two small factors (one term) or
+     * of the explicit pattern (several terms, up to 2^24 non-zeros).
+     */
+    public static RowColouring[] of(JacobianInputs in) {
+        RowColouring[] c = new RowColouring[in.wrt.size()];
+        long rows = in.graph.outputShape().size();
+        for (int i = 0; i < c.length; i++) {
+            SparsityPattern p = in.patterns.get(i);
+            if (in.wrtNodes[i] < 0 || in.request.seeding == JacobianRequest.Seeding.DENSE || p.isFull()) {
+                continue;
+            }
+            RowColouring rc = RowColouring.of(p);
+            if (in.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows) {
+                c[i] = rc;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * With {@link JacobianRequest.Seeding#AUTO}, drops the compression of inputs whose blocks would sweep more than
+     * half as many seeds as rows (colours spread over every block, or blocks too small to hold colour runs); returns
+     * whether it dropped any. O(p·q) colour look-ups.
+     */
+    static boolean dropUnpaidCompression(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
+        if (in.request.seeding != JacobianRequest.Seeding.AUTO) {
+            return false;
+        }
+        boolean dropped = false;
+        for (int i = 0; i < seeding.length; i++) {
+            if (seeding[i] == null) {
+                continue;
+            }
+            long seeds = 0;
+            for (int b = 0; b < blocks.count(); b++) {
+                seeds += CompressedSweep.seeds(seeding[i], blocks.start(b), blocks.end(b));
+            }
+            if (2 * seeds > blocks.rows()) {
+                seeding[i] = null;
+                dropped = true;
+            }
+        }
+        return dropped;
+    }
+
+    /** One line per input: the pattern's non-zeros, the rows, the colours, and the seeds the blocks sweep. */
+    static List<String> describe(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
+        List<String> lines = new ArrayList<>();
+        long rows = in.graph.outputShape().size();
+        for (int i = 0; i < seeding.length; i++) {
+            SparsityPattern p = in.patterns.get(i);
+            long entries = rows * in.wrtShapes.get(in.wrt.get(i)).size();
+            long nnz = p.isFull() ? entries : p.nnz();
+            String head = String.format(
+                    Locale.ROOT,
+                    "d/d%s: pattern %d non-zeros of %d (%.3g%%), %d rows",
+                    in.wrt.get(i),
+                    nnz,
+                    entries,
+                    entries == 0 ? 0.0 : 100.0 * nnz / entries,
+                    rows);
+            if (seeding[i] == null) {
+                lines.add(head + "; one seed per row ("
+                        + (in.request.seeding == JacobianRequest.Seeding.DENSE
+                                ? "--seeding dense"
+                                : p.isFull()
+                                        ? "no structure to exploit"
+                                        : "too many colours, or seeds over these blocks, to pay")
+                        + ")");
+                continue;
+            }
+            long seeds = 0;
+            for (int b = 0; b < blocks.count(); b++) {
+                seeds += CompressedSweep.seeds(seeding[i], blocks.start(b), blocks.end(b));
+            }
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s in %d colours; compressed seeding: %d seeds over %d blocks (%.1f× fewer than rows)",
+                    head,
+                    seeding[i].colours(),
+                    seeds,
+                    blocks.count(),
+                    seeds == 0 ? 0.0 : (double) rows / seeds));
+        }
+        return lines;
+    }
+
+    /**
+     * Columns a reverse sweep over the requested inputs holds per row of its block: the live adjoints, plus the
+     * batched-GEMM workspace (about two of the widest blocks).
+     */
+    public static long sweepColumns(JacobianInputs in) {
+        Graph g = in.graph;
+        int[] used = Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
+        long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
+        long widest = 0;
+        for (Graph.Node n : g.nodes()) {
+            widest = Math.max(widest, n.shape.size());
+        }
+        return live + 2 * widest;
+    }
+}

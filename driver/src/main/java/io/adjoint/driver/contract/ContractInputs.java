@@ -34,23 +34,19 @@ public final class ContractInputs {
     /** {@link #broadcastRefusal} in a few words, for the plan line; null when the broadcast is possible. */
     public final String broadcastObstacle;
 
+    /** Whether the Jacobians may be broadcast: the budget, and why not (in full and in a few words), or nulls. */
+    private record Broadcast(long budget, String refusal, String obstacle) {}
+
     private ContractInputs(
-            ContractRequest request,
-            NpyHeader[] ah,
-            NpyHeader[] jh,
-            Shape4 result,
-            long jacobianBytes,
-            long budget,
-            String broadcastRefusal,
-            String broadcastObstacle) {
+            ContractRequest request, NpyHeader[] ah, NpyHeader[] jh, Shape4 result, long jacobianBytes, Broadcast b) {
         this.request = request;
         this.adjointHeaders = ah;
         this.jacobianHeaders = jh;
         this.result = result;
         this.jacobianBytes = jacobianBytes;
-        this.budget = budget;
-        this.broadcastRefusal = broadcastRefusal;
-        this.broadcastObstacle = broadcastObstacle;
+        this.budget = b.budget();
+        this.broadcastRefusal = b.refusal();
+        this.broadcastObstacle = b.obstacle();
     }
 
     /** Default broadcast budget: a quarter of the driver heap, at most 2 GiB. */
@@ -136,6 +132,6 @@ public final class ContractInputs {
         if (refusal != null && req.plan == ContractPlan.Choice.BROADCAST) {
             throw new InvalidInputException("--plan broadcast: " + refusal);
         }
-        return new ContractInputs(req, ah, jh, result, total, budget, refusal, obstacle);
+        return new ContractInputs(req, ah, jh, result, total, new Broadcast(budget, refusal, obstacle));
     }
 }

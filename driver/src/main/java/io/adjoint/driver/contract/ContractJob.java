@@ -120,16 +120,14 @@ public final class ContractJob {
         ContractPlan.Decision decision = ContractPlan.choose(
                 req.plan,
                 new ContractPlan.Sizes(
-                        aBytes,
-                        in.jacobianBytes,
-                        streamBytes(in),
-                        gBytes,
-                        in.result.rows(),
-                        maxJacobianRows(in),
-                        in.result.cols(),
-                        broadcastBlocks == null ? 0 : broadcastBlocks.blocks().count(),
-                        streamed.blocks().count(),
-                        BlockPlanner.executors(ctx)),
+                        new ContractPlan.Sizes.Bytes(aBytes, in.jacobianBytes, streamBytes(in), gBytes),
+                        new ContractPlan.Sizes.Dims(in.result.rows(), maxJacobianRows(in), in.result.cols()),
+                        new ContractPlan.Sizes.Tasks(
+                                broadcastBlocks == null
+                                        ? 0
+                                        : broadcastBlocks.blocks().count(),
+                                streamed.blocks().count(),
+                                BlockPlanner.executors(ctx))),
                 in.broadcastRefusal,
                 in.broadcastObstacle);
         boolean broadcast = decision.kind() == ContractPlan.Kind.BROADCAST;

@@ -47,30 +47,53 @@ public final class ContractPlan {
      * (the files as stored, once each in C order, once per panel in Fortran order); P, max N_t, K; the broadcast
      * plan's and the streamed plan's number of row-block tasks; executors (0 in local mode).
      */
-    public record Sizes(
-            long aBytes,
-            long jBytes,
-            long jStreamBytes,
-            long gBytes,
-            long p,
-            long n,
-            long k,
-            long broadcastTasks,
-            long streamedTasks,
-            long executors) {
+    public record Sizes(Bytes bytes, Dims dims, Tasks tasks) {
+        /** Bytes of A (Σ_t), J (Σ_t), J as one streamed task reads it, and G. */
+        public record Bytes(long a, long j, long jStream, long g) {}
+
+        /** P (rows of A and G), max N_t (rows of J), K (columns of J and G). */
+        public record Dims(long p, long n, long k) {}
+
+        /** Row-block tasks of the broadcast plan and of the streamed plan; executors (0 in local mode). */
+        public record Tasks(long broadcast, long streamed, long executors) {}
+
+        long aBytes() {
+            return bytes.a();
+        }
+
+        long jBytes() {
+            return bytes.j();
+        }
+
+        long jStreamBytes() {
+            return bytes.jStream();
+        }
+
+        long gBytes() {
+            return bytes.g();
+        }
+
+        long executors() {
+            return tasks.executors();
+        }
+
+        long streamedTasks() {
+            return tasks.streamed();
+        }
+
         long broadcastMoves() {
-            return jBytes * (1 + executors) + aBytes + gBytes;
+            return jBytes() * (1 + executors()) + aBytes() + gBytes();
         }
 
         long streamedMoves() {
-            return streamedTasks * jStreamBytes + aBytes + gBytes;
+            return streamedTasks() * jStreamBytes() + aBytes() + gBytes();
         }
 
         long shuffleMoves() {
-            return aBytes * ceil(k, SHUFFLE_BLOCK)
-                    + jBytes * ceil(p, SHUFFLE_BLOCK)
-                    + gBytes * ceil(n, SHUFFLE_BLOCK)
-                    + gBytes;
+            return aBytes() * ceil(dims.k(), SHUFFLE_BLOCK)
+                    + jBytes() * ceil(dims.p(), SHUFFLE_BLOCK)
+                    + gBytes() * ceil(dims.n(), SHUFFLE_BLOCK)
+                    + gBytes();
         }
     }
 

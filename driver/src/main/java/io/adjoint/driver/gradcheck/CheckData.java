@@ -65,97 +65,193 @@ public final class CheckData implements Serializable {
     final NpyHeader compressedHeader;
     final RowColouring byRow;
 
-    CheckData(
-            String key,
-            Graph graph,
-            Map<String, String> inputUris,
-            Map<String, DMatrixRMaj> given,
-            String wrt,
-            int wrtNode,
-            String analyticUri,
-            NpyHeader analyticHeader,
-            int analyticRowDims,
-            double eps,
-            Tolerance tol,
-            TileGrid grid,
-            int worst,
-            long seed,
-            HadoopConf conf,
-            RowColouring byColumn,
-            SparsityPattern columnPattern,
-            String compressedUri,
-            NpyHeader compressedHeader,
-            RowColouring byRow) {
-        this.key = key;
-        this.byColumn = byColumn;
-        this.columnPattern = columnPattern;
-        this.compressedUri = compressedUri;
-        this.compressedHeader = compressedHeader;
-        this.byRow = byRow;
-        this.graph = graph;
-        this.inputUris = new HashMap<>(inputUris); // serializable whatever the caller passed
-        this.given = new HashMap<>(given);
-        this.wrt = wrt;
-        this.wrtNode = wrtNode;
-        this.analyticUri = analyticUri;
-        this.analyticHeader = analyticHeader;
-        this.analyticRowDims = analyticRowDims;
-        this.eps = eps;
-        this.tol = tol;
-        this.grid = grid;
-        this.worst = worst;
-        this.seed = seed;
-        this.conf = conf;
+    private CheckData(Builder b) {
+        this.key = b.key;
+        this.graph = b.graph;
+        this.inputUris = new HashMap<>(b.inputUris); // serializable whatever the caller passed
+        this.given = new HashMap<>(b.given);
+        this.wrt = b.wrt;
+        this.wrtNode = b.wrtNode;
+        this.analyticUri = b.analyticUri;
+        this.analyticHeader = b.analyticHeader;
+        this.analyticRowDims = b.analyticRowDims;
+        this.eps = b.eps;
+        this.tol = b.tol;
+        this.grid = b.grid;
+        this.worst = b.worst;
+        this.seed = b.seed;
+        this.conf = b.conf;
+        this.byColumn = b.byColumn;
+        this.columnPattern = b.columnPattern;
+        this.compressedUri = b.compressedUri;
+        this.compressedHeader = b.compressedHeader;
+        this.byRow = b.byRow;
+    }
+
+    /**
+     * A check's data by name: set what the check has (the fields above; those left unset are null, 0 or empty: no
+     * stored or compressed analytic side, no colouring), then {@link #build}.
+     */
+    static final class Builder {
+        private String key;
+        private Graph graph;
+        private Map<String, String> inputUris = Map.of();
+        private Map<String, DMatrixRMaj> given = Map.of();
+        private String wrt;
+        private int wrtNode;
+        private String analyticUri;
+        private NpyHeader analyticHeader;
+        private int analyticRowDims;
+        private double eps;
+        private Tolerance tol;
+        private TileGrid grid;
+        private int worst;
+        private long seed;
+        private HadoopConf conf;
+        private RowColouring byColumn;
+        private SparsityPattern columnPattern;
+        private String compressedUri;
+        private NpyHeader compressedHeader;
+        private RowColouring byRow;
+
+        Builder key(String v) {
+            this.key = v;
+            return this;
+        }
+
+        Builder graph(Graph v) {
+            this.graph = v;
+            return this;
+        }
+
+        Builder inputUris(Map<String, String> v) {
+            this.inputUris = v;
+            return this;
+        }
+
+        Builder given(Map<String, DMatrixRMaj> v) {
+            this.given = v;
+            return this;
+        }
+
+        Builder wrt(String v) {
+            this.wrt = v;
+            return this;
+        }
+
+        Builder wrtNode(int v) {
+            this.wrtNode = v;
+            return this;
+        }
+
+        Builder analyticUri(String v) {
+            this.analyticUri = v;
+            return this;
+        }
+
+        Builder analyticHeader(NpyHeader v) {
+            this.analyticHeader = v;
+            return this;
+        }
+
+        Builder analyticRowDims(int v) {
+            this.analyticRowDims = v;
+            return this;
+        }
+
+        Builder eps(double v) {
+            this.eps = v;
+            return this;
+        }
+
+        Builder tol(Tolerance v) {
+            this.tol = v;
+            return this;
+        }
+
+        Builder grid(TileGrid v) {
+            this.grid = v;
+            return this;
+        }
+
+        Builder worst(int v) {
+            this.worst = v;
+            return this;
+        }
+
+        Builder seed(long v) {
+            this.seed = v;
+            return this;
+        }
+
+        Builder conf(HadoopConf v) {
+            this.conf = v;
+            return this;
+        }
+
+        Builder byColumn(RowColouring v) {
+            this.byColumn = v;
+            return this;
+        }
+
+        Builder columnPattern(SparsityPattern v) {
+            this.columnPattern = v;
+            return this;
+        }
+
+        Builder compressedUri(String v) {
+            this.compressedUri = v;
+            return this;
+        }
+
+        Builder compressedHeader(NpyHeader v) {
+            this.compressedHeader = v;
+            return this;
+        }
+
+        Builder byRow(RowColouring v) {
+            this.byRow = v;
+            return this;
+        }
+
+        CheckData build() {
+            return new CheckData(this);
+        }
+    }
+
+    /** A builder holding this check's data, to change some of it. */
+    Builder toBuilder() {
+        return new Builder()
+                .key(key)
+                .graph(graph)
+                .inputUris(inputUris)
+                .given(given)
+                .wrt(wrt)
+                .wrtNode(wrtNode)
+                .analyticUri(analyticUri)
+                .analyticHeader(analyticHeader)
+                .analyticRowDims(analyticRowDims)
+                .eps(eps)
+                .tol(tol)
+                .grid(grid)
+                .worst(worst)
+                .seed(seed)
+                .conf(conf)
+                .byColumn(byColumn)
+                .columnPattern(columnPattern)
+                .compressedUri(compressedUri)
+                .compressedHeader(compressedHeader)
+                .byRow(byRow);
     }
 
     /** The same check with the header of its analytic file, once the sweep has written it. */
     CheckData withAnalyticHeader(NpyHeader h) {
-        return new CheckData(
-                key,
-                graph,
-                inputUris,
-                given,
-                wrt,
-                wrtNode,
-                analyticUri,
-                h,
-                analyticRowDims,
-                eps,
-                tol,
-                grid,
-                worst,
-                seed,
-                conf,
-                byColumn,
-                columnPattern,
-                compressedUri,
-                compressedHeader,
-                byRow);
+        return toBuilder().analyticHeader(h).build();
     }
 
     /** The same check reading its analytic side from compressed rows at {@code uri}, swept by {@code rows}. */
     CheckData withCompressedRows(String uri, NpyHeader h, RowColouring rows) {
-        return new CheckData(
-                key,
-                graph,
-                inputUris,
-                given,
-                wrt,
-                wrtNode,
-                null,
-                null,
-                analyticRowDims,
-                eps,
-                tol,
-                grid,
-                worst,
-                seed,
-                conf,
-                byColumn,
-                columnPattern,
-                uri,
-                h,
-                rows);
+        return toBuilder().compressedUri(uri).compressedHeader(h).byRow(rows).build();
     }
 
     /** Columns [c0, c1) of the compressed analytic rows (colours × (c1 − c0)). */

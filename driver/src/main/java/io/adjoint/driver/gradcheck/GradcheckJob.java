@@ -135,27 +135,25 @@ public final class GradcheckJob {
                 byColumn = c;
             }
         }
-        CheckData data = new CheckData(
-                UUID.randomUUID().toString(),
-                job.graph,
-                inputUris,
-                given,
-                name,
-                job.wrtNodes[i],
-                analyticUri,
-                analyticHeader,
-                analyticRowDims,
-                req.eps,
-                new Tolerance(req.atol, req.rtol),
-                r.grid,
-                req.worst,
-                req.seed * 1_000_003L + i,
-                new HadoopConf(ctx.hadoopConfiguration()),
-                r.mode == CheckMode.FULL ? byColumn : null,
-                columnPattern,
-                null,
-                null,
-                null);
+        CheckData data = new CheckData.Builder()
+                .key(UUID.randomUUID().toString())
+                .graph(job.graph)
+                .inputUris(inputUris)
+                .given(given)
+                .wrt(name)
+                .wrtNode(job.wrtNodes[i])
+                .analyticUri(analyticUri)
+                .analyticHeader(analyticHeader)
+                .analyticRowDims(analyticRowDims)
+                .eps(req.eps)
+                .tol(new Tolerance(req.atol, req.rtol))
+                .grid(r.grid)
+                .worst(req.worst)
+                .seed(req.seed * 1_000_003L + i)
+                .conf(new HadoopConf(ctx.hadoopConfiguration()))
+                .byColumn(r.mode == CheckMode.FULL ? byColumn : null)
+                .columnPattern(columnPattern)
+                .build();
         long evaluationBytes = 0;
         if (!ctx.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
             evaluationBytes = analyticUri != null

@@ -59,11 +59,12 @@ public final class JacobianInputs {
     /** Seconds the forward pass took (after the inputs were read, before Spark starts; 0 when not run here). */
     public double forwardSeconds;
 
+    /** What the forward pass made of the request: the compiled graph, the input values it ran on, its tape. */
+    private record Evaluated(Graph graph, Map<String, DMatrixRMaj> inputValues, Tape tape) {}
+
     private JacobianInputs(
             JacobianRequest request,
-            Graph graph,
-            Map<String, DMatrixRMaj> inputValues,
-            Tape tape,
+            Evaluated evaluated,
             List<String> wrt,
             int[] wrtNodes,
             Map<String, Shape2> wrtShapes,
@@ -71,9 +72,9 @@ public final class JacobianInputs {
             List<SparsityPattern> patterns) {
         this.request = request;
         this.patterns = patterns;
-        this.graph = graph;
-        this.inputValues = inputValues;
-        this.tape = tape;
+        this.graph = evaluated.graph();
+        this.inputValues = evaluated.inputValues();
+        this.tape = evaluated.tape();
         this.wrt = wrt;
         this.wrtNodes = wrtNodes;
         this.wrtShapes = wrtShapes;
@@ -190,9 +191,7 @@ public final class JacobianInputs {
         }
         JacobianInputs prepared = new JacobianInputs(
                 req,
-                g,
-                used(g, values),
-                f.tape,
+                new Evaluated(g, used(g, values), f.tape),
                 new ArrayList<>(req.wrt),
                 wrtNodes,
                 wrtShapes,
@@ -230,7 +229,13 @@ public final class JacobianInputs {
     public JacobianInputs withDenseLocalJacobians() {
         int[] used = Arrays.stream(wrtNodes).filter(w -> w >= 0).toArray();
         return new JacobianInputs(
-                request, graph, inputValues, tape.densified(used), wrt, wrtNodes, wrtShapes, warnings, patterns);
+                request,
+                new Evaluated(graph, inputValues, tape.densified(used)),
+                wrt,
+                wrtNodes,
+                wrtShapes,
+                warnings,
+                patterns);
     }
 
     /**
@@ -244,9 +249,7 @@ public final class JacobianInputs {
         }
         return new JacobianInputs(
                 request.derived(List.of(name), outDir),
-                graph,
-                inputValues,
-                tape,
+                new Evaluated(graph, inputValues, tape),
                 List.of(name),
                 new int[] {wrtNodes[i]},
                 Map.of(name, wrtShapes.get(name)),

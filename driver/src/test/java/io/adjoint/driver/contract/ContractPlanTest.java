@@ -15,7 +15,9 @@ class ContractPlanTest {
     /** (p·q, n·m, k·l) = (4096, 16384, 16384): A 512 MiB, J 2 GiB, G 512 MiB. */
     static ContractPlan.Sizes big(long broadcastTasks, long streamedTasks, long executors) {
         return new ContractPlan.Sizes(
-                512 * MIB, 2 * GIB, 2 * GIB, 512 * MIB, 4096, 16384, 16384, broadcastTasks, streamedTasks, executors);
+                new ContractPlan.Sizes.Bytes(512 * MIB, 2 * GIB, 2 * GIB, 512 * MIB),
+                new ContractPlan.Sizes.Dims(4096, 16384, 16384),
+                new ContractPlan.Sizes.Tasks(broadcastTasks, streamedTasks, executors));
     }
 
     @Test
@@ -75,8 +77,10 @@ class ContractPlanTest {
     /** A Fortran-order J is read whole once per panel: 32 panels of 64 MiB make streaming cost 32× more. */
     @Test
     void aFortranOrderJacobianMakesStreamingDearer() {
-        ContractPlan.Sizes fortran =
-                new ContractPlan.Sizes(512 * MIB, 2 * GIB, 64 * GIB, 512 * MIB, 4096, 16384, 16384, 16, 2, 10);
+        ContractPlan.Sizes fortran = new ContractPlan.Sizes(
+                new ContractPlan.Sizes.Bytes(512 * MIB, 2 * GIB, 64 * GIB, 512 * MIB),
+                new ContractPlan.Sizes.Dims(4096, 16384, 16384),
+                new ContractPlan.Sizes.Tasks(16, 2, 10));
         // C order: 2 tasks read J once each (5 GiB) vs 10 executors receiving it (23 GiB): stream
         assertEquals(
                 ContractPlan.Kind.STREAMED,

@@ -82,27 +82,20 @@ class CheckValuesTest extends SparkTestBase {
         io.adjoint.core.graph.Graph g = io.adjoint.core.graph.Graph.compile(
                 io.adjoint.core.expr.Parser.parse(MLP), shapes(m), Functions.standard());
         Shape4 shape = new Shape4(n, n, n, n);
-        CheckData d = new CheckData(
-                "test-" + System.nanoTime(),
-                g,
-                uris,
-                Map.of(),
-                "X",
-                g.inputs().get("X"),
-                null,
-                null,
-                2,
-                1e-6,
-                new Tolerance(1e-5, 1e-3),
-                TileGrid.of(shape, 4),
-                5,
-                1,
-                new HadoopConf(jsc.hadoopConfiguration()),
-                null,
-                null,
-                null,
-                null,
-                null);
+        CheckData d = new CheckData.Builder()
+                .key("test-" + System.nanoTime())
+                .graph(g)
+                .inputUris(uris)
+                .wrt("X")
+                .wrtNode(g.inputs().get("X"))
+                .analyticRowDims(2)
+                .eps(1e-6)
+                .tol(new Tolerance(1e-5, 1e-3))
+                .grid(TileGrid.of(shape, 4))
+                .worst(5)
+                .seed(1)
+                .conf(new HadoopConf(jsc.hadoopConfiguration()))
+                .build();
         int before = Evaluations.loads;
         Evaluations.Evaluation ev = Evaluations.of(d);
         assertEquals(before + 1, Evaluations.loads);

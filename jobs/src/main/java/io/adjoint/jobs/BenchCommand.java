@@ -261,7 +261,12 @@ final class BenchCommand implements Runnable {
                     dir,
                     "adjoint bench contract-large",
                     (jsc, work) -> LargeContractBenchmark.run(
-                            jsc, work, shape[0], shape[1], shape[2], b, System.out, spark.quiet ? null : err::println));
+                            jsc,
+                            work,
+                            new LargeContractBenchmark.Product(shape[0], shape[1], shape[2]),
+                            b,
+                            System.out,
+                            spark.quiet ? null : err::println));
         }
     }
 

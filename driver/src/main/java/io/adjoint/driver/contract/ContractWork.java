@@ -86,21 +86,17 @@ public final class ContractWork extends BlockWork {
         List<NpyHeader> headers = Arrays.asList(adjointHeaders);
         DMatrixRMaj scratch = new DMatrixRMaj(1, 1);
         DMatrixRMaj out = new DMatrixRMaj(1, 1);
+        StreamedContraction.Operands streamed = jacobians != null
+                ? null
+                : new StreamedContraction.Operands(
+                        adjoints, headers, sources.subList(t, 2 * t), Arrays.asList(jacobianHeaders), panelBytes);
         return new Computation() {
             @Override
             public DMatrixRMaj[] compute(long r0, long r1) throws IOException {
                 if (jacobians != null) {
                     BlockContraction.compute(adjoints, headers, Arrays.asList(jacobians), r0, r1, scratch, out);
                 } else {
-                    StreamedContraction.compute(
-                            adjoints,
-                            headers,
-                            sources.subList(t, 2 * t),
-                            Arrays.asList(jacobianHeaders),
-                            r0,
-                            r1,
-                            panelBytes,
-                            out);
+                    StreamedContraction.compute(streamed, r0, r1, out);
                 }
                 return new DMatrixRMaj[] {out};
             }

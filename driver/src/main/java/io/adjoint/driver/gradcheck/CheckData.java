@@ -2,6 +2,7 @@ package io.adjoint.driver.gradcheck;
 
 import io.adjoint.core.check.Tolerance;
 import io.adjoint.core.graph.BatchedDifferences;
+import io.adjoint.core.graph.Differencing;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.SparsityPattern;
@@ -263,8 +264,7 @@ public final class CheckData implements Serializable {
 
     /** The compressed central differences of columns [c0, c1) (Curtis–Powell–Reid). */
     CompressedDifferences.Groups numericGroups(long c0, long c1) throws IOException {
-        return CompressedDifferences.groups(
-                graph, Evaluations.of(this).inputs, wrt, byColumn, c0, c1, eps, Functions.standard(), batch(graph));
+        return CompressedDifferences.groups(differencing(), byColumn, c0, c1);
     }
 
     /** Sweeps the rows of colour g one by one and notes each non-zero at column col on its row tile. */
@@ -291,11 +291,14 @@ public final class CheckData implements Serializable {
             return new DMatrixRMaj((int) grid.rows(), (int) (c1 - c0));
         }
         if (byColumn != null) {
-            return CompressedDifferences.columns(
-                    graph, Evaluations.of(this).inputs, wrt, byColumn, c0, c1, eps, Functions.standard(), batch(graph));
+            return CompressedDifferences.columns(differencing(), byColumn, c0, c1);
         }
-        return BatchedDifferences.columns(
-                graph, Evaluations.of(this).inputs, wrt, (int) c0, (int) c1, eps, Functions.standard(), batch(graph));
+        return BatchedDifferences.columns(differencing(), (int) c0, (int) c1);
+    }
+
+    /** Central differences of this check's input, at its step, batched as {@link #batch} says. */
+    private Differencing differencing() throws IOException {
+        return new Differencing(graph, Evaluations.of(this).inputs, wrt, eps, Functions.standard(), batch(graph));
     }
 
     /** Analytic rows [r0, r1), all columns: from the stored or temporary file, or the sweep. */

@@ -48,23 +48,28 @@ public final class StreamedContraction {
     }
 
     /**
-     * Computes result rows [r0, r1).
-     *
-     * @param adjoints one open source per pair, with its validated header (4-D, rows = p·q)
-     * @param jacobians one open source per pair, with its validated header (4-D, rows = n_t·m_t, cols = k·l)
-     * @param panelBytes most bytes of one panel of J rows held at a time
-     * @param out declared when null, reshaped otherwise; returned
+     * The operands of a streamed contraction: one open source per pair for A_t and for J_t, each with its validated
+     * header (A 4-D with rows p·q; J 4-D with rows n_t·m_t and cols k·l), and the most bytes of one panel of J rows
+     * held at a time.
      */
-    public static DMatrixRMaj compute(
+    public record Operands(
             List<ByteSource> adjoints,
             List<NpyHeader> adjointHeaders,
             List<ByteSource> jacobians,
             List<NpyHeader> jacobianHeaders,
-            long r0,
-            long r1,
-            long panelBytes,
-            DMatrixRMaj out)
-            throws IOException {
+            long panelBytes) {}
+
+    /**
+     * Computes result rows [r0, r1) of Σ_t A_t · J_t.
+     *
+     * @param out declared when null, reshaped otherwise; returned
+     */
+    public static DMatrixRMaj compute(Operands ops, long r0, long r1, DMatrixRMaj out) throws IOException {
+        List<ByteSource> adjoints = ops.adjoints();
+        List<NpyHeader> adjointHeaders = ops.adjointHeaders();
+        List<ByteSource> jacobians = ops.jacobians();
+        List<NpyHeader> jacobianHeaders = ops.jacobianHeaders();
+        long panelBytes = ops.panelBytes();
         int pairs = adjoints.size();
         if (pairs == 0
                 || jacobians.size() != pairs

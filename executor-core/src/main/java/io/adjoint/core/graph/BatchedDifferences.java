@@ -58,15 +58,13 @@ public final class BatchedDifferences {
      * Columns [c0, c1) of the central-difference Jacobian, (p·q) × (c1 − c0), the same numbers as
      * {@link FiniteDifferences#columns} up to rounding, evaluated {@code batch} copies at a time.
      */
-    public static DMatrixRMaj columns(
-            Graph g,
-            Map<String, DMatrixRMaj> inputs,
-            String wrt,
-            int c0,
-            int c1,
-            double h,
-            FunctionLookup fns,
-            int batch) {
+    public static DMatrixRMaj columns(Differencing d, int c0, int c1) {
+        Graph g = d.graph();
+        Map<String, DMatrixRMaj> inputs = d.inputs();
+        String wrt = d.wrt();
+        double h = d.h();
+        FunctionLookup fns = d.fns();
+        int batch = d.batch();
         int[][] single = new int[c1 - c0][];
         for (int c = c0; c < c1; c++) {
             single[c - c0] = new int[] {c};

@@ -40,19 +40,24 @@ public final class Graph implements Serializable {
         public final Shape2 shape;
         public final String text;
 
-        Node(
-                int id,
-                Kind kind,
-                String name,
-                double constant,
-                int[] args,
-                double[] literals,
-                Shape2 shape,
-                String text) {
+        /** An input or a constant: no arguments. */
+        Node(int id, Kind kind, String name, double constant, Shape2 shape, String text) {
             this.id = id;
             this.kind = kind;
             this.name = name;
             this.constant = constant;
+            this.args = new int[0];
+            this.literals = new double[0];
+            this.shape = shape;
+            this.text = text;
+        }
+
+        /** Function {@code name} applied to the nodes {@code args}, with trailing literal arguments. */
+        Node(int id, String name, int[] args, double[] literals, Shape2 shape, String text) {
+            this.id = id;
+            this.kind = Kind.APPLY;
+            this.name = name;
+            this.constant = 0;
             this.args = args;
             this.literals = literals;
             this.shape = shape;
@@ -172,14 +177,13 @@ public final class Graph implements Serializable {
                                 e.name);
                     }
                     int nid = nodes.size();
-                    nodes.add(new Node(nid, Kind.INPUT, e.name, 0, new int[0], new double[0], s, e.name));
+                    nodes.add(new Node(nid, Kind.INPUT, e.name, 0, s, e.name));
                     inputIds.put(e.name, nid);
                     return nid;
                 }
                 case NUMBER -> {
                     int nid = nodes.size();
-                    nodes.add(new Node(
-                            nid, Kind.CONSTANT, null, e.number, new int[0], new double[0], new Shape2(1, 1), e.text));
+                    nodes.add(new Node(nid, Kind.CONSTANT, null, e.number, new Shape2(1, 1), e.text));
                     return nid;
                 }
                 default -> {
@@ -215,7 +219,7 @@ public final class Graph implements Serializable {
                         throw new ExpressionException("in '" + e.text + "'" + at(e) + ": " + ex.getMessage());
                     }
                     int nid = nodes.size();
-                    nodes.add(new Node(nid, Kind.APPLY, e.name, 0, args, lits, s, e.text));
+                    nodes.add(new Node(nid, e.name, args, lits, s, e.text));
                     return nid;
                 }
             }

@@ -1,6 +1,7 @@
 package io.adjoint.core.sparsity;
 
 import io.adjoint.core.graph.BatchedDifferences;
+import io.adjoint.core.graph.Differencing;
 import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.SparsityPattern;
@@ -42,16 +43,13 @@ public final class CompressedDifferences {
     }
 
     /** One perturbation per colour present among columns [c0, c1); {@code byColumn} colours J's columns. */
-    public static Groups groups(
-            Graph g,
-            Map<String, DMatrixRMaj> inputs,
-            String wrt,
-            RowColouring byColumn,
-            long c0,
-            long c1,
-            double h,
-            FunctionLookup fns,
-            int batch) {
+    public static Groups groups(Differencing at, RowColouring byColumn, long c0, long c1) {
+        Graph g = at.graph();
+        Map<String, DMatrixRMaj> inputs = at.inputs();
+        String wrt = at.wrt();
+        double h = at.h();
+        FunctionLookup fns = at.fns();
+        int batch = at.batch();
         int[] slotOf = new int[(int) (c1 - c0)];
         int[] size = new int[byColumn.slots(c0, c1, slotOf)];
         for (int s : slotOf) {
@@ -79,17 +77,9 @@ public final class CompressedDifferences {
      * Columns [c0, c1) of the central-difference Jacobian, (p·q) × (c1 − c0), from one perturbation per colour
      * present, decompressed at the pattern's entries (zeros elsewhere).
      */
-    public static DMatrixRMaj columns(
-            Graph g,
-            Map<String, DMatrixRMaj> inputs,
-            String wrt,
-            RowColouring byColumn,
-            long c0,
-            long c1,
-            double h,
-            FunctionLookup fns,
-            int batch) {
-        Groups gr = groups(g, inputs, wrt, byColumn, c0, c1, h, fns, batch);
+    public static DMatrixRMaj columns(Differencing at, RowColouring byColumn, long c0, long c1) {
+        Graph g = at.graph();
+        Groups gr = groups(at, byColumn, c0, c1);
         DMatrixRMaj d = gr.values();
         int outSize = g.outputShape().size();
         DMatrixRMaj out = new DMatrixRMaj(outSize, (int) (c1 - c0));

@@ -58,7 +58,8 @@ class StreamedContractionTest {
             DMatrixRMaj out = null;
             for (long r0 = 0; r0 < p * q; r0 += rowsPerBlock) {
                 long r1 = Math.min(p * q, r0 + rowsPerBlock);
-                out = StreamedContraction.compute(as, ah, js, jh, r0, r1, panelBytes, out);
+                out = StreamedContraction.compute(
+                        new StreamedContraction.Operands(as, ah, js, jh, panelBytes), r0, r1, out);
                 assertEquals(r1 - r0, out.numRows);
                 System.arraycopy(out.data, 0, got, (int) (r0 * k * l), out.getNumElements());
             }
@@ -97,7 +98,10 @@ class StreamedContractionTest {
             NpyHeader jh = NpyHeader.read(jf);
             long panelBytes = 3 * 9 * 8; // 3 of J's 10 rows: 4 panels
             DMatrixRMaj out = StreamedContraction.compute(
-                    List.of(src), List.of(h), List.of(jf), List.of(jh), 0, 12, panelBytes, null);
+                    new StreamedContraction.Operands(List.of(src), List.of(h), List.of(jf), List.of(jh), panelBytes),
+                    0,
+                    12,
+                    null);
             assertTrue(TestArrays.relError(out.data, want) < 1e-12);
             assertEquals(4L * 90 * 8, StreamedContraction.bytesRead(jh, panelBytes));
         }

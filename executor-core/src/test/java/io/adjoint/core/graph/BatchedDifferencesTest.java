@@ -34,7 +34,7 @@ class BatchedDifferencesTest {
         int cols = in.get(wrt).getNumElements();
         DMatrixRMaj one = FiniteDifferences.columns(g, in, wrt, 1, cols, 1e-6, fns);
         for (int batch : new int[] {2, 6, 64}) {
-            DMatrixRMaj b = BatchedDifferences.columns(g, in, wrt, 1, cols, 1e-6, fns, batch);
+            DMatrixRMaj b = BatchedDifferences.columns(new Differencing(g, in, wrt, 1e-6, fns, batch), 1, cols);
             assertNull(GraphTesting.compare(b, one, 1e-8, 1e-8), "batch " + batch);
         }
     }

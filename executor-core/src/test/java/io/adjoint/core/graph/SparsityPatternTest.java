@@ -188,7 +188,7 @@ class SparsityPatternTest {
             for (int c0 = 0; c0 < size; c0 += 5) {
                 int c1 = Math.min(size, c0 + 5);
                 DMatrixRMaj got = io.adjoint.core.sparsity.CompressedDifferences.columns(
-                        g, in, x.getKey(), byColumn, c0, c1, 1e-6, fns, 8);
+                        new Differencing(g, in, x.getKey(), 1e-6, fns, 8), byColumn, c0, c1);
                 for (int r = 0; r < want.numRows; r++) {
                     for (int c = c0; c < c1; c++) {
                         double w = want.get(r, c);

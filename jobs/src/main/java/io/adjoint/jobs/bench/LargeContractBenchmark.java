@@ -46,14 +46,20 @@ public final class LargeContractBenchmark {
 
     private LargeContractBenchmark() {}
 
+    /** The product's sizes: G = A·J of (P×N)(N×K). */
+    public record Product(long p, long n, long k) {}
+
     /**
-     * Runs with G = A·J of (P×N)(N×K), inputs made (once, kept) in {@code dir} as A (P,1,N,1) and J (N,1,K,1).
+     * Runs with G = A·J of {@code shape} (P×N)(N×K), inputs made (once, kept) in {@code dir} as A (P,1,N,1) and J (N,1,K,1).
      *
      * @param budget the broadcast budget given to ours
      */
     public static void run(
-            JavaSparkContext jsc, Path dir, long p, long n, long k, long budget, PrintStream out, Consumer<String> log)
+            JavaSparkContext jsc, Path dir, Product shape, long budget, PrintStream out, Consumer<String> log)
             throws IOException {
+        long p = shape.p();
+        long n = shape.n();
+        long k = shape.k();
         Path ap = dir.resolve("A-" + p + "x" + n + ".npy");
         Path jp = dir.resolve("J-" + n + "x" + k + ".npy");
         Path gp = dir.resolve("G.npy");

@@ -59,31 +59,24 @@ public final class BatchedDifferences {
      * {@link FiniteDifferences#columns} up to rounding, evaluated {@code batch} copies at a time.
      */
     public static DMatrixRMaj columns(Differencing d, int c0, int c1) {
-        Graph g = d.graph();
-        Map<String, DMatrixRMaj> inputs = d.inputs();
-        String wrt = d.wrt();
-        double h = d.h();
-        FunctionLookup fns = d.fns();
-        int batch = d.batch();
         int[][] single = new int[c1 - c0][];
         for (int c = c0; c < c1; c++) {
             single[c - c0] = new int[] {c};
         }
-        return groups(g, inputs, wrt, single, h, fns, batch);
+        return groups(d, single);
     }
 
     /**
      * {@link FiniteDifferences#groups} — central differences along the sums of the unit vectors of each group of
      * entries — evaluated {@code batch} copies at a time where the graph allows.
      */
-    public static DMatrixRMaj groups(
-            Graph g,
-            Map<String, DMatrixRMaj> inputs,
-            String wrt,
-            int[][] groups,
-            double h,
-            FunctionLookup fns,
-            int batch) {
+    public static DMatrixRMaj groups(Differencing d, int[][] groups) {
+        Graph g = d.graph();
+        Map<String, DMatrixRMaj> inputs = d.inputs();
+        String wrt = d.wrt();
+        double h = d.h();
+        FunctionLookup fns = d.fns();
+        int batch = d.batch();
         Integer xId = g.inputs().get(wrt);
         boolean[] tainted = new boolean[g.nodes().size()];
         if (xId == null || !separable(g, xId, tainted, fns)) {

@@ -2,10 +2,8 @@ package io.adjoint.core.sparsity;
 
 import io.adjoint.core.graph.BatchedDifferences;
 import io.adjoint.core.graph.Differencing;
-import io.adjoint.core.graph.FunctionLookup;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.SparsityPattern;
-import java.util.Map;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -44,12 +42,6 @@ public final class CompressedDifferences {
 
     /** One perturbation per colour present among columns [c0, c1); {@code byColumn} colours J's columns. */
     public static Groups groups(Differencing at, RowColouring byColumn, long c0, long c1) {
-        Graph g = at.graph();
-        Map<String, DMatrixRMaj> inputs = at.inputs();
-        String wrt = at.wrt();
-        double h = at.h();
-        FunctionLookup fns = at.fns();
-        int batch = at.batch();
         int[] slotOf = new int[(int) (c1 - c0)];
         int[] size = new int[byColumn.slots(c0, c1, slotOf)];
         for (int s : slotOf) {
@@ -68,8 +60,8 @@ public final class CompressedDifferences {
             }
         }
         DMatrixRMaj d = g2.length == 0
-                ? new DMatrixRMaj(g.outputShape().size(), 0)
-                : BatchedDifferences.groups(g, inputs, wrt, g2, h, fns, batch);
+                ? new DMatrixRMaj(at.graph().outputShape().size(), 0)
+                : BatchedDifferences.groups(at, g2);
         return new Groups(d, slotOf);
     }
 

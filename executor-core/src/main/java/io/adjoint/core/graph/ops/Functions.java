@@ -20,7 +20,9 @@ public final class Functions implements FunctionLookup {
     /** The built-in functions only. */
     public static List<Function> builtins() {
         List<Function> l = new ArrayList<>();
-        l.addAll(List.of(UnaryElementwise.all()));
+        l.addAll(List.of(Activations.TANH, Activations.SIGMOID, Activations.RELU));
+        l.addAll(List.of(ExpLog.EXP, ExpLog.LOG, Trigonometric.SIN, Trigonometric.COS));
+        l.addAll(List.of(Powers.SQRT, Powers.SQUARE, Signs.ABS, Signs.NEGATIVE));
         l.add(new Pow());
         l.addAll(List.of(BroadcastBinary.all()));
         l.addAll(List.of(

@@ -9,11 +9,13 @@ import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Elementwise functions y_ij = f(x_ij) with a diagonal local Jacobian d_ij = f′(x_ij), written in terms of
- * x and y: tanh (1 − y²), sigmoid (y(1 − y)), relu (x > 0), exp (y), log (1/x), sin (cos x), cos (−sin x),
- * sqrt (1/(2y)), square (2x), abs (sign x, 0 at 0), negative (−1). The VJP is a scaled copy.
+ * The rule every unary elementwise op shares: Y = f(X) entry by entry, y_ij = f(x_ij), so in row-major flattening
+ * the local Jacobian ∂vec(Y)/∂vec(X) is diagonal, d_ij = f′(x_ij), given here as a function of x and y (whichever is
+ * cheaper: tanh′ = 1 − y², exp′ = y); the VJP scales the adjoint, X̄ = Ȳ ∘ D (B × size → B × size), the JVP the
+ * tangent. The ops themselves live in their families' files: {@link Activations}, {@link ExpLog}, {@link
+ * Trigonometric}, {@link Powers}, {@link Signs}.
  */
-public final class UnaryElementwise implements Function {
+final class UnaryElementwise implements Function {
     private final String name;
     private final DoubleUnaryOperator f;
     private final DoubleBinaryOperator dfdx;
@@ -22,48 +24,6 @@ public final class UnaryElementwise implements Function {
         this.name = name;
         this.f = f;
         this.dfdx = dfdxGivenXY;
-    }
-
-    static UnaryElementwise[] all() {
-        return new UnaryElementwise[] {
-            new UnaryElementwise("tanh", Math::tanh, (x, y) -> 1 - y * y),
-            new UnaryElementwise(
-                    "sigmoid",
-                    x -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)),
-                    (x, y) -> y * (1 - y)),
-            new UnaryElementwise("relu", x -> x > 0 ? x : 0.0, (x, y) -> x > 0 ? 1 : 0),
-            new UnaryElementwise("exp", Math::exp, (x, y) -> y),
-            new UnaryElementwise("log", Math::log, (x, y) -> 1 / x),
-            new UnaryElementwise("sin", Math::sin, (x, y) -> Math.cos(x)),
-            new UnaryElementwise("cos", Math::cos, (x, y) -> -Math.sin(x)),
-            new UnaryElementwise("sqrt", Math::sqrt, (x, y) -> 0.5 / y),
-            new UnaryElementwise("square", x -> x * x, (x, y) -> 2 * x),
-            new UnaryElementwise("abs", Math::abs, (x, y) -> Math.signum(x)),
-            new UnaryElementwise("negative", x -> -x, (x, y) -> -1),
-        };
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int matrixArity() {
-        return 1;
-    }
-
-    @Override
-    public String signature() {
-        return name + "(A)";
-    }
-
-    @Override
-    public Shape2 outputShape(Shape2[] args, double[] literals) {
-        if (literals.length != 0) {
-            throw new IllegalArgumentException(name + " takes one matrix: " + signature());
-        }
-        return args[0];
     }
 
     @Override
@@ -89,6 +49,29 @@ public final class UnaryElementwise implements Function {
             y.data[i] = f.applyAsDouble(x.data[i]);
         }
         return y;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int matrixArity() {
+        return 1;
+    }
+
+    @Override
+    public String signature() {
+        return name + "(A)";
+    }
+
+    @Override
+    public Shape2 outputShape(Shape2[] args, double[] literals) {
+        if (literals.length != 0) {
+            throw new IllegalArgumentException(name + " takes one matrix: " + signature());
+        }
+        return args[0];
     }
 
     /** Elementwise: column-separable. */

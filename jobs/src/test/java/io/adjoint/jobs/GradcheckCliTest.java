@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -78,16 +76,20 @@ class GradcheckCliTest {
         }
     }
 
+    /** The (i, j, r, s) of the worst entry of the first input, read back from report.json with Jackson. */
     static long[] worstIndex(Path reportJson) throws IOException {
-        String json = Files.readString(reportJson);
-        Matcher m = Pattern.compile("\"worst\": \\[\\s*\\{\"i\": (\\d+), \"j\": (\\d+), \"r\": (\\d+), \"s\": (\\d+)")
-                .matcher(json);
-        assertTrue(m.find(), json);
+        com.fasterxml.jackson.databind.JsonNode w = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(reportJson.toFile())
+                .path("inputs")
+                .path(0)
+                .path("worst")
+                .path(0);
+        assertTrue(w.isObject(), Files.readString(reportJson));
         return new long[] {
-            Long.parseLong(m.group(1)),
-            Long.parseLong(m.group(2)),
-            Long.parseLong(m.group(3)),
-            Long.parseLong(m.group(4))
+            w.get("i").longValue(),
+            w.get("j").longValue(),
+            w.get("r").longValue(),
+            w.get("s").longValue()
         };
     }
 

@@ -19,33 +19,8 @@ import org.apache.hadoop.fs.Path;
 public final class GradcheckReport {
     private GradcheckReport() {}
 
-    static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "null";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "1e999" : "-1e999";
-        }
-        return String.format(Locale.ROOT, "%.17g", v);
-    }
-
     static String sci(double v) {
         return String.format(Locale.ROOT, "%.3e", v);
-    }
-
-    static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 
     static String entryName(GradcheckResult r, TileStats.Entry e) {

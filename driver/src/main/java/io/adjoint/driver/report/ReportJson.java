@@ -1,111 +1,119 @@
 package io.adjoint.driver.report;
 
-import static io.adjoint.driver.report.GradcheckReport.json;
-import static io.adjoint.driver.report.GradcheckReport.num;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.adjoint.core.check.DetectionPower;
 import io.adjoint.core.check.TileStats;
 import io.adjoint.driver.gradcheck.GradcheckRequest;
 import io.adjoint.driver.gradcheck.GradcheckResult;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 
-/** {@code report.json}: everything the report says, for programs. */
+/**
+ * {@code report.json}: everything the report says, for programs, written with Jackson. Numbers are JSON numbers
+ * (the shortest text that reads back to the same double); NaN is {@code null} and ±∞ is {@code ±1e999} (JSON has
+ * neither; {@code 1e999} reads back as infinity in Python's {@code json} and in Jackson).
+ */
 final class ReportJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Two-space indents, {@code "key": value}, arrays on one line. */
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withArrayValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(DefaultPrettyPrinter.NopIndenter.instance);
+
     private ReportJson() {}
 
     static String of(GradcheckRequest req, List<GradcheckResult> results, double seconds) {
         boolean pass = results.stream().allMatch(GradcheckResult::passed);
-        StringBuilder j = new StringBuilder("{\n");
-        j.append("  \"verdict\": ").append(json(pass ? "PASS" : "FAIL")).append(",\n");
-        j.append("  \"expression\": ").append(json(req.job.exprText())).append(",\n");
-        j.append("  \"eps\": ").append(num(req.eps)).append(",\n");
-        j.append("  \"rtol\": ").append(num(req.rtol)).append(",\n");
-        j.append("  \"atol\": ").append(num(req.atol)).append(",\n");
-        j.append("  \"rule\": \"|analytic - numeric| <= atol + rtol * |numeric|\",\n");
-        j.append("  \"seconds\": ").append(num(seconds)).append(",\n");
-        j.append("  \"inputs\": [\n");
-        for (int i = 0; i < results.size(); i++) {
-            GradcheckResult r = results.get(i);
-            j.append("    {\n");
-            j.append("      \"input\": ").append(json(r.input)).append(",\n");
-            j.append("      \"source\": ")
-                    .append(json(
-                            req.stored.containsKey(r.input) ? "stored " + req.stored.get(r.input) : "reverse sweep"))
-                    .append(",\n");
-            j.append("      \"analytic_side\": ").append(json(r.analyticSource)).append(",\n");
-            j.append("      \"jacobian_shape\": ")
-                    .append(java.util.Arrays.toString(r.shape.toArray()))
-                    .append(",\n");
-            j.append("      \"mode\": ").append(json(r.mode.label())).append(",\n");
-            j.append("      \"mode_reason\": ").append(json(r.modeReason)).append(",\n");
-            j.append("      \"numeric\": ").append(json(r.numericMethod)).append(",\n");
-            j.append("      \"verdict\": ")
-                    .append(json(r.passed() ? "PASS" : "FAIL"))
-                    .append(",\n");
-            j.append("      \"entries_compared\": ").append(r.compared).append(",\n");
-            j.append("      \"entries_failed\": ").append(r.failed).append(",\n");
-            j.append("      \"projections\": ").append(r.probes).append(",\n");
-            j.append("      \"projections_failed\": ").append(r.probesFailed).append(",\n");
-            j.append("      \"projections_of_the_whole\": ")
-                    .append(r.firstProbes)
-                    .append(",\n");
-            j.append("      \"max_projection_error\": ")
-                    .append(num(r.maxProbeError))
-                    .append(",\n");
-            j.append("      \"max_projection_threshold\": ")
-                    .append(num(r.maxProbeThreshold))
-                    .append(",\n");
-            j.append("      \"detects_single_entry_error_of\": ")
-                    .append(num(r.detectable))
-                    .append(",\n");
-            j.append("      \"detection_probability\": ")
-                    .append(num(1 - DetectionPower.MISS))
-                    .append(",\n");
-            j.append("      \"disagreement_unresolved\": ").append(r.unresolved).append(",\n");
-            j.append("      \"non_finite\": ").append(r.nonFinite).append(",\n");
-            j.append("      \"first_non_finite\": ")
-                    .append(r.firstNonFinite == null ? "null" : entry(r, r.firstNonFinite))
-                    .append(",\n");
-            j.append("      \"max_abs_error\": ").append(num(r.maxAbs)).append(",\n");
-            j.append("      \"max_rel_error\": ").append(num(r.maxRel)).append(",\n");
-            j.append("      \"tile\": [")
-                    .append(r.tileRows())
-                    .append(", ")
-                    .append(r.tileCols())
-                    .append("],\n");
-            j.append("      \"seconds\": ").append(num(r.seconds)).append(",\n");
-            j.append("      \"probe_log\": [");
-            for (int k = 0; k < r.probeLog.size(); k++) {
-                j.append(k > 0 ? ", " : "").append(json(r.probeLog.get(k)));
+        ObjectNode top = MAPPER.createObjectNode();
+        top.put("verdict", pass ? "PASS" : "FAIL");
+        top.put("expression", req.job.exprText());
+        num(top, "eps", req.eps);
+        num(top, "rtol", req.rtol);
+        num(top, "atol", req.atol);
+        top.put("rule", "|analytic - numeric| <= atol + rtol * |numeric|");
+        num(top, "seconds", seconds);
+        ArrayNode inputs = top.putArray("inputs");
+        for (GradcheckResult r : results) {
+            ObjectNode o = inputs.addObject();
+            o.put("input", r.input);
+            o.put("source", req.stored.containsKey(r.input) ? "stored " + req.stored.get(r.input) : "reverse sweep");
+            o.put("analytic_side", r.analyticSource);
+            ArrayNode shape = o.putArray("jacobian_shape");
+            for (long d : r.shape.toArray()) {
+                shape.add(d);
             }
-            j.append("],\n      \"worst\": [\n");
-            for (int k = 0; k < r.worst.size(); k++) {
-                j.append("        ").append(entry(r, r.worst.get(k))).append(k + 1 < r.worst.size() ? "," : "");
-                j.append('\n');
+            o.put("mode", r.mode.label());
+            o.put("mode_reason", r.modeReason);
+            o.put("numeric", r.numericMethod);
+            o.put("verdict", r.passed() ? "PASS" : "FAIL");
+            o.put("entries_compared", r.compared);
+            o.put("entries_failed", r.failed);
+            o.put("projections", r.probes);
+            o.put("projections_failed", r.probesFailed);
+            o.put("projections_of_the_whole", r.firstProbes);
+            num(o, "max_projection_error", r.maxProbeError);
+            num(o, "max_projection_threshold", r.maxProbeThreshold);
+            num(o, "detects_single_entry_error_of", r.detectable);
+            num(o, "detection_probability", 1 - DetectionPower.MISS);
+            o.put("disagreement_unresolved", r.unresolved);
+            o.put("non_finite", r.nonFinite);
+            if (r.firstNonFinite == null) {
+                o.putNull("first_non_finite");
+            } else {
+                o.set("first_non_finite", entry(r, r.firstNonFinite));
             }
-            j.append("      ]\n    }").append(i + 1 < results.size() ? "," : "").append('\n');
+            num(o, "max_abs_error", r.maxAbs);
+            num(o, "max_rel_error", r.maxRel);
+            o.putArray("tile").add(r.tileRows()).add(r.tileCols());
+            num(o, "seconds", r.seconds);
+            ArrayNode log = o.putArray("probe_log");
+            r.probeLog.forEach(log::add);
+            ArrayNode worst = o.putArray("worst");
+            for (TileStats.Entry e : r.worst) {
+                worst.add(entry(r, e));
+            }
         }
-        j.append("  ]\n}\n");
-
-        return j.toString();
+        try {
+            return MAPPER.writer(PRETTY).writeValueAsString(top) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** One entry as a JSON object: its (i, j, r, s), values, errors, and whether it passes. */
-    static String entry(GradcheckResult r, TileStats.Entry e) {
+    /** One entry: its (i, j, r, s), values, errors, and whether it passes. */
+    static ObjectNode entry(GradcheckResult r, TileStats.Entry e) {
         long[] ix = r.index(e.row, e.col);
-        return String.format(
-                Locale.ROOT,
-                "{\"i\": %d, \"j\": %d, \"r\": %d, \"s\": %d, \"analytic\": %s, \"numeric\": %s, \"abs_error\": %s,"
-                        + " \"rel_error\": %s, \"passes\": %s}",
-                ix[0],
-                ix[1],
-                ix[2],
-                ix[3],
-                num(e.analytic),
-                num(e.numeric),
-                num(e.absError),
-                num(e.relError),
-                e.passes);
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("i", ix[0]);
+        o.put("j", ix[1]);
+        o.put("r", ix[2]);
+        o.put("s", ix[3]);
+        num(o, "analytic", e.analytic);
+        num(o, "numeric", e.numeric);
+        num(o, "abs_error", e.absError);
+        num(o, "rel_error", e.relError);
+        o.put("passes", e.passes);
+        return o;
+    }
+
+    /** A double as JSON allows: NaN as null, ±∞ as ±1e999. */
+    private static void num(ObjectNode o, String field, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(field);
+        } else if (Double.isInfinite(v)) {
+            o.putRawValue(field, new RawValue(v > 0 ? "1e999" : "-1e999"));
+        } else {
+            o.put(field, v);
+        }
     }
 }

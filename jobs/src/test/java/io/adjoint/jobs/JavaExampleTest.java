@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's Java example compiles (it is a test source) and runs: its MLlib matrix and its file equal central
- * differences of the same function (rtol 1e-6, atol 1e-8), and the README shows the example's source verbatim.
+ * The Java API guide's example (docs/java-api.md) compiles (it is a test source) and runs: its MLlib matrix and its file equal central
+ * differences of the same function (rtol 1e-6, atol 1e-8), and the guide shows the example's source verbatim.
  */
 class JavaExampleTest {
     static final Path SOURCE = Paths.get("src/test/java/io/adjoint/examples/JacobianFromJava.java");
@@ -75,10 +75,10 @@ class JavaExampleTest {
 
     @Test
     void theReadmeShowsTheExampleVerbatim() throws IOException {
-        String readme = Files.readString(Paths.get("../README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Paths.get("../docs/java-api.md"), StandardCharsets.UTF_8);
         String marker = "<!-- example: jobs/" + SOURCE.toString().replace('\\', '/') + " -->\n```java\n";
         int at = readme.indexOf(marker);
-        assertEquals(true, at >= 0, "README has the marker " + marker);
+        assertEquals(true, at >= 0, "docs/java-api.md has the marker " + marker);
         int start = at + marker.length();
         String shown = readme.substring(start, readme.indexOf("```\n", start));
         assertEquals(Files.readString(SOURCE, StandardCharsets.UTF_8), shown);

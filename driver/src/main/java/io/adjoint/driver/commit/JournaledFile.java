@@ -38,10 +38,17 @@ abstract class JournaledFile extends CommitProtocol {
 
     /**
      * Driver: a fresh journal for blocks of {@code rowsPerBlock}, and the temporary at {@code size} bytes, sparse,
-     * starting with {@code head}; nothing when resuming.
+     * starting with {@code head}. When resuming, the interrupted run's temporary is kept but {@code head} is written
+     * again: the frame is derived from the shape, never computed, and no block's checksum covers it, so a damaged
+     * header (another shape, a flipped magic byte) must not survive into the committed file.
      */
     void createTemporary(int rowsPerBlock, byte[] head, long size) throws IOException {
         if (resuming()) {
+            if (head.length > 0) {
+                try (FileChannel ch = FileChannel.open(Paths.get(tmp), StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(head), 0);
+                }
+            }
             return;
         }
         Files.deleteIfExists(Paths.get(tmp));

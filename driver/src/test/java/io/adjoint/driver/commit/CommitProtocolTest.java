@@ -186,6 +186,39 @@ class CommitProtocolTest {
         assertEquals(Set.of(), listing());
     }
 
+    /**
+     * A resume writes the result's frame again: a damaged .npy header in the interrupted run's temporary (another
+     * shape, a flipped magic byte) is not in any block's checksum, so it must not reach the committed file.
+     */
+    @Test
+    void resumeRewritesADamagedHeader() throws IOException {
+        Fingerprint fp =
+                new Fingerprint("0123456789abcdef", new TreeMap<>(Map.of("input X", "crc32c 1, 8 bytes", "expr", "X")));
+        String dest = dir.resolve("G.npy").toString();
+        writeBlocks(CommitProtocol.forDestination(dest, SHAPE, false, false, conf, fp, false), conf); // "killed"
+        Path tmp = Files.list(dir)
+                .filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                .findFirst()
+                .orElseThrow();
+        byte[] bytes = Files.readAllBytes(tmp);
+        String head =
+                new String(bytes, 0, NpyWriter.header(SHAPE).length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String shape = java.util.Arrays.toString(SHAPE).replace('[', '(').replace(']', ')');
+        assertTrue(head.contains(shape), head);
+        byte[] other =
+                head.replace(shape, shape.replace("3", "1")).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(other, 0, bytes, 0, other.length);
+        bytes[1] = 'X'; // the magic \x93NUMPY
+        Files.write(tmp, bytes);
+
+        CommitProtocol again = CommitProtocol.forDestination(dest, SHAPE, false, false, conf, fp, true);
+        assertTrue(again.resuming());
+        again.setupJob(conf, 4);
+        assertTrue(again.isIntact(conf, 0, 0, 4) && again.isIntact(conf, 1, 4, 2), "the blocks themselves are intact");
+        again.commitJob(conf, 2);
+        assertArrayEquals(expectedFile(), Files.readAllBytes(Path.of(dest)), "header rewritten, data kept");
+    }
+
     /** The part-file layout resumes too: each part's name records its CRC32C; the folder's manifest its blocks. */
     @Test
     void partFilesResumeReusingIntactPartsAndRefuseAnotherRun() throws IOException {

@@ -72,4 +72,25 @@ class EmptyArraysTest {
         assertEquals(0, g.code, g.err);
         assertTrue(g.out.startsWith("PASS: 0 entries compared"), g.out);
     }
+
+    /** An empty batch of products (N = 0) is a batch of none: empty results, as NumPy and a vmapped JAX give. */
+    @Test
+    void anEmptyBatchOfProductsGivesEmptyResults() throws IOException {
+        NpyWriter.write(dir.resolve("W.npy"), new long[] {3, 4}, new double[12]);
+        NpyWriter.write(dir.resolve("X.npy"), new long[] {4, 5}, new double[20]);
+        NpyWriter.write(dir.resolve("G0.npy"), new long[] {0, 3, 5}, new double[0]);
+        NpyWriter.write(dir.resolve("T0.npy"), new long[] {0, 4, 5}, new double[0]);
+        String in = " --master local[2] --quiet --expr tanh(W@X) --input W=" + dir.resolve("W.npy") + " --input X="
+                + dir.resolve("X.npy");
+        CliRunner v = CliRunner.run(
+                ("vjp" + in + " --wrt X,W --cotangent " + dir.resolve("G0.npy") + " --out " + dir.resolve("v"))
+                        .split(" "));
+        assertEquals(0, v.code, v.err);
+        assertArrayEquals(new long[] {0, 4, 5}, shape(dir.resolve("v/X.npy")));
+        assertArrayEquals(new long[] {0, 3, 4}, shape(dir.resolve("v/W.npy")));
+        CliRunner j = CliRunner.run(
+                ("jvp" + in + " --tangent X=" + dir.resolve("T0.npy") + " --out " + dir.resolve("j")).split(" "));
+        assertEquals(0, j.code, j.err);
+        assertArrayEquals(new long[] {0, 3, 5}, shape(dir.resolve("j/out.npy")));
+    }
 }

@@ -215,7 +215,7 @@ public final class ProductJob {
         }
         return BlockPlanner.plan(
                 ctx,
-                BlockPlanner.Need.rows(Math.max(1, in.count), work, resultCols)
+                BlockPlanner.Need.rows(in.count, work, resultCols)
                         .broadcast(tapeBytes)
                         .requested(in.request.rowsPerTask));
     }

@@ -6,6 +6,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +117,9 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, Charset.defaultCharset()), true));
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage()));
+            String unknown = unknownCommand(ex);
+            err.println(ex.getCommandLine().getCommandSpec().qualifiedName() + ": "
+                    + (unknown != null ? unknown : oneLine(ex.getMessage())));
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -185,5 +189,56 @@ public final class Main implements Runnable {
         }
         int nl = s.indexOf('\n');
         return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    /**
+     * "unknown command 'jacobain' (did you mean jacobian?); commands: …" when the first word given to {@code adjoint}
+     * is no command, else null (other usage errors keep picocli's message).
+     */
+    static String unknownCommand(CommandLine.ParameterException ex) {
+        CommandLine c = ex.getCommandLine();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u)
+                || c.getParent() != null
+                || u.getUnmatched().isEmpty()
+                || u.getUnmatched().get(0).startsWith("-")) {
+            return null;
+        }
+        String word = u.getUnmatched().get(0);
+        List<String> commands = new ArrayList<>(c.getSubcommands().keySet());
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String name : commands) {
+            int d = editDistance(word.toLowerCase(Locale.ROOT), name);
+            if (d < bestDistance) {
+                best = name;
+                bestDistance = d;
+            }
+        }
+        String guess = bestDistance <= Math.max(1, word.length() / 3) ? " (did you mean " + best + "?)" : "";
+        return "unknown command '" + word + "'" + guess + "; commands: " + String.join(", ", commands);
+    }
+
+    /**
+     * Edit distance: the fewest insertions, deletions, substitutions and swaps of two neighbouring letters that turn
+     * a into b (optimal string alignment; "vpj" is one swap from "vjp").
+     */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 }

@@ -243,6 +243,10 @@ class ProductsCliTest {
                 new org.apache.spark.api.java.JavaSparkContext(io.adjoint.driver.spark.AdjointSpark.configure(
                         new org.apache.spark.SparkConf().setMaster("local[2]").setAppName("products")));
         try {
+            // a misspelled tangent is an error naming the inputs, not a silent zero product
+            io.adjoint.core.InvalidInputException typo = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.adjoint.core.InvalidInputException.class, () -> ProductJob.jvp(jsc, ji, Map.of("x", tx), 3));
+            assertEquals("tangent x: no input of that name (inputs: W, X)", typo.getMessage());
             // the execution layer places the in-memory products too: both places, the same products
             for (String where : List.of("never", "always")) {
                 jsc.setLocalProperty("spark.adjoint.driverTasks", where);

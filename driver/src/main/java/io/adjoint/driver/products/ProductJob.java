@@ -265,10 +265,16 @@ public final class ProductJob {
             throws IOException {
         int n = -1;
         Map<Integer, DMatrixRMaj> byNode = new HashMap<>();
+        java.util.Set<String> known = new java.util.TreeSet<>(in.request.inputs.keySet());
+        known.addAll(in.request.values.keySet());
         for (Map.Entry<String, DMatrixRMaj> t : tangents.entrySet()) {
+            if (!known.contains(t.getKey())) {
+                throw new InvalidInputException(
+                        "tangent " + t.getKey() + ": no input of that name (inputs: " + String.join(", ", known) + ")");
+            }
             Integer node = in.graph.inputs().get(t.getKey());
             if (node == null) {
-                continue;
+                continue; // an input the expression does not use: its tangent changes nothing
             }
             if (n >= 0 && t.getValue().numRows != n) {
                 throw new InvalidInputException("tangent " + t.getKey() + " has " + t.getValue().numRows

@@ -55,6 +55,7 @@ public final class SparkOptions {
             sc.setMaster("local[*]");
         }
         checkMaster(sc.get("spark.master"));
+        checkSettings(sc);
         shipOurJar(sc);
         built = AdjointSpark.configure(sc);
         return built;
@@ -99,14 +100,114 @@ public final class SparkOptions {
             }
             return;
         }
-        if (STANDALONE.matcher(m).matches()
-                || m.equals("yarn")
-                || m.startsWith("k8s://")
-                || m.startsWith("local-cluster[")) {
+        if (STANDALONE.matcher(m).matches() || m.startsWith("local-cluster[")) {
+            return;
+        }
+        if (m.equals("yarn") || m.startsWith("k8s://")) {
+            // Spark finds a cluster manager by its class; bin/adjoint's class path holds spark-core's, not these
+            String manager = m.equals("yarn")
+                    ? "org.apache.spark.scheduler.cluster.YarnClusterManager"
+                    : "org.apache.spark.scheduler.cluster.k8s.KubernetesClusterManager";
+            if (!loadable(manager)) {
+                throw new InvalidInputException("--master " + m + ": this class path has no "
+                        + (m.equals("yarn") ? "YARN" : "Kubernetes")
+                        + " support; submit jobs/target/adjoint-jobs-0.1.0.jar with a Spark distribution's spark-submit"
+                        + " (docs/running.md)");
+            }
             return;
         }
         throw new InvalidInputException("--master " + m + ": not a Spark master URL (local[*], local[N],"
                 + " spark://HOST:PORT, yarn, k8s://https://HOST:PORT)");
+    }
+
+    /** Keys whose values Spark reads as byte sizes ("4g", "512m"), all at least one byte. */
+    private static final List<String> SIZES = List.of(
+            "spark.driver.memory",
+            "spark.executor.memory",
+            "spark.driver.maxResultSize",
+            "spark.broadcast.blockSize",
+            "spark.kryoserializer.buffer",
+            "spark.kryoserializer.buffer.max",
+            "spark.executor.memoryOverhead",
+            "spark.driver.memoryOverhead");
+
+    /** Keys whose values are whole numbers, with the least each may be. */
+    private static final java.util.Map<String, Integer> COUNTS = java.util.Map.of(
+            "spark.task.cpus", 1,
+            "spark.executor.cores", 1,
+            "spark.default.parallelism", 1,
+            "spark.task.maxFailures", 1,
+            "spark.executor.instances", 0,
+            "spark.ui.port", 0);
+
+    /**
+     * Refuses, before anything runs, a setting Spark would refuse when it starts — also for a job small enough never
+     * to start it: byte sizes ({@link #SIZES}; {@code spark.driver.maxResultSize} may be 0, no limit), whole
+     * numbers ({@link #COUNTS}), the serializer and Kryo registrator classes (they must load), and
+     * {@code spark.task.cpus} above a local master's threads (its tasks could never be scheduled).
+     */
+    static void checkSettings(SparkConf sc) {
+        for (String key : SIZES) {
+            if (!sc.contains(key)) {
+                continue;
+            }
+            long bytes;
+            try {
+                bytes = sc.getSizeAsBytes(key);
+            } catch (RuntimeException e) {
+                throw new InvalidInputException(
+                        "--conf " + key + "=" + sc.get(key) + ": not a size (write it as 512m, 4g, 1t)");
+            }
+            if (bytes < 1 && !key.equals("spark.driver.maxResultSize")) {
+                throw new InvalidInputException("--conf " + key + "=" + sc.get(key) + ": must be at least 1 byte");
+            }
+        }
+        for (java.util.Map.Entry<String, Integer> c : COUNTS.entrySet()) {
+            if (!sc.contains(c.getKey())) {
+                continue;
+            }
+            String v = sc.get(c.getKey()).trim();
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                n = Integer.MIN_VALUE;
+            }
+            if (n < c.getValue()) {
+                throw new InvalidInputException(
+                        "--conf " + c.getKey() + "=" + v + ": must be a whole number ≥ " + c.getValue());
+            }
+        }
+        for (String key : List.of("spark.serializer", "spark.kryo.registrator")) {
+            for (String cls : sc.get(key, "").split(",", -1)) {
+                if (!cls.isBlank() && !loadable(cls.trim())) {
+                    throw new InvalidInputException(
+                            "--conf " + key + "=" + sc.get(key) + ": no class " + cls.trim() + " on the class path");
+                }
+            }
+        }
+        java.util.regex.Matcher local = LOCAL.matcher(sc.get("spark.master"));
+        if (local.matches() && sc.contains("spark.task.cpus")) {
+            int threads = local.group(2) == null
+                    ? 1
+                    : local.group(2).equals("*")
+                            ? Runtime.getRuntime().availableProcessors()
+                            : Integer.parseInt(local.group(2));
+            int cpus = Integer.parseInt(sc.get("spark.task.cpus").trim());
+            if (cpus > threads) {
+                throw new InvalidInputException("--conf spark.task.cpus=" + cpus + ": more than the " + threads
+                        + " thread(s) of --master " + sc.get("spark.master") + "; no task could ever run");
+            }
+        }
+    }
+
+    private static boolean loadable(String className) {
+        try {
+            Class.forName(className, false, SparkOptions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /**
@@ -150,7 +251,7 @@ public final class SparkOptions {
         checkReachable(sc.get("spark.master"));
         try {
             return new JavaSparkContext(sc);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared, as Scala does
             if (conf.isEmpty() && master == null) {
                 throw e;
             }

@@ -244,13 +244,36 @@ class HardeningTest {
         long t0 = System.nanoTime();
         usage(jacobian(out, "W @ X", "--master", "spark://127.0.0.1:1"), "no Spark master answers there");
         assertTrue(System.nanoTime() - t0 < 20e9, "refused within seconds");
-        // a job small enough for driver threads never starts Spark: force Spark tasks to reach the bad setting
+        // a setting Spark would refuse at start is refused before it, with Spark tasks or without
         usage(
                 jacobian(
                         out,
                         "W @ X",
                         "--conf",
                         "spark.executor.memory=lots",
+                        "--conf",
+                        "spark.adjoint.driverTasks=never"),
+                "spark.executor.memory=lots: not a size");
+        // settings Spark would refuse are refused up front, also when a small job would never start Spark
+        usage(jacobian(out, "W @ X", "--conf", "spark.executor.memory=abc"), "spark.executor.memory=abc: not a size");
+        usage(jacobian(out, "W @ X", "--conf", "spark.broadcast.blockSize=0"), "must be at least 1 byte");
+        usage(
+                jacobian(out, "W @ X", "--conf", "spark.serializer=does.not.Exist"),
+                "no class does.not.Exist on the class path");
+        usage(jacobian(out, "W @ X", "--conf", "spark.kryo.registrator=no.Such"), "no class no.Such on the class path");
+        usage(jacobian(out, "W @ X", "--conf", "spark.task.cpus=5"), "more than the 2 thread(s) of --master local[2]");
+        usage(jacobian(out, "W @ X", "--conf", "spark.task.cpus=two"), "must be a whole number ≥ 1");
+        // masters whose cluster managers this class path lacks, or that Spark refuses to start
+        usage(jacobian(out, "W @ X", "--master", "yarn"), "--master yarn: this class path has no YARN support");
+        usage(
+                jacobian(out, "W @ X", "--master", "k8s://https://127.0.0.1:6443"),
+                "this class path has no Kubernetes support");
+        usage(
+                jacobian(
+                        out,
+                        "W @ X",
+                        "--master",
+                        "local-cluster[1,1,512]",
                         "--conf",
                         "spark.adjoint.driverTasks=never"),
                 "Spark did not start");

@@ -26,13 +26,15 @@ class LauncherIT {
     record Run(int code, String out, String err) {}
 
     static Run adjoint(boolean cds, String... args) throws Exception {
+        return adjoint(cds ? java.util.Map.of() : java.util.Map.of("ADJOINT_CDS", "0"), args);
+    }
+
+    static Run adjoint(java.util.Map<String, String> env, String... args) throws Exception {
         List<String> cmd =
                 new java.util.ArrayList<>(List.of(ROOT.resolve("bin/adjoint").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (!cds) {
-            pb.environment().put("ADJOINT_CDS", "0");
-        }
+        pb.environment().putAll(env);
         File err = File.createTempFile("launcher", ".err");
         pb.redirectError(err);
         Process p = pb.start();
@@ -41,6 +43,24 @@ class LauncherIT {
         String e = Files.readString(err.toPath());
         Files.delete(err.toPath());
         return new Run(p.exitValue(), out, e);
+    }
+
+    /** A driver heap the JVM or Spark would refuse is a usage error in one line, before any JVM starts. */
+    @Test
+    void aBadDriverHeapIsOneLineAndExit2() throws Exception {
+        String[][] cases = {
+            {"abc", "adjoint: ADJOINT_DRIVER_MEMORY=abc: not a heap size (write it as 900m, 4g)"},
+            {"16m", "adjoint: ADJOINT_DRIVER_MEMORY=16m: too small; give at least 512m"},
+            {"0", "adjoint: ADJOINT_DRIVER_MEMORY=0: too small; give at least 512m"}
+        };
+        for (String[] c : cases) {
+            Run r = adjoint(java.util.Map.of("ADJOINT_DRIVER_MEMORY", c[0]), "--version");
+            assertEquals(2, r.code(), r.err());
+            assertEquals(c[1], r.err().strip());
+            assertEquals("", r.out());
+        }
+        Run ok = adjoint(java.util.Map.of("ADJOINT_DRIVER_MEMORY", "900m", "ADJOINT_CDS", "0"), "--version");
+        assertEquals(0, ok.code(), ok.err());
     }
 
     @AfterAll

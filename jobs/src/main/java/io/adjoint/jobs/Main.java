@@ -114,6 +114,7 @@ public final class Main implements Runnable {
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(120);
+        shareVersion(cl, cl.getCommandSpec().version()); // `adjoint jacobian -V` prints it too, not nothing
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, Charset.defaultCharset()), true));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -137,6 +138,9 @@ public final class Main implements Runnable {
             InvalidInputException bad = findInputError(ex);
             if (bad == null) {
                 bad = missingConnector(ex);
+            }
+            if (bad == null) {
+                bad = notAPath(ex);
             }
             if (bad != null) {
                 err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(bad.getMessage()));
@@ -178,6 +182,30 @@ public final class Main implements Runnable {
                         + (which.equals("s3a://")
                                 ? " (spark-submit --packages org.apache.hadoop:hadoop-aws:3.5.0)"
                                 : ""));
+            }
+        }
+        return null;
+    }
+
+    /** Gives every subcommand without a version of its own the top command's, for {@code -V}. */
+    static void shareVersion(CommandLine c, String[] version) {
+        for (CommandLine sub : c.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().version(version);
+            }
+            shareVersion(sub, version);
+        }
+    }
+
+    /**
+     * A path Hadoop cannot parse as a URI ({@code foo:bar}: a colon outside a scheme): only paths the user gave are
+     * parsed, so it is theirs to fix — exit 2 naming it, not an internal error.
+     */
+    static InvalidInputException notAPath(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.URISyntaxException u) {
+                return new InvalidInputException("'" + u.getInput() + "' is not a path Hadoop can read ("
+                        + u.getReason() + "; a ':' may only follow a scheme, as in file:///data/x.npy)");
             }
         }
         return null;

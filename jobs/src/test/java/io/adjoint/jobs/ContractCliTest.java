@@ -55,6 +55,8 @@ class ContractCliTest {
         assertEquals(0, r.code, r.err);
         // 21 rows in blocks of 2: 11 blocks, progress at each tenth, the last line at 100%
         assertTrue(r.err.contains("rows per task B=2"), r.err);
+        // J1 (2·4 × 5·3 = 120 entries) and J2 (45) are held dense: the plan line counts entries, not "non-zeros"
+        assertTrue(r.err.contains("Jacobians: dense (120 entries), dense (45 entries)"), r.err);
         assertTrue(r.err.contains("11/11 blocks (100%), 21/21 rows"), r.err);
         assertTrue(r.err.contains("ETA"), r.err);
         try (FileByteSource g = new FileByteSource(dir.resolve("G.npy"))) {

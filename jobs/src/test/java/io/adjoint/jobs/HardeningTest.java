@@ -424,4 +424,74 @@ class HardeningTest {
                 CliRunner.listing(dir),
                 "the result, no temporaries, no claim");
     }
+
+    /** Issue 23's smaller broken promises, each now an exit 2 in one line or the behaviour the docs state. */
+    @Test
+    void pathsNamesAndFlagsSayWhatIsWrong() throws IOException {
+        Path out = dir.resolve("D");
+        // a colon outside a scheme: Hadoop cannot parse it (was exit 3, URISyntaxException)
+        usage(
+                CliRunner.run(
+                        "jacobian",
+                        "--master",
+                        "local[2]",
+                        "--quiet",
+                        "--expr",
+                        "W @ X",
+                        "--input",
+                        "W=" + w,
+                        "--input",
+                        "X=foo:bar",
+                        "--wrt",
+                        "X",
+                        "--out",
+                        out.toString()),
+                "'foo:bar' is not a path Hadoop can read");
+        // a name too long to become a file name (was exit 3, "File name too long", and a leftover folder)
+        String longName = "a".repeat(300);
+        usage(
+                CliRunner.run(
+                        "jacobian",
+                        "--master",
+                        "local[2]",
+                        "--quiet",
+                        "--expr",
+                        "W @ " + longName,
+                        "--input",
+                        "W=" + w,
+                        "--input",
+                        longName + "=" + x,
+                        "--wrt",
+                        longName,
+                        "--out",
+                        out.toString()),
+                "a name of 300 characters; at most 128");
+        assertFalse(Files.exists(out));
+        // a folder where a result file goes: no hint to "give a file name such as G.npy"
+        Files.createDirectories(out.resolve("X.npy"));
+        usage(jacobian(out, "W @ X", "--overwrite"), "--out " + out.resolve("X.npy") + ": a folder is where this");
+        // --mode is case-insensitive, as --seeding is
+        CliRunner g = CliRunner.run(
+                "gradcheck",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                "W @ X",
+                "--input",
+                "W=" + w,
+                "--input",
+                "X=" + x,
+                "--wrt",
+                "X",
+                "--mode",
+                "FULL",
+                "--report",
+                dir.resolve("rep").toString());
+        assertEquals(0, g.code, g.err);
+        // -V on a subcommand prints the version (it printed nothing)
+        CliRunner v = CliRunner.run("jacobian", "-V");
+        assertEquals(0, v.code, v.err);
+        assertTrue(v.out.startsWith("adjoint 0.1.0"), v.out);
+    }
 }

@@ -145,7 +145,10 @@ public final class ContractJob {
             }
             js[i] = JacobianOperand.of(m, req.sparseDensity);
             broadcastBytes += js[i].bytes();
-            kinds.add(js[i].kind() + " (" + js[i].nonZeros() + " non-zeros)");
+            // a dense operand holds every entry, zero or not: say entries, not non-zeros
+            kinds.add(js[i].kind() + " ("
+                    + js[i].nonZeros()
+                    + (js[i].kind().equals("dense") ? " entries)" : " non-zeros)"));
         }
         long loaded = System.nanoTime();
         BlockPlanner.Plan plan =

@@ -34,7 +34,11 @@ public final class Destinations {
         }
         if (fs.exists(q)) {
             if (fs.getFileStatus(q).isDirectory()) {
-                throw new InvalidInputException("--out " + dest + ": is a folder; give a file name such as G.npy");
+                throw new InvalidInputException(
+                        dest.endsWith(".npy") || dest.endsWith(".npz")
+                                ? "--out " + dest + ": a folder is where this result file goes; remove it or write"
+                                        + " elsewhere"
+                                : "--out " + dest + ": is a folder; give a file name such as G.npy");
             }
             if (!overwrite) {
                 throw new InvalidInputException("--out " + dest + ": already exists (pass --overwrite to replace it)");

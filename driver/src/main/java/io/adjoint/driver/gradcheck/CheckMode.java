@@ -22,7 +22,7 @@ public enum CheckMode {
      */
     public static CheckMode parse(String s) {
         for (CheckMode m : new CheckMode[] {FULL, PROBE, AUTO}) {
-            if (m.label().equals(s)) {
+            if (m.label().equalsIgnoreCase(s.trim())) { // as --seeding and --format: FULL means full
                 return m;
             }
         }

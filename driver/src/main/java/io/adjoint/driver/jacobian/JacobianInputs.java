@@ -39,6 +39,12 @@ public final class JacobianInputs {
     /** What a name must look like before it becomes part of a file name. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /**
+     * The longest input name: a wrt name becomes NAME.npy, and its temporaries ".NAME.npy.adjoint-<16 hex>.tmp" and
+     * their journal must stay under the 255 bytes most file systems allow for a name.
+     */
+    public static final int MAX_NAME = 128;
+
     public final JacobianRequest request;
     public final Graph graph;
     /**
@@ -107,6 +113,11 @@ public final class JacobianInputs {
             if (!NAME.matcher(n).matches()) {
                 throw new InvalidInputException("--input " + n + "=…: '" + n + "' is not a valid name"
                         + " (letters, digits and _, not starting with a digit)");
+            }
+            if (n.length() > MAX_NAME) {
+                throw new InvalidInputException("--input " + n.substring(0, 16) + "…=…: a name of " + n.length()
+                        + " characters; at most " + MAX_NAME + " (it becomes part of file names, which file systems"
+                        + " cap at 255 bytes)");
             }
         }
         for (String w : req.wrt) {

@@ -197,8 +197,11 @@ public final class NpyHeader implements Serializable {
             throw bad(name, "bad header: fortran_order must be True or False");
         }
         Object sh = dict.get("shape");
-        if (!(sh instanceof List<?> dims)) {
-            throw bad(name, "bad header: shape must be a tuple of integers");
+        if (!(sh instanceof PyLiteral.Tuple dims)) {
+            throw bad(
+                    name,
+                    "bad header: shape must be a tuple of integers"
+                            + (sh instanceof List<?> ? ", not a list (NumPy refuses one too)" : ""));
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {

@@ -10,6 +10,11 @@ import java.util.Map;
  * strings, integers, True/False. It builds plain Java values and never evaluates code.
  */
 final class PyLiteral {
+    /** A tuple, {@code (…)}: a list that remembers it was written with parentheses (NumPy's shape must be one). */
+    static final class Tuple extends ArrayList<Object> {
+        private static final long serialVersionUID = 1L;
+    }
+
     private final String s;
     private int i;
 
@@ -65,7 +70,7 @@ final class PyLiteral {
         if (c == '(' || c == '[') {
             char close = c == '(' ? ')' : ']';
             i++;
-            List<Object> l = new ArrayList<>();
+            List<Object> l = c == '(' ? new Tuple() : new ArrayList<>();
             while (true) {
                 skipWs();
                 if (peek(close)) {

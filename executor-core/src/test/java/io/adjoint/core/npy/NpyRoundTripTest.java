@@ -208,6 +208,9 @@ class NpyRoundTripTest {
                 "not a non-negative integer");
         assertRefused(withDict("e.npy", "__import__('os').system('true')"), "bad header");
         assertRefused(
+                withDict("l.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': [4, 5], }"),
+                "shape must be a tuple of integers, not a list (NumPy refuses one too)");
+        assertRefused(
                 withDict("f.npy", "{'descr': '<c16', 'fortran_order': False, 'shape': (2, 5), }"),
                 "unsupported dtype '<c16'");
         assertRefused(

@@ -53,7 +53,11 @@ public final class DestinationLock implements AutoCloseable {
      * @throws InvalidInputException when another live run holds it
      */
     public static DestinationLock acquire(String what, Path marker, Configuration conf) throws IOException {
-        FileSystem fs = HadoopFiles.fileSystem(marker, conf);
+        return acquire(what, marker, HadoopFiles.fileSystem(marker, conf));
+    }
+
+    /** {@link #acquire(String, Path, Configuration)} on the file system {@code fs}. */
+    static DestinationLock acquire(String what, Path marker, FileSystem fs) throws IOException {
         ProcessHandle self = ProcessHandle.current();
         String content = self.pid() + " " + host() + " "
                 + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + " " + UUID.randomUUID();
@@ -66,7 +70,7 @@ public final class DestinationLock implements AutoCloseable {
                 continue; // released meanwhile
             }
             Owner o = Owner.parse(other);
-            if (o != null && o.host.equals(host()) && !o.alive()) {
+            if ((o != null && o.host.equals(host()) && !o.alive()) || abandoned(fs, marker, other)) {
                 takeOver(fs, marker, other);
                 continue;
             }
@@ -83,9 +87,9 @@ public final class DestinationLock implements AutoCloseable {
     }
 
     private static boolean tryCreate(FileSystem fs, Path marker, String content) throws IOException {
-        try (OutputStream out = HadoopFiles.create(fs, marker, false)) {
-            out.write(content.getBytes(StandardCharsets.UTF_8));
-            return true;
+        OutputStream out;
+        try {
+            out = HadoopFiles.create(fs, marker, false);
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
@@ -93,6 +97,37 @@ public final class DestinationLock implements AutoCloseable {
                 return false; // file systems that report an existing file with a plain IOException
             }
             throw e;
+        }
+        // the marker is this run's now: if its content cannot be written (a full disk), remove it again and say why,
+        // or the empty marker would refuse every later run as "another run is writing to it"
+        try (OutputStream o = out) {
+            o.write(content.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            try {
+                fs.delete(marker, false);
+            } catch (IOException ignored) {
+                // reported below; an empty marker left behind is taken over as abandoned
+            }
+            throw new IOException("could not write the claim marker " + marker + ": " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** How long an empty marker may be another run's claim in progress (it writes its content right away). */
+    static final long ABANDONED_MILLIS = 10_000;
+
+    /**
+     * An empty marker older than {@link #ABANDONED_MILLIS}: a claim whose content was never written (a run that died,
+     * or a disk that was full, between creating and writing it), holding no run's identity.
+     */
+    private static boolean abandoned(FileSystem fs, Path marker, String content) throws IOException {
+        if (!content.isBlank()) {
+            return false;
+        }
+        try {
+            return System.currentTimeMillis() - fs.getFileStatus(marker).getModificationTime() > ABANDONED_MILLIS;
+        } catch (FileNotFoundException e) {
+            return false;
         }
     }
 

@@ -83,4 +83,55 @@ class DestinationLockTest {
             assertEquals(List.of(), left.toList(), "nothing left after the release");
         }
     }
+
+    /**
+     * A disk that fills between creating the marker and writing it: the claim fails with the real cause and removes
+     * its empty marker (it was reported as "another run is writing to it", and the marker refused every later run).
+     */
+    @Test
+    void aClaimThatCannotBeWrittenSaysWhyAndLeavesNoMarker() throws Exception {
+        org.apache.hadoop.fs.RawLocalFileSystem raw = new org.apache.hadoop.fs.RawLocalFileSystem();
+        org.apache.hadoop.fs.FileSystem full = new org.apache.hadoop.fs.FilterFileSystem(raw) {
+            @Override
+            public org.apache.hadoop.fs.FSDataOutputStream create(Path f, boolean overwrite)
+                    throws java.io.IOException {
+                super.create(f, overwrite).close(); // the file exists, as after open(O_CREAT|O_EXCL)
+                return new org.apache.hadoop.fs.FSDataOutputStream(
+                        new java.io.OutputStream() {
+                            @Override
+                            public void write(int b) throws java.io.IOException {
+                                throw new java.io.IOException("No space left on device");
+                            }
+                        },
+                        null);
+            }
+        };
+        full.initialize(java.net.URI.create("file:///"), new Configuration());
+        Path marker = new Path(dir.toUri().toString(), ".adjoint-lock");
+        java.io.IOException e =
+                assertThrows(java.io.IOException.class, () -> DestinationLock.acquire("--out " + dir, marker, full));
+        assertTrue(e.getMessage().endsWith(": No space left on device"), e.getMessage());
+        assertFalse(e instanceof java.nio.file.FileAlreadyExistsException);
+        assertFalse(Files.exists(dir.resolve(".adjoint-lock")), "no marker left behind");
+        // space again: the next run claims it
+        DestinationLock.acquire("--out " + dir, marker, new Configuration()).close();
+    }
+
+    /** An empty marker (a claim that died before writing who it is) is taken over once it is old, not before. */
+    @Test
+    void anOldEmptyMarkerIsAbandonedAFreshOneIsNot() throws Exception {
+        java.nio.file.Path m = Files.createFile(dir.resolve(".adjoint-lock"));
+        Path marker = new Path(dir.toUri().toString(), ".adjoint-lock");
+        assertThrows(
+                InvalidInputException.class,
+                () -> DestinationLock.acquire("--out " + dir, marker, new Configuration()));
+        Files.setLastModifiedTime(
+                m,
+                java.nio.file.attribute.FileTime.fromMillis(
+                        System.currentTimeMillis() - 2 * DestinationLock.ABANDONED_MILLIS));
+        DestinationLock lock = DestinationLock.acquire("--out " + dir, marker, new Configuration());
+        assertFalse(Files.readString(m).isEmpty(), "this run's marker now");
+        lock.close();
+        assertFalse(Files.exists(m));
+    }
 }

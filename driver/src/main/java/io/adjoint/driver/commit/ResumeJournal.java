@@ -111,7 +111,11 @@ public final class ResumeJournal implements Serializable {
         }
         Path t = j.resolve(".block-" + block + "-" + UUID.randomUUID());
         Files.writeString(t, line + "\n");
-        Files.move(t, entry(block), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path e = entry(block);
+        if (Files.isDirectory(e, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            FileTrees.delete(e); // a damaged entry (a folder where the file goes) is replaced, as any damaged one
+        }
+        Files.move(t, e, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Records a block by free-form fields (no spaces inside a field), first the rows; see {@link #fields}. */
@@ -124,11 +128,10 @@ public final class ResumeJournal implements Serializable {
      * rows and has {@code count} fields; else null (the block is recomputed).
      */
     String[] fields(int block, int rows, int count) throws IOException {
-        Path e = entry(block);
-        if (!Files.exists(e)) {
+        String[] f = readEntry(block);
+        if (f == null) {
             return null;
         }
-        String[] f = Files.readString(e).trim().split(" ", -1);
         try {
             return f.length == count + 1 && Integer.parseInt(f[0]) == rows
                     ? java.util.Arrays.copyOfRange(f, 1, f.length)
@@ -143,14 +146,29 @@ public final class ResumeJournal implements Serializable {
      * (missing or damaged: the block is recomputed).
      */
     String recorded(int block, int rows) throws IOException {
-        Path e = entry(block);
-        if (!Files.exists(e)) {
+        String[] f = readEntry(block);
+        if (f == null) {
             return null;
         }
-        String[] f = Files.readString(e).trim().split(" ", -1);
         try {
             return f.length == 2 && Integer.parseInt(f[1]) == rows ? f[0] : null;
         } catch (NumberFormatException damaged) {
+            return null;
+        }
+    }
+
+    /**
+     * The fields of block's entry, or null when it is missing or cannot be read as one (a folder, unreadable,
+     * not text): a damaged entry, whose block is recomputed — never a failure of the run.
+     */
+    private String[] readEntry(int block) {
+        Path e = entry(block);
+        if (!Files.isRegularFile(e)) {
+            return null;
+        }
+        try {
+            return Files.readString(e).trim().split(" ", -1);
+        } catch (IOException | java.io.UncheckedIOException damaged) {
             return null;
         }
     }

@@ -58,6 +58,10 @@ public final class DestinationLock implements AutoCloseable {
 
     /** {@link #acquire(String, Path, Configuration)} on the file system {@code fs}. */
     static DestinationLock acquire(String what, Path marker, FileSystem fs) throws IOException {
+        if (isFolder(fs, marker)) {
+            throw new InvalidInputException(what + ": " + marker.toUri().getPath()
+                    + " is a folder where this run's claim marker goes; remove it");
+        }
         ProcessHandle self = ProcessHandle.current();
         String content = self.pid() + " " + host() + " "
                 + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L) + " " + UUID.randomUUID();
@@ -111,6 +115,14 @@ public final class DestinationLock implements AutoCloseable {
             throw new IOException("could not write the claim marker " + marker + ": " + e.getMessage(), e);
         }
         return true;
+    }
+
+    private static boolean isFolder(FileSystem fs, Path p) throws IOException {
+        try {
+            return fs.getFileStatus(p).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
     }
 
     /** How long an empty marker may be another run's claim in progress (it writes its content right away). */

@@ -163,6 +163,12 @@ class CommitProtocolTest {
                 .orElseThrow();
         Files.writeString(journal.resolve("block-00000001"), "zz not-a-number\n");
         assertFalse(again.isIntact(conf, 1, 4, 2));
+        // an entry that is a folder is damaged too: recompute, then record over it (it was exit 3, "Is a directory")
+        Files.delete(journal.resolve("block-00000001"));
+        Files.createDirectories(journal.resolve("block-00000001").resolve("inside"));
+        assertFalse(again.isIntact(conf, 1, 4, 2));
+        again.commitBlock(conf, 1, rows(4, 6));
+        assertTrue(Files.isRegularFile(journal.resolve("block-00000001")), "recorded over the folder");
 
         // another run's leftovers are refused with both descriptions
         InvalidInputException e = assertThrows(

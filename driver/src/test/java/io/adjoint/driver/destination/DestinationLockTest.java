@@ -134,4 +134,16 @@ class DestinationLockTest {
         lock.close();
         assertFalse(Files.exists(m));
     }
+
+    /** A folder where the marker goes is a usage error naming it (it was exit 3, "Is a directory"). */
+    @Test
+    void aFolderWhereTheMarkerGoesIsNamed() throws Exception {
+        Files.createDirectory(dir.resolve(".adjoint-lock"));
+        Path marker = new Path(dir.toUri().toString(), ".adjoint-lock");
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> DestinationLock.acquire("--out " + dir, marker, conf));
+        assertTrue(
+                e.getMessage().endsWith(".adjoint-lock is a folder where this run's claim marker goes; remove it"),
+                e.getMessage());
+    }
 }

@@ -304,6 +304,17 @@ class ClusterIT {
         String verdict =
                 clusterOut.lines().filter(l -> l.startsWith("FAIL")).findFirst().orElse("none: " + clusterOut);
         assertEquals(r.out.strip(), verdict, "the same verdict line");
+
+        // full mode writes the analytic Jacobian into the relative report folder first, and executors read it there
+        // (it was exit 3, FileNotFoundException on the executor: its relative path meant the executor's folder)
+        List<String> full = new ArrayList<>(List.of(
+                "gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X", "--mode", "full", "--quiet", "--report"));
+        Process pf = submitIn(
+                dir, List.of(), concat(concat(full.toArray(new String[0]), "rf"), relative.toArray(new String[0])));
+        String fullOut = finish(pf);
+        assertEquals(1, pf.exitValue(), fullOut);
+        assertTrue(fullOut.lines().anyMatch(l -> l.startsWith("FAIL")), fullOut);
+        assertTrue(Files.exists(dir.resolve("rf/report.json")), fullOut);
     }
 
     static String[] concat(String[] a, String... b) {

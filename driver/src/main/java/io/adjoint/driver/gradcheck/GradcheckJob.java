@@ -64,8 +64,9 @@ public final class GradcheckJob {
             throws IOException {
         GradcheckRequest req = in.request;
         List<GradcheckResult> results = new ArrayList<>();
-        Path work = new Path(req.reportDir, WORK);
-        FileSystem fs = work.getFileSystem(ctx.hadoopConfiguration());
+        FileSystem fs = new Path(req.reportDir, WORK).getFileSystem(ctx.hadoopConfiguration());
+        // qualified here: executors read the analytic file from it, and their working folders are not the driver's
+        Path work = fs.makeQualified(new Path(req.reportDir, WORK));
         fs.delete(work, true); // a killed run's
         try {
             for (int i = 0; i < in.job.wrt.size(); i++) {

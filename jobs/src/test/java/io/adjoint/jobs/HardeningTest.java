@@ -494,4 +494,38 @@ class HardeningTest {
         assertEquals(0, v.code, v.err);
         assertTrue(v.out.startsWith("adjoint 0.1.0"), v.out);
     }
+
+    /** A result holding NaN or ±∞ is never written without a word (issue 23, item 11): where they first appear. */
+    @Test
+    void nonFiniteValuesAreNamedWhereTheyFirstAppear() throws IOException {
+        CliRunner div = jacobian(dir.resolve("a"), "W @ (X / 0)");
+        assertEquals(0, div.code, div.err);
+        assertTrue(
+                div.err.contains("warning: 'X / 0' is NaN or ±∞ at 8 of 8 entries where its arguments are finite"),
+                div.err);
+        assertFalse(div.err.contains("'W @ (X / 0)'"), "only where it starts, not everything downstream: " + div.err);
+        Path nan = dir.resolve("N.npy");
+        double[] d = new double[8];
+        d[5] = Double.NaN;
+        io.adjoint.core.npy.NpyWriter.write(nan, new long[] {4, 2}, d);
+        CliRunner in = CliRunner.run(
+                "jacobian",
+                "--master",
+                "local[2]",
+                "--quiet",
+                "--expr",
+                "W @ X",
+                "--input",
+                "W=" + w,
+                "--input",
+                "X=" + nan,
+                "--wrt",
+                "X",
+                "--out",
+                dir.resolve("b").toString());
+        assertEquals(0, in.code, in.err);
+        assertTrue(in.err.contains("warning: input X holds NaN or ±∞ at 1 of 8 entries"), in.err);
+        CliRunner fine = jacobian(dir.resolve("c"), "tanh(W @ X)");
+        assertEquals("", fine.err, "finite values: no warning");
+    }
 }

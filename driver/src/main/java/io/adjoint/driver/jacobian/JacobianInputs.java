@@ -194,6 +194,7 @@ public final class JacobianInputs {
         long f0 = System.nanoTime();
         Forward f = Forward.run(g, values, fns);
         double forwardSeconds = (System.nanoTime() - f0) / 1e9;
+        warnings.addAll(nonFinite(g, f.values));
         List<SparsityPattern> patterns = new ArrayList<>();
         for (int i = 0; i < wrtNodes.length; i++) {
             Shape2 x = wrtShapes.get(req.wrt.get(i));
@@ -210,6 +211,36 @@ public final class JacobianInputs {
                 List.copyOf(patterns));
         prepared.forwardSeconds = forwardSeconds;
         return prepared;
+    }
+
+    /**
+     * Where the forward pass first meets NaN or ±∞: each input holding such entries, and each sub-expression whose value
+     * has them although its arguments have none there (x / 0, sqrt of a negative, log of 0), at most three — the
+     * derivatives through them are not finite either, and a result must not hold NaN without a word. O(Σ node sizes).
+     */
+    static List<String> nonFinite(Graph g, DMatrixRMaj[] values) {
+        List<String> out = new ArrayList<>();
+        boolean[] bad = new boolean[g.nodes().size()];
+        for (Graph.Node n : g.nodes()) {
+            DMatrixRMaj v = values[n.id];
+            int count = 0;
+            for (int i = 0; v != null && i < v.getNumElements(); i++) {
+                count += Double.isFinite(v.data[i]) ? 0 : 1;
+            }
+            bad[n.id] = count > 0;
+            boolean inherited = false;
+            for (int a : n.args) {
+                inherited |= bad[a];
+            }
+            if (count == 0 || inherited || out.size() == 3) {
+                continue;
+            }
+            String what = n.kind == Graph.Kind.INPUT ? "input " + n.name + " holds" : "'" + n.text + "' is";
+            out.add(what + " NaN or ±∞ at " + count + " of " + v.getNumElements() + " entries"
+                    + (n.kind == Graph.Kind.INPUT ? "" : " where its arguments are finite")
+                    + "; the derivatives through it are not finite either");
+        }
+        return out;
     }
 
     /** Compiles, adding how to provide an input the expression uses but the request does not. */

@@ -82,7 +82,7 @@ final class GradcheckCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "Random projections of the whole Jacobian per input in probe mode (default: as many as it"
                     + " takes, 16 to 64, to detect a single wrong entry of size atol with probability ≥ 1 − 1e-6; the verdict"
-                    + " states the size reached).")
+                    + " states the size reached); at most 4096.")
     Integer probes;
 
     @Option(

@@ -308,4 +308,17 @@ class GradcheckCliTest {
         assertEquals(2, r.code);
         assertFalse(Files.exists(dir.resolve("rep")));
     }
+
+    /** --probes is bounded, and one projection's verdict says why it states no power (issue 23, item 10). */
+    @org.junit.jupiter.api.Test
+    void probesAreBoundedAndTooFewSaySo() throws IOException {
+        Map<String, DMatrixRMaj> in = io.adjoint.core.testing.GraphTesting.inputs(3, "W:3x4", "X:4x5");
+        CliRunner many = gradcheck("W @ X", in, "X", "r1", "--mode", "probe", "--probes", "100000");
+        assertEquals(2, many.code, many.err);
+        assertTrue(many.err.contains("--probes 100000: at most 4096"), many.err);
+        CliRunner one = gradcheck("W @ X", in, "X", "r2", "--mode", "probe", "--probes", "1");
+        assertEquals(0, one.code, one.err);
+        assertTrue(one.out.contains("1 projection(s) are too few to detect any single wrong entry"), one.out);
+        assertFalse(one.out.contains("no projection was finite"), one.out);
+    }
 }

@@ -25,6 +25,9 @@ import org.ejml.data.DMatrixRMaj;
  * mode per input ({@link #modeFor}).
  */
 public final class GradcheckInputs {
+    /** The most projections --probes may ask for (automatic --probes makes at most 64). */
+    public static final int MAX_PROBES = 4096;
+
     public final GradcheckRequest request;
     /** The expression, its inputs and forward pass: shared by the analytic sweep and the differences. */
     public final JacobianInputs job;
@@ -69,6 +72,12 @@ public final class GradcheckInputs {
         }
         if (req.probes != null && req.probes < 1) {
             throw new InvalidInputException("--probes must be at least 1, got " + req.probes);
+        }
+        if (req.probes != null && req.probes > MAX_PROBES) {
+            // each projection is a reverse sweep and four forward passes; past a few thousand a full check is cheaper
+            // and says more
+            throw new InvalidInputException("--probes " + req.probes + ": at most " + MAX_PROBES
+                    + " (for more certainty than that, compare every entry with --mode full)");
         }
         for (String name : req.stored.keySet()) {
             if (!req.job.wrt.contains(name)) {

@@ -91,8 +91,16 @@ public final class Verdict {
                         .append(GradcheckReport.sci(detectable))
                         .append(" with probability ≥ 1 − ")
                         .append(String.format(java.util.Locale.ROOT, "%.0e", DetectionPower.MISS));
+            } else if (nonFiniteProbes > 0) {
+                sb.append("; no detection power stated: ")
+                        .append(nonFiniteProbes == probes ? "no projection was finite" : "a projection was not finite");
             } else {
-                sb.append("; no detection power stated: no projection was finite");
+                // finite projections, too few for any error size to be caught with probability ≥ 1 − MISS
+                sb.append("; no detection power stated: ")
+                        .append(probes)
+                        .append(" projection(s) are too few to detect any single wrong entry with probability ≥ 1 − ")
+                        .append(String.format(java.util.Locale.ROOT, "%.0e", DetectionPower.MISS))
+                        .append(" (leave --probes out, or give more)");
             }
             if (compared == 0) {
                 sb.append("; no entry compared individually");

@@ -256,7 +256,20 @@ public final class Parser {
             return Expr.input(name, name, start + 1);
         }
         if (c == ')') {
-            throw error("unbalanced parenthesis: ')' without '('");
+            // an operand was expected here: say what the ')' closes too early, not that it has no '('
+            int b = pos - 1;
+            while (b >= 0 && Character.isWhitespace(src.charAt(b))) {
+                b--;
+            }
+            char before = b < 0 ? ' ' : src.charAt(b);
+            throw error(
+                    b < 0
+                            ? "unbalanced parenthesis: ')' without '('"
+                            : before == ','
+                                    ? "expected an argument after ',', found ')'"
+                                    : before == '('
+                                            ? "empty parentheses: expected an expression inside"
+                                            : "expected an operand before ')'");
         }
         throw error("unexpected '" + c + "'");
     }

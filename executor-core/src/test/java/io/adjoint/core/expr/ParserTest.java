@@ -122,6 +122,19 @@ class ParserTest {
         assertTrue(e.getMessage().contains("'**' is not supported; use pow(A, c)"), e.getMessage());
         e = fails("", "X:2x3");
         assertEquals("expression is empty", e.getMessage());
+        // a ')' where an operand belongs: what is missing, not "')' without '('" (issue 23, item 10)
+        e = fails("sum(X,)", "X:2x3");
+        assertTrue(
+                e.getMessage().startsWith("syntax error at column 7: expected an argument after ','"), e.getMessage());
+        e = fails("()", "X:2x3");
+        assertTrue(e.getMessage().startsWith("syntax error at column 2: empty parentheses"), e.getMessage());
+        e = fails("(X + )", "X:2x3");
+        assertTrue(
+                e.getMessage().startsWith("syntax error at column 6: expected an operand before ')'"), e.getMessage());
+        e = fails(")", "X:2x3");
+        assertTrue(
+                e.getMessage().startsWith("syntax error at column 1: unbalanced parenthesis: ')' without '('"),
+                e.getMessage());
     }
 
     @Test

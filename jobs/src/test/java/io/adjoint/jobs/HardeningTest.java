@@ -234,6 +234,12 @@ class HardeningTest {
         // 999 levels still work
         CliRunner ok = jacobian(dir.resolve("ok"), "W @ " + "(".repeat(990) + "X" + ")".repeat(990));
         assertEquals(0, ok.code, ok.err);
+        // the limit is exactly what the docs say: 1000 nested calls and a 1001-term sum pass, one more does not
+        // (1000 nested calls were refused while a 1001-term sum passed)
+        assertEquals(0, jacobian(dir.resolve("c1000"), "tanh(".repeat(1000) + "X" + ")".repeat(1000)).code);
+        usage(jacobian(dir.resolve("c1001"), "tanh(".repeat(1001) + "X" + ")".repeat(1001)), "more than 1000 levels");
+        assertEquals(0, jacobian(dir.resolve("s1001"), "X" + " + X".repeat(1000)).code);
+        usage(jacobian(dir.resolve("s1002"), "X" + " + X".repeat(1001)), "more than 1000 levels");
     }
 
     @Test

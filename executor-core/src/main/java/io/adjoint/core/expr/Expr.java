@@ -39,8 +39,9 @@ public final class Expr {
 
     /**
      * The deepest expression accepted: every pass over a tree recurses once per level, and this many levels fit the
-     * default thread stack with room to spare. Deeper trees (a parenthesis, call or operator nested this often, or a
-     * chain of this many operators, e.g. a 1001-term sum) are refused with a one-line error.
+     * default thread stack with room to spare. Deeper trees (a parenthesis, call or operator nested more often, or a
+     * chain of more operators, e.g. a 1002-term sum) are refused with a one-line error; 1000 nested calls or a
+     * 1001-term sum are accepted.
      */
     public static final int MAX_HEIGHT = 1000;
 

@@ -20,7 +20,7 @@ public final class Parser {
     private final String src;
     private int pos;
     /** Recursion depth of the descent, bounded by {@link Expr#MAX_HEIGHT}. */
-    private int nesting;
+    private int nesting = -1; // the top level is not nested: 1000 nested calls are 1000 levels, as Expr counts them
 
     private Parser(String src) {
         this.src = src;

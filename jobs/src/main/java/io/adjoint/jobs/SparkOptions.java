@@ -137,8 +137,7 @@ public final class SparkOptions {
             "spark.executor.cores", 1,
             "spark.default.parallelism", 1,
             "spark.task.maxFailures", 1,
-            "spark.executor.instances", 0,
-            "spark.ui.port", 0);
+            "spark.executor.instances", 0);
 
     /**
      * Refuses, before anything runs, a setting Spark would refuse when it starts — also for a job small enough never
@@ -176,6 +175,24 @@ public final class SparkOptions {
             if (n < c.getValue()) {
                 throw new InvalidInputException(
                         "--conf " + c.getKey() + "=" + v + ": must be a whole number ≥ " + c.getValue());
+            }
+        }
+        for (String key : List.of("spark.ui.port", "spark.driver.port", "spark.blockManager.port")) {
+            if (!sc.contains(key)) {
+                continue;
+            }
+            String v = sc.get(key).trim();
+            int port;
+            try {
+                port = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port != 0 && (port < 1024 || port > 65535)) {
+                // Spark refuses it when the service starts — for the UI by exiting the JVM with 1, the code of a
+                // gradcheck FAIL, and no word
+                throw new InvalidInputException(
+                        "--conf " + key + "=" + v + ": a port from 1024 to 65535, or 0 for any free one");
             }
         }
         for (String key : List.of("spark.serializer", "spark.kryo.registrator")) {

@@ -269,6 +269,10 @@ class HardeningTest {
         usage(jacobian(out, "W @ X", "--conf", "spark.kryo.registrator=no.Such"), "no class no.Such on the class path");
         usage(jacobian(out, "W @ X", "--conf", "spark.task.cpus=5"), "more than the 2 thread(s) of --master local[2]");
         usage(jacobian(out, "W @ X", "--conf", "spark.task.cpus=two"), "must be a whole number ≥ 1");
+        // Spark refuses such a UI port by exiting the JVM with 1 (a gradcheck FAIL's code) and no word
+        usage(
+                jacobian(out, "W @ X", "--conf", "spark.ui.enabled=true", "--conf", "spark.ui.port=1"),
+                "--conf spark.ui.port=1: a port from 1024 to 65535, or 0 for any free one");
         // masters whose cluster managers this class path lacks, or that Spark refuses to start
         usage(jacobian(out, "W @ X", "--master", "yarn"), "--master yarn: this class path has no YARN support");
         usage(

@@ -204,6 +204,15 @@ public final class SparkOptions {
             }
         }
         java.util.regex.Matcher local = LOCAL.matcher(sc.get("spark.master"));
+        if (local.matches() && sc.contains("spark.local.dir")) {
+            // on a local master the scratch folders are this machine's: Spark would create a mistyped one silently
+            for (String d : sc.get("spark.local.dir").split(",", -1)) {
+                if (!d.isBlank() && !java.nio.file.Files.isDirectory(java.nio.file.Path.of(d.trim()))) {
+                    throw new InvalidInputException("--conf spark.local.dir=" + sc.get("spark.local.dir") + ": "
+                            + d.trim() + " is not a folder (create it first)");
+                }
+            }
+        }
         if (local.matches() && sc.contains("spark.task.cpus")) {
             int threads = local.group(2) == null
                     ? 1

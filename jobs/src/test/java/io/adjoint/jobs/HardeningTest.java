@@ -269,6 +269,10 @@ class HardeningTest {
         usage(jacobian(out, "W @ X", "--conf", "spark.kryo.registrator=no.Such"), "no class no.Such on the class path");
         usage(jacobian(out, "W @ X", "--conf", "spark.task.cpus=5"), "more than the 2 thread(s) of --master local[2]");
         usage(jacobian(out, "W @ X", "--conf", "spark.task.cpus=two"), "must be a whole number ≥ 1");
+        // a mistyped scratch folder is not created behind the user's back
+        Path nowhere = dir.resolve("nonexistent").resolve("dir");
+        usage(jacobian(out, "W @ X", "--conf", "spark.local.dir=" + nowhere), nowhere + " is not a folder");
+        assertFalse(Files.exists(nowhere.getParent()));
         // Spark refuses such a UI port by exiting the JVM with 1 (a gradcheck FAIL's code) and no word
         usage(
                 jacobian(out, "W @ X", "--conf", "spark.ui.enabled=true", "--conf", "spark.ui.port=1"),

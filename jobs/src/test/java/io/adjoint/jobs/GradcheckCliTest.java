@@ -321,4 +321,27 @@ class GradcheckCliTest {
         assertTrue(one.out.contains("1 projection(s) are too few to detect any single wrong entry"), one.out);
         assertFalse(one.out.contains("no projection was finite"), one.out);
     }
+
+    /**
+     * inv of the 7×7 Hilbert matrix (condition ≈ 4.8e8): our Jacobian is right (PyTorch agrees to 1e-9), but central
+     * differences cannot resolve it. The verdict stays FAIL and says the differences disagree with themselves.
+     */
+    @org.junit.jupiter.api.Test
+    void differencesThatCannotResolveAFunctionSaySo() throws IOException {
+        DMatrixRMaj h = new DMatrixRMaj(7, 7);
+        for (int i = 0; i < 7; i++) {
+            for (int j = 0; j < 7; j++) {
+                h.set(i, j, 1.0 / (i + j + 1));
+            }
+        }
+        CliRunner r = gradcheck("inv(H)", Map.of("H", h), "H", "rh", "--mode", "full");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.out.contains("d/dH: central differences at steps h and 2h differ by"), r.out);
+        assertTrue(r.out.contains("the failure may be theirs"), r.out);
+        // a wrong Jacobian of a well-conditioned function gets no such excuse
+        Map<String, DMatrixRMaj> in = io.adjoint.core.testing.GraphTesting.inputs(5, "W:3x4", "X:4x2");
+        CliRunner wrong = gradcheck("W @ wrong_entry(X)", in, "X", "rw", "--mode", "full");
+        assertEquals(1, wrong.code, wrong.err);
+        assertFalse(wrong.out.contains("may be theirs"), wrong.out);
+    }
 }

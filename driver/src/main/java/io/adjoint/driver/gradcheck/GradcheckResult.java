@@ -49,6 +49,13 @@ public final class GradcheckResult {
     public double detectable = Double.NaN;
     /** Probe mode: projections disagreed but the bisection could not pin the disagreement to tiles checked in full. */
     public boolean unresolved;
+    /**
+     * Full mode, when entries failed: the worst failing entry's central difference at step 2h minus the one at h, when
+     * they differ by more than the tolerance — the differences disagree with themselves, so the function's
+     * conditioning is beyond them there; NaN otherwise.
+     */
+    public double differencesDisagree = Double.NaN;
+
     /** Entries compared whose analytic or numeric value is NaN or infinite, and the first of them. */
     public long nonFinite;
 

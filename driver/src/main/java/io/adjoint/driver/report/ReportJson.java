@@ -72,6 +72,7 @@ final class ReportJson {
             } else {
                 o.set("first_non_finite", entry(r, r.firstNonFinite));
             }
+            num(o, "differences_disagree_by", r.differencesDisagree); // null unless h and 2h disagree (full mode)
             num(o, "max_abs_error", r.maxAbs);
             num(o, "max_rel_error", r.maxRel);
             o.putArray("tile").add(r.tileRows()).add(r.tileCols());

@@ -115,6 +115,17 @@ public final class Verdict {
                     .append(", max rel error ")
                     .append(GradcheckReport.sci(maxRel));
         }
+        for (GradcheckResult r : results) {
+            if (Double.isFinite(r.differencesDisagree)) {
+                sb.append("; d/d")
+                        .append(r.input)
+                        .append(": central differences at steps h and 2h differ by ")
+                        .append(GradcheckReport.sci(Math.abs(r.differencesDisagree)))
+                        .append(" at the worst entry, more than the tolerance: this function's conditioning is beyond"
+                                + " them there, so the failure may be theirs (try another --eps, or check against a"
+                                + " reference)");
+            }
+        }
         if (structural > 0) {
             TileStats.Entry e = structuralIn.firstStructural;
             long[] ix = structuralIn.index(e.row, e.col);

@@ -288,33 +288,31 @@ class ClusterIT {
         for (String a : inputs) {
             relative.add(a.replace(dir.toString() + "/", ""));
         }
-        List<String> gc = new ArrayList<>(List.of(
-                "gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X", "--mode", "probe", "--quiet", "--report"));
-        Process p = submitIn(
-                dir, List.of(), concat(concat(gc.toArray(new String[0]), "rc"), relative.toArray(new String[0])));
-        String clusterOut = finish(p);
-        assertEquals(1, p.exitValue(), clusterOut);
-        assertTrue(Files.exists(dir.resolve("rc/report.json")), clusterOut);
-        List<String> gcl = new ArrayList<>(gc);
-        gcl.add(dir.resolve("rl").toString());
-        gcl.addAll(inputs);
-        gcl.addAll(List.of("--master", "local[2]"));
-        CliRunner r = CliRunner.run(gcl.toArray(new String[0]));
-        assertEquals(1, r.code);
-        String verdict =
-                clusterOut.lines().filter(l -> l.startsWith("FAIL")).findFirst().orElse("none: " + clusterOut);
-        assertEquals(r.out.strip(), verdict, "the same verdict line");
-
-        // full mode writes the analytic Jacobian into the relative report folder first, and executors read it there
-        // (it was exit 3, FileNotFoundException on the executor: its relative path meant the executor's folder)
-        List<String> full = new ArrayList<>(List.of(
-                "gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X", "--mode", "full", "--quiet", "--report"));
-        Process pf = submitIn(
-                dir, List.of(), concat(concat(full.toArray(new String[0]), "rf"), relative.toArray(new String[0])));
-        String fullOut = finish(pf);
-        assertEquals(1, pf.exitValue(), fullOut);
-        assertTrue(fullOut.lines().anyMatch(l -> l.startsWith("FAIL")), fullOut);
-        assertTrue(Files.exists(dir.resolve("rf/report.json")), fullOut);
+        // both modes: full mode first writes the analytic Jacobian into the relative report folder, and executors
+        // read it there (it was exit 3, FileNotFoundException on the executor: its relative path meant their folder)
+        for (String mode : List.of("probe", "full")) {
+            List<String> gc = new ArrayList<>(List.of(
+                    "gradcheck", "--expr", "wrong_entry(X) @ W1", "--wrt", "X", "--mode", mode, "--quiet", "--report"));
+            Process p = submitIn(
+                    dir,
+                    List.of(),
+                    concat(concat(gc.toArray(new String[0]), "rc-" + mode), relative.toArray(new String[0])));
+            String clusterOut = finish(p);
+            assertEquals(1, p.exitValue(), clusterOut);
+            assertTrue(Files.exists(dir.resolve("rc-" + mode + "/report.json")), clusterOut);
+            List<String> gcl = new ArrayList<>(gc);
+            gcl.add(dir.resolve("rl-" + mode).toString());
+            gcl.addAll(inputs);
+            gcl.addAll(List.of("--master", "local[2]"));
+            CliRunner r = CliRunner.run(gcl.toArray(new String[0]));
+            assertEquals(1, r.code);
+            String verdict = clusterOut
+                    .lines()
+                    .filter(l -> l.startsWith("FAIL"))
+                    .findFirst()
+                    .orElse("none: " + clusterOut);
+            assertEquals(r.out.strip(), verdict, mode + ": the same verdict line");
+        }
     }
 
     static String[] concat(String[] a, String... b) {

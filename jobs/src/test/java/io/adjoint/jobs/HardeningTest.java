@@ -44,11 +44,17 @@ class HardeningTest {
     }
 
     CliRunner jacobian(Path out, String expr, String... more) {
-        List<String> a = new ArrayList<>(List.of("jacobian", "--expr", expr, "--input", "W=" + w, "--input", "X=" + x));
+        return jacobianOf(out, expr, "X", List.of("W=" + w, "X=" + x), more);
+    }
+
+    /** {@code jacobian} of {@code expr} d/d{@code wrt} with these {@code --input NAME=PATH}s, quiet, on local[2]. */
+    static CliRunner jacobianOf(Path out, String expr, String wrt, List<String> inputs, String... more) {
+        List<String> a = new ArrayList<>(List.of("jacobian", "--expr", expr));
+        inputs.forEach(i -> a.addAll(List.of("--input", i)));
         if (!List.of(more).contains("--master")) {
             a.addAll(List.of("--master", "local[2]"));
         }
-        a.addAll(List.of("--wrt", "X", "--out", out.toString(), "--quiet"));
+        a.addAll(List.of("--wrt", wrt, "--out", out.toString(), "--quiet"));
         a.addAll(List.of(more));
         return CliRunner.run(a.toArray(new String[0]));
     }
@@ -444,41 +450,11 @@ class HardeningTest {
     void pathsNamesAndFlagsSayWhatIsWrong() throws IOException {
         Path out = dir.resolve("D");
         // a colon outside a scheme: Hadoop cannot parse it (was exit 3, URISyntaxException)
-        usage(
-                CliRunner.run(
-                        "jacobian",
-                        "--master",
-                        "local[2]",
-                        "--quiet",
-                        "--expr",
-                        "W @ X",
-                        "--input",
-                        "W=" + w,
-                        "--input",
-                        "X=foo:bar",
-                        "--wrt",
-                        "X",
-                        "--out",
-                        out.toString()),
-                "'foo:bar' is not a path Hadoop can read");
+        usage(jacobianOf(out, "W @ X", "X", List.of("W=" + w, "X=foo:bar")), "'foo:bar' is not a path Hadoop can read");
         // a name too long to become a file name (was exit 3, "File name too long", and a leftover folder)
         String longName = "a".repeat(300);
         usage(
-                CliRunner.run(
-                        "jacobian",
-                        "--master",
-                        "local[2]",
-                        "--quiet",
-                        "--expr",
-                        "W @ " + longName,
-                        "--input",
-                        "W=" + w,
-                        "--input",
-                        longName + "=" + x,
-                        "--wrt",
-                        longName,
-                        "--out",
-                        out.toString()),
+                jacobianOf(out, "W @ " + longName, longName, List.of("W=" + w, longName + "=" + x)),
                 "a name of 300 characters; at most 128");
         assertFalse(Files.exists(out));
         // a folder where a result file goes: no hint to "give a file name such as G.npy"
@@ -522,21 +498,7 @@ class HardeningTest {
         double[] d = new double[8];
         d[5] = Double.NaN;
         io.adjoint.core.npy.NpyWriter.write(nan, new long[] {4, 2}, d);
-        CliRunner in = CliRunner.run(
-                "jacobian",
-                "--master",
-                "local[2]",
-                "--quiet",
-                "--expr",
-                "W @ X",
-                "--input",
-                "W=" + w,
-                "--input",
-                "X=" + nan,
-                "--wrt",
-                "X",
-                "--out",
-                dir.resolve("b").toString());
+        CliRunner in = jacobianOf(dir.resolve("b"), "W @ X", "X", List.of("W=" + w, "X=" + nan));
         assertEquals(0, in.code, in.err);
         assertTrue(in.err.contains("warning: input X holds NaN or ±∞ at 1 of 8 entries"), in.err);
         CliRunner fine = jacobian(dir.resolve("c"), "tanh(W @ X)");

@@ -14,6 +14,7 @@ import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
+import io.adjoint.driver.jacobian.Seeding;
 import io.adjoint.driver.storage.HadoopConf;
 import io.adjoint.driver.storage.HadoopFiles;
 import io.adjoint.driver.storage.StoredArrays;
@@ -154,13 +155,9 @@ public final class GradcheckJob {
         }
         SparsityPattern pattern = job.patterns.get(i);
         SparsityPattern columnPattern = job.wrtNodes[i] < 0 || pattern.isFull() ? null : pattern.transposedMatrix();
-        RowColouring byColumn = null;
-        if (columnPattern != null && job.request.seeding != JacobianRequest.Seeding.DENSE) {
-            RowColouring c = RowColouring.of(columnPattern);
-            if (job.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * c.colours() <= shape.cols()) {
-                byColumn = c;
-            }
-        }
+        RowColouring byColumn = columnPattern == null
+                ? null
+                : Seeding.colouringIfPaid(job.request.seeding, columnPattern, shape.cols());
         CheckData data = new CheckData.Builder()
                 .key(UUID.randomUUID().toString())
                 .graph(job.graph)
@@ -188,13 +185,9 @@ public final class GradcheckJob {
         }
         CheckMemory.Plan plan = CheckMemory.plan(ctx, data, r, r.mode, evaluationBytes, log);
         // structured full mode: both sides compressed (rows by reverse sweeps, columns by CPR), when both pay
-        RowColouring byRow = null;
-        if (sweepFirst && data.byColumn != null) {
-            RowColouring c = RowColouring.of(pattern);
-            if (job.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * c.colours() <= shape.rows()) {
-                byRow = c;
-            }
-        }
+        RowColouring byRow = sweepFirst && data.byColumn != null
+                ? Seeding.colouringIfPaid(job.request.seeding, pattern, shape.rows())
+                : null;
         if (sweepFirst && byRow != null) {
             String rowsUri = new Path(work, name + ".compressed-rows.npy").toString();
             Destinations.checkSpace(

@@ -76,8 +76,7 @@ public final class JacobianJob {
         if (in.request.outDir == null) {
             throw new InvalidInputException("--out is required to write the Jacobians (toIndexedRowMatrix needs none)");
         }
-        Sweep job = new Sweep(in);
-        FolderJob.Outcome o = job.run(ctx, log);
+        FolderJob.Outcome o = new Sweep(in).run(ctx, log);
         BlockJob.Run r = o.run();
         return new Summary(
                 r.blocks(),
@@ -85,7 +84,7 @@ public final class JacobianJob {
                 o.seconds(),
                 r.computeNanos() / 1e9,
                 r.tasksNanos() / 1e9,
-                job.planned.broadcastBytes());
+                o.planned().broadcastBytes());
     }
 
     /** The Jacobian job in the {@link FolderJob} template: one file per requested input. */
@@ -93,7 +92,6 @@ public final class JacobianJob {
         private final JacobianInputs in;
         private final boolean csr;
         private RowColouring[] seeding;
-        private Planned planned;
 
         Sweep(JacobianInputs in) {
             super("jacobian", new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
@@ -133,8 +131,7 @@ public final class JacobianJob {
                 tapeBytes = where.broadcastBytes(in.tape);
                 plan = Seeding.plan(ctx, in, tapeBytes, seeding);
             }
-            planned = new Planned(where, plan, tapeBytes);
-            return planned;
+            return new Planned(where, plan, tapeBytes);
         }
 
         @Override

@@ -92,15 +92,24 @@ public final class Seeding {
         long rows = in.graph.outputShape().size();
         for (int i = 0; i < c.length; i++) {
             SparsityPattern p = in.patterns.get(i);
-            if (in.wrtNodes[i] < 0 || in.request.seeding == JacobianRequest.Seeding.DENSE || p.isFull()) {
-                continue;
-            }
-            RowColouring rc = RowColouring.of(p);
-            if (in.request.seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows) {
-                c[i] = rc;
+            if (in.wrtNodes[i] >= 0 && !p.isFull()) {
+                c[i] = colouringIfPaid(in.request.seeding, p, rows);
             }
         }
         return c;
+    }
+
+    /**
+     * The colouring of {@code pattern}'s rows when {@code seeding} takes it: never with DENSE, always with
+     * COMPRESSED, with AUTO when its colours are at most half of the {@code rows} it replaces; else null. The one
+     * rule for every compression — a Jacobian's rows here, a gradient check's rows and columns in GradcheckJob.
+     */
+    public static RowColouring colouringIfPaid(JacobianRequest.Seeding seeding, SparsityPattern pattern, long rows) {
+        if (seeding == JacobianRequest.Seeding.DENSE) {
+            return null;
+        }
+        RowColouring rc = RowColouring.of(pattern);
+        return seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows ? rc : null;
     }
 
     /**

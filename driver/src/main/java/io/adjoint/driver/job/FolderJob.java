@@ -31,8 +31,8 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
     /** Where the job runs and its blocks, with what its tasks share (0 bytes on driver threads), for the log. */
     public record Planned(Placement where, BlockPlanner.Plan plan, long broadcastBytes) {}
 
-    /** The outcome: the blocks run and the job's seconds, destination claimed → committed. */
-    public record Outcome(BlockJob.Run run, double seconds) {}
+    /** The outcome: the plan, the blocks run and the job's seconds, destination claimed → committed. */
+    public record Outcome(Planned planned, BlockJob.Run run, double seconds) {}
 
     /**
      * The output folder as given, whether this run resumes an interrupted one ({@code --resume}), and the user's rows
@@ -94,6 +94,6 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
         if (log != null) {
             log.accept(command() + ": " + report(r, secs, dir));
         }
-        return new Outcome(r, secs);
+        return new Outcome(planned, r, secs);
     }
 }

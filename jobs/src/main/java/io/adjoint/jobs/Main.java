@@ -9,8 +9,6 @@ import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -60,23 +58,14 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: adjoint jacobian --help)");
     }
 
+    /** The process's standard error as it started: the guard silences {@code System.err} while the JVM ends. */
+    static final PrintStream ERR = System.err;
+
     public static void main(String[] args) {
-        // on Ctrl-C or SIGTERM the JVM exits (130 or 143) when its shutdown hooks end: this one gives the failing
-        // command up to 10 s to keep its resumable work and say so
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            try {
-                                done.await(10, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "adjoint-await-cleanup"));
-        int code = run(args, System.out, System.err);
-        done.countDown();
-        System.exit(code);
+        // every other way the JVM may end (a signal, Spark's System.exit, a thread dead of OutOfMemoryError) gives the
+        // failing command up to 10 s to keep its resumable work and say so, and ends with the promised exit code
+        ProcessGuard.install(args);
+        ProcessGuard.exit(run(args, System.out, ERR));
     }
 
     private static final java.util.Set<String> JOBS =
@@ -124,7 +113,12 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (Interruption.shuttingDown()) {
+            ProcessGuard.Ending ending = ProcessGuard.ending();
+            if (ending == ProcessGuard.Ending.FOREIGN_EXIT || ending == ProcessGuard.Ending.FATAL_ERROR) {
+                err.println(c.getCommandSpec().qualifiedName() + ": internal error: " + ProcessGuard.detail());
+                return INTERNAL;
+            }
+            if (ending != null || Interruption.shuttingDown()) {
                 String name = c.getCommandSpec().name();
                 err.println(c.getCommandSpec().qualifiedName() + ": interrupted"
                         + (name.equals("jacobian")
@@ -146,7 +140,8 @@ public final class Main implements Runnable {
                 err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(bad.getMessage()));
                 return USAGE;
             }
-            err.println(c.getCommandSpec().qualifiedName() + ": internal error: " + oneLine(String.valueOf(ex)));
+            err.println(c.getCommandSpec().qualifiedName() + ": internal error: " + oneLine(String.valueOf(ex))
+                    + (outOfMemory(ex) ? ": " + MORE_MEMORY : ""));
             if (System.getenv("ADJOINT_DEBUG") != null) {
                 ex.printStackTrace(err);
             } else {
@@ -154,7 +149,29 @@ public final class Main implements Runnable {
             }
             return INTERNAL;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) { // picocli hands the execution handler exceptions only; the job's clean-up has run
+            err.println("adjoint" + (args.length > 0 && JOBS.contains(args[0]) ? " " + args[0] : "")
+                    + ": internal error: " + oneLine(String.valueOf(e)) + (outOfMemory(e) ? ": " + MORE_MEMORY : ""));
+            if (System.getenv("ADJOINT_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return INTERNAL;
+        }
+    }
+
+    /** What to do when the driver ran out of memory. */
+    static final String MORE_MEMORY =
+            "give the driver more memory (ADJOINT_DRIVER_MEMORY=8g bin/adjoint …, or spark-submit --driver-memory 8g)";
+
+    static boolean outOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static InvalidInputException findInputError(Throwable t) {

@@ -43,6 +43,9 @@ class LargeResultTest {
                 cmd.add(arg);
             }
         }
+        // Spark's log as bin/adjoint sets it (off unless ADJOINT_SPARK_LOG), not the tests' own
+        Path log4j = Path.of(System.getProperty("user.dir")).resolveSibling("conf/log4j2.properties");
+        cmd.add("-Dlog4j2.configurationFile=" + log4j);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();

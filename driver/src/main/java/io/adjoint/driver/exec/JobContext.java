@@ -109,11 +109,21 @@ public final class JobContext implements AutoCloseable {
         return conf;
     }
 
-    /** Stops the Spark context if this object started it. */
+    /**
+     * Stops the Spark context if this object started it. While the JVM shuts down (Ctrl-C, SIGTERM) Spark's own hook
+     * stops it too; a failure of that race is no failure of a job that has finished (its results are committed), so
+     * it is not thrown then.
+     */
     @Override
     public synchronized void close() {
         if (owned && jsc != null) {
-            jsc.stop();
+            try {
+                jsc.stop();
+            } catch (RuntimeException e) {
+                if (!Interruption.shuttingDown()) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -103,6 +103,34 @@ class HardeningTest {
         assertFalse(Files.exists(g));
     }
 
+    /**
+     * A destination this user may not write — an immutable folder for root (chattr +i: root passes permission
+     * bits), a read-only one for anyone else — is the user's to fix: exit 2 in one line naming it, not an internal
+     * error; nothing is created.
+     */
+    @Test
+    void aDestinationThatCannotBeWrittenIsAUsageError() throws Exception {
+        Path locked = Files.createDirectories(dir.resolve("locked"));
+        boolean root = System.getProperty("user.name").equals("root");
+        String[] lock = root
+                ? new String[] {"chattr", "+i", locked.toString()}
+                : new String[] {"chmod", "555", locked.toString()};
+        assertEquals(0, new ProcessBuilder(lock).inheritIO().start().waitFor(), String.join(" ", lock));
+        try {
+            String why = root ? "operation not permitted" : "permission denied";
+            usage(
+                    jacobian(locked.resolve("jac"), "W @ X"),
+                    "--out " + locked.resolve("jac") + ": cannot write there: " + why);
+            usage(jacobian(locked, "W @ X"), "--out " + locked + ": cannot write there: " + why);
+            assertEquals(List.of(), CliRunner.listing(locked));
+        } finally {
+            String[] unlock = root
+                    ? new String[] {"chattr", "-i", locked.toString()}
+                    : new String[] {"chmod", "755", locked.toString()};
+            new ProcessBuilder(unlock).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void theStaleClaimOfADeadRunIsTakenOver() throws Exception {
         Process gone = new ProcessBuilder("true").start();

@@ -162,6 +162,35 @@ public final class Destinations {
         return u == 0 ? bytes + " bytes" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /**
+     * The user's error hidden in a failure to write at {@code what}: no permission (a local {@code EACCES}, HDFS's
+     * {@code AccessControlException}), a read-only file system, an immutable file or folder ({@code EPERM}), no space
+     * left; null for any other failure (the storage failing: an internal error).
+     */
+    public static InvalidInputException unwritable(String what, IOException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            String why = c instanceof java.nio.file.AccessDeniedException
+                            || c.getClass().getName().endsWith("AccessControlException")
+                            || m.contains("Permission denied")
+                    ? "permission denied"
+                    : m.contains("Operation not permitted")
+                            ? "operation not permitted (immutable, or not this user's)"
+                            : m.contains("Read-only file system")
+                                    ? "read-only file system"
+                                    : m.contains("No space left on device") || m.contains("Disk quota exceeded")
+                                            ? "no space left on its file system; free some and run again"
+                                            : null;
+            if (why != null) {
+                String where =
+                        c instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() : null;
+                return new InvalidInputException(
+                        what + ": cannot write there: " + why + (where != null ? " (" + where + ")" : ""));
+            }
+        }
+        return null;
+    }
+
     /** The marker a run holds in a results folder it writes to ({@link DestinationLock}). */
     public static final String FOLDER_LOCK = ".adjoint-lock";
 

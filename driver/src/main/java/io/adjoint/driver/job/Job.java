@@ -1,5 +1,6 @@
 package io.adjoint.driver.job;
 
+import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.exec.JobContext;
 import java.io.IOException;
@@ -40,8 +41,22 @@ public abstract class Job<R> {
             return new Destination(option, file, false, bytes);
         }
 
+        /**
+         * Claims it: the run's first write there. A destination the file system will not let this run write (no
+         * permission, read-only or immutable, full) is the user's to fix: exit 2 naming it, before anything else.
+         */
         Destinations.Claim claim(Configuration conf) throws IOException {
-            return folder ? Destinations.Folder.open(option, path, conf) : Destinations.claimFile(option, path, conf);
+            try {
+                return folder
+                        ? Destinations.Folder.open(option, path, conf)
+                        : Destinations.claimFile(option, path, conf);
+            } catch (IOException e) {
+                InvalidInputException refused = Destinations.unwritable(option + " " + path, e);
+                if (refused != null) {
+                    throw refused;
+                }
+                throw e;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -353,6 +354,19 @@ class ResumeTest {
         }
         assertTrue(done.size() >= 2 && done.size() < 30, "some blocks finished: " + done);
         Files.writeString(journal.resolve(done.get(0)), "40 deadbeef");
+
+        // resumed in the other format: refused in one line, the interrupted run's files untouched (it used to run a
+        // fresh npy job beside them and leave them behind)
+        List<String> before = new ArrayList<>(CliRunner.listing(out));
+        before.remove(".adjoint-lock"); // the killed run's stale claim, taken over and released by the refused run
+        String[] asNpy = args.clone();
+        asNpy[List.of(args).indexOf("csr")] = "npy";
+        HardeningTest.usage(
+                CliRunner.run(ClusterIT.concat(asNpy, out.toString(), "--resume")),
+                "--resume: the interrupted run of " + out.resolve("X.npy"),
+                "was writing X.npz (--format csr): resume it with that format");
+        assertEquals(before, CliRunner.listing(out));
+
         CliRunner resumed = CliRunner.run(ClusterIT.concat(args, out.toString(), "--resume"));
         assertEquals(0, resumed.code, resumed.err);
         Matcher m = Pattern.compile("reused (\\d+) of 30 blocks").matcher(resumed.err);

@@ -181,6 +181,13 @@ public abstract class CommitProtocol implements Serializable {
         return out;
     }
 
+    /** The same result's name in the other format: {@code X.npz} for {@code X.npy} and back; else the name. */
+    static String otherFormat(String name) {
+        return name.endsWith(".npy")
+                ? name.substring(0, name.length() - 4) + ".npz"
+                : name.endsWith(".npz") ? name.substring(0, name.length() - 4) + ".npy" : name;
+    }
+
     /** Where a result's temporaries go, and whether an interrupted run's are there to resume. */
     private record Temporaries(Path q, String tmpName, boolean local, boolean found) {}
 
@@ -203,9 +210,13 @@ public abstract class CommitProtocol implements Serializable {
         String tmpName = prefix + fingerprint.hash();
         boolean local = "file".equals(fs.getScheme()) && !forceParts;
         String journalSuffix = local ? ResumeJournal.SUFFIX : PARTS;
+        // the same result in the other format (X.npy for X.npz): an interrupted run of it cannot be resumed as this
+        // one, and its temporaries are leftovers of this result all the same
+        String otherPrefix = "." + otherFormat(q.getName()) + ".adjoint-";
         List<FileStatus> leftovers = new ArrayList<>();
         for (FileStatus st : fs.listStatus(parent)) {
-            if (st.getPath().getName().startsWith(prefix)
+            String name = st.getPath().getName();
+            if ((name.startsWith(prefix) || name.startsWith(otherPrefix))
                     && !st.getPath().equals(Destinations.fileLock(q))) { // the claim of this run, not a leftover
                 leftovers.add(st);
             }
@@ -213,6 +224,15 @@ public abstract class CommitProtocol implements Serializable {
         Path journal = new Path(parent, tmpName + journalSuffix);
         boolean found = resume && fs.exists(journal);
         if (resume && !found) {
+            for (FileStatus st : leftovers) {
+                String name = st.getPath().getName();
+                if (name.startsWith(otherPrefix) && (name.endsWith(ResumeJournal.SUFFIX) || name.endsWith(PARTS))) {
+                    String other = otherFormat(q.getName());
+                    throw new InvalidInputException("--resume: the interrupted run of " + dest + " was writing "
+                            + other + " (--format " + (other.endsWith(".npz") ? "csr" : "npy")
+                            + "): resume it with that format, or run without --resume to start over");
+                }
+            }
             for (FileStatus st : leftovers) {
                 String name = st.getPath().getName();
                 if (name.endsWith(ResumeJournal.SUFFIX) || name.endsWith(PARTS)) {

@@ -129,8 +129,9 @@ final class ContractCommand implements Callable<Integer> {
         }
         // everything checkable from headers is checked before Spark starts: bad input costs milliseconds
         ContractInputs in = ContractInputs.prepare(req, spark.hadoopConf("adjoint contract"));
-        try (JobContext ctx = spark.context("adjoint contract")) {
-            ContractJob.run(ctx, in, spark.log(err));
+        try (StderrLog log = spark.log(err);
+                JobContext ctx = spark.context("adjoint contract")) {
+            ContractJob.run(ctx, in, log);
         }
         return 0;
     }

@@ -123,10 +123,13 @@ final class GradcheckCommand implements Callable<Integer> {
         GradcheckInputs in = GradcheckInputs.prepare(req, spark.hadoopConf("adjoint gradcheck"), Functions.standard());
         java.io.PrintWriter err = spec.commandLine().getErr();
         in.job.warnings.forEach(w -> err.println("adjoint gradcheck: warning: " + w));
-        try (JobContext ctx = spark.context("adjoint gradcheck")) {
-            ReportedGradcheck.Outcome o = ReportedGradcheck.run(ctx, in, spark.log(err));
-            spec.commandLine().getOut().println(o.verdict());
-            return o.passed() ? 0 : 1;
+        ReportedGradcheck.Outcome o;
+        try (StderrLog log = spark.log(err);
+                JobContext ctx = spark.context("adjoint gradcheck")) {
+            o = ReportedGradcheck.run(ctx, in, log);
         }
+        // after the log's last line (a progress line on the terminal is erased first)
+        spec.commandLine().getOut().println(o.verdict());
+        return o.passed() ? 0 : 1;
     }
 }

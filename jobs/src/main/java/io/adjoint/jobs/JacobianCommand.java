@@ -1,10 +1,13 @@
 package io.adjoint.jobs;
 
+import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,16 +66,17 @@ final class JacobianCommand implements Callable<Integer> {
     @Option(
             names = "--format",
             paramLabel = "FORMAT",
-            defaultValue = "npy",
-            converter = FormatConverter.class,
+            split = ",",
             description = {
                 "npy (default): DIR/NAME.npy, the dense (p, q, k, l) float64 array.",
                 "csr: DIR/NAME.npz, the (p·q) × (k·l) matricization in CSR, one stored entry",
                 "  per structural non-zero: scipy.sparse.load_npz('DIR/NAME.npz');",
-                "  .toarray().reshape(p, q, k, l) equals the npy result. Written by the tasks",
-                "  in place (local file system only)."
+                "  .toarray().reshape(p, q, k, l) equals the npy result.",
+                "auto: csr where its file is smaller than the dense one (by the pattern's count).",
+                "Per input: --format X=csr,W=npy (names from --wrt; others take the plain",
+                "  FORMAT given, else npy). A csr result larger than its dense form is warned of."
             })
-    JacobianRequest.Format format;
+    List<String> format = new ArrayList<>();
 
     @Mixin
     SeedingOption seeding;
@@ -90,7 +94,7 @@ final class JacobianCommand implements Callable<Integer> {
         req.overwrite = overwrite;
         req.rowsPerTask = blocks.rowsPerTask;
         req.seeding = seeding.seeding;
-        req.format = format;
+        parseFormats(format, req);
         req.resume = blocks.resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
         // every check, the input loading and the forward pass happen before Spark starts
@@ -98,21 +102,36 @@ final class JacobianCommand implements Callable<Integer> {
         if (spark.quiet) {
             in.warnings.forEach(w -> err.println("adjoint jacobian: warning: " + w));
         }
-        try (JobContext ctx = spark.context("adjoint jacobian")) {
-            JacobianJob.run(ctx, in, spark.log(err));
+        try (StderrLog log = spark.log(err);
+                JobContext ctx = spark.context("adjoint jacobian")) {
+            JacobianJob.run(ctx, in, log);
         }
         return 0;
     }
 
-    /** npy | csr, case-insensitive. */
-    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<JacobianRequest.Format> {
-        @Override
-        public JacobianRequest.Format convert(String v) {
-            try {
-                return JacobianRequest.Format.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + v + "' is not a format (npy, csr)");
+    /**
+     * {@code --format} items into the request: {@code FORMAT} for every input, {@code NAME=FORMAT} for one; a format
+     * is npy, csr or auto, in any case.
+     */
+    static void parseFormats(List<String> items, JacobianRequest req) {
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            String name = eq < 0 ? null : item.substring(0, eq).trim();
+            JacobianRequest.Format f = formatOf(item, eq < 0 ? item : item.substring(eq + 1));
+            if (name == null) {
+                req.format = f;
+            } else if (req.formats.put(name, f) != null) {
+                throw new InvalidInputException("--format " + item + ": " + name + " is given a format twice");
             }
+        }
+    }
+
+    private static JacobianRequest.Format formatOf(String item, String v) {
+        try {
+            return JacobianRequest.Format.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--format " + item + ": '" + v.trim()
+                    + "' is not a format (npy, csr, auto; per input NAME=FORMAT)");
         }
     }
 }

@@ -20,8 +20,9 @@ final class ProductCommands {
                 err.println(app + ": warning: " + w);
             }
         });
-        try (JobContext ctx = spark.context(app)) {
-            ProductJob.run(ctx, in, spark.log(err));
+        try (StderrLog log = spark.log(err);
+                JobContext ctx = spark.context(app)) {
+            ProductJob.run(ctx, in, log);
         }
         return 0;
     }

@@ -28,8 +28,17 @@ public final class SparkOptions {
             description = "Extra Spark setting, repeatable (e.g. --conf spark.ui.enabled=true).")
     public List<String> conf = new ArrayList<>();
 
-    @Option(names = "--quiet", description = "No plan or progress lines on stderr; errors still go there.")
+    @Option(
+            names = "--quiet",
+            description = "Nothing on stderr but warnings and errors (not even the line saying what was written).")
     public boolean quiet;
+
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "The planner's reasoning on stderr too (plan, seeding, rows per task, where tasks run,"
+                    + " memory), and progress at each tenth of the work. By default a job says what it wrote and how"
+                    + " long it took, and shows progress only after 3 s.")
+    public boolean verbose;
 
     private SparkConf built;
 
@@ -304,8 +313,8 @@ public final class SparkOptions {
         return ctx;
     }
 
-    /** Where plan and progress lines go: stderr, or nowhere with --quiet. */
-    public java.util.function.Consumer<String> log(java.io.PrintWriter err) {
-        return quiet ? null : err::println;
+    /** Where the job's lines go: stderr at the level --verbose asks ({@link StderrLog}), or nowhere with --quiet. */
+    StderrLog log(java.io.PrintWriter err) {
+        return quiet ? null : new StderrLog(err, verbose, StderrLog.stderrIsTerminal());
     }
 }

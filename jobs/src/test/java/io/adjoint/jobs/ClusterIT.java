@@ -142,6 +142,9 @@ class ClusterIT {
                 Main.class.getName(),
                 JAR));
         cmd.addAll(List.of(args));
+        if (!List.of(args).contains("--quiet")) {
+            cmd.add("--verbose"); // the commit lines ("joined by concat") and progress at each tenth
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (cwd != null) {
             pb.directory(cwd.toFile());

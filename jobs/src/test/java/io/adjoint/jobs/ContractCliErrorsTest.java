@@ -243,7 +243,8 @@ class ContractCliErrorsTest {
                         "--broadcast-budget",
                         "100",
                         "--rows-per-task",
-                        "3")
+                        "3",
+                        "--verbose")
                 .toArray(new String[0]));
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("contract: plan streamed (cost model: broadcast moves"), r.err);

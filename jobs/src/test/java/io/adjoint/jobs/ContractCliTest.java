@@ -51,7 +51,8 @@ class ContractCliTest {
                 "--out",
                 dir.resolve("G.npy").toString(),
                 "--rows-per-task",
-                "2");
+                "2",
+                "--verbose");
         assertEquals(0, r.code, r.err);
         // 21 rows in blocks of 2: 11 blocks, progress at each tenth, the last line at 100%
         assertTrue(r.err.contains("rows per task B=2"), r.err);

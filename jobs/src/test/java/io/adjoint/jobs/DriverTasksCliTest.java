@@ -51,7 +51,7 @@ class DriverTasksCliTest {
         for (int i = 0; i < 2; i++) {
             List<String> a = new ArrayList<>(args);
             a.addAll(List.of(
-                    out, dir.resolve(tag + (i == 0 ? "-driver" : "-spark")).toString()));
+                    out, dir.resolve(tag + (i == 0 ? "-driver" : "-spark")).toString(), "--verbose"));
             if (i == 1) {
                 a.addAll(List.of("--conf", NEVER));
             }
@@ -82,7 +82,7 @@ class DriverTasksCliTest {
             Path out = dir.resolve("G" + i + ".npy");
             // no spaces in the temporary folder's paths: the arguments split on them
             List<String> a = new ArrayList<>(List.of(("contract --master local[2] --adjoint " + dir.resolve("A.npy")
-                            + " --jacobian " + dir.resolve("J.npy") + " --out " + out)
+                            + " --jacobian " + dir.resolve("J.npy") + " --out " + out + " --verbose")
                     .split(" ")));
             if (i == 1) {
                 a.addAll(List.of("--conf", NEVER));

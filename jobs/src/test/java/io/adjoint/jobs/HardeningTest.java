@@ -131,6 +131,19 @@ class HardeningTest {
         }
     }
 
+    /** --format per input: a name outside --wrt, an unknown format and a name given twice are one-line usage errors. */
+    @Test
+    void formatsThatCannotBeAreRefused() throws IOException {
+        Path out = dir.resolve("f");
+        usage(jacobian(out, "W @ X", "--format", "xyz"), "--format xyz: 'xyz' is not a format (npy, csr, auto");
+        usage(jacobian(out, "W @ X", "--format", "X=csr,W=npy"), "--format W=npy: W is not in --wrt (X)");
+        usage(jacobian(out, "W @ X", "--format", "X=csr,X=npy"), "--format X=npy: X is given a format twice");
+        assertFalse(Files.exists(out));
+        // and what is fine: a format for every input, and one by name, in any case
+        assertEquals(0, jacobian(out, "W @ X", "--format", "NPY,X=Csr").code);
+        assertEquals(List.of("X.npz"), CliRunner.listing(out));
+    }
+
     @Test
     void theStaleClaimOfADeadRunIsTakenOver() throws Exception {
         Process gone = new ProcessBuilder("true").start();
@@ -453,7 +466,9 @@ class HardeningTest {
                 0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
         Path g = dir.resolve("G.npy");
         Process first = LargeResultTest.forkCli(
-                "1g", ClusterIT.concat(args, g.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
+                "1g",
+                ClusterIT.concat(
+                        args, g.toString(), "--verbose", "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
         java.io.BufferedReader r = new java.io.BufferedReader(
                 new java.io.InputStreamReader(first.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
         String line;

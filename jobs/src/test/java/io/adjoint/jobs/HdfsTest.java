@@ -123,7 +123,8 @@ class HdfsTest {
                 "--out",
                 dir.resolve("G.npy").toString(),
                 "--quiet"));
-        CliRunner r = ok(concat(contract, "--adjoint", a, "--jacobian", j, "--out", hdfs.uri() + "/out/G.npy"));
+        CliRunner r =
+                ok(concat(contract, "--adjoint", a, "--jacobian", j, "--out", hdfs.uri() + "/out/G.npy", "--verbose"));
         assertConcatCommits(r.err, 1);
         assertArrayEquals(Files.readAllBytes(dir.resolve("G.npy")), download("/out/G.npy"), "contract");
 
@@ -143,7 +144,8 @@ class HdfsTest {
         TestArrays.writeRandom(dir.resolve("T.npy"), rng, 5, n, n);
         String gc = upload(dir.resolve("Gc.npy"), "/in");
         String t = upload(dir.resolve("T.npy"), "/in");
-        List<String> mlp = List.of("--master", "local[2]", "--expr", ClusterIT.MLP);
+        // --verbose: the commit lines say how many bytes the driver wrote
+        List<String> mlp = List.of("--master", "local[2]", "--expr", ClusterIT.MLP, "--verbose");
         for (boolean onHdfs : new boolean[] {false, true}) {
             String out = onHdfs ? hdfs.uri() + "/out" : dir.toString();
             List<String> inputs = onHdfs ? remote : local;
@@ -224,7 +226,7 @@ class HdfsTest {
                 0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
         String out = hdfs.uri() + "/resume/G.npy";
         Process p = LargeResultTest.forkCli(
-                "1g", ClusterIT.concat(args, out, "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
+                "1g", ClusterIT.concat(args, out, "--verbose", "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
         BufferedReader log = ResumeTest.awaitProgress(p, 30);
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));

@@ -54,7 +54,8 @@ class JacobianCliTest {
                 "--out",
                 out.toString(),
                 "--rows-per-task",
-                "4");
+                "4",
+                "--verbose");
         assertEquals(0, r.code, r.err);
         assertTrue(r.err.contains("4/4 blocks (100%), 15/15 rows"), r.err);
         assertEquals(List.of("W.npy", "X.npy"), CliRunner.listing(out));

@@ -54,7 +54,9 @@ class ResumeTest {
 
         Path out = dir.resolve("G.npy");
         Process p = LargeResultTest.forkCli(
-                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
+                "1g",
+                ClusterIT.concat(
+                        args, out.toString(), "--verbose", "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
         awaitProgress(p, 30);
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -129,7 +131,9 @@ class ResumeTest {
                 0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean.npy").toString(), "--quiet")).code);
         Path out = dir.resolve("G.npy");
         Process p = LargeResultTest.forkCli(
-                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
+                "1g",
+                ClusterIT.concat(
+                        args, out.toString(), "--verbose", "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
         BufferedReader r = awaitProgress(p, 30);
         String line;
         // SIGTERM, as a scheduler or kill sends it (through the handle: Process.destroy would also close our end
@@ -224,7 +228,9 @@ class ResumeTest {
         assertEquals(0, reference.code, reference.err);
         Path out = dir.resolve("D");
         Process p = LargeResultTest.forkCli(
-                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
+                "1g",
+                ClusterIT.concat(
+                        args, out.toString(), "--verbose", "--conf", "spark.adjoint.test.pauseMillisPerBlock=150"));
         StringBuilder seen = new StringBuilder();
         BufferedReader r = awaitProgress(p, 20, seen);
         String line;
@@ -282,6 +288,7 @@ class ResumeTest {
                         x,
                         "--out",
                         out.toString(),
+                        "--verbose",
                         "--conf",
                         "spark.adjoint.test.pauseMillisPerBlock=150"));
         awaitProgress(p, 20);
@@ -333,7 +340,9 @@ class ResumeTest {
                 0, CliRunner.run(ClusterIT.concat(args, dir.resolve("clean").toString(), "--quiet")).code);
         Path out = dir.resolve("out");
         Process p = LargeResultTest.forkCli(
-                "1g", ClusterIT.concat(args, out.toString(), "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
+                "1g",
+                ClusterIT.concat(
+                        args, out.toString(), "--verbose", "--conf", "spark.adjoint.test.pauseMillisPerBlock=200"));
         awaitProgress(p, 30);
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));

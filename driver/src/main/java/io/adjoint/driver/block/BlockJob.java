@@ -5,6 +5,7 @@ import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.PartLayout;
 import io.adjoint.driver.exec.Interruption;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.exec.Progress;
 import io.adjoint.driver.exec.Tasks;
@@ -14,7 +15,6 @@ import io.adjoint.driver.storage.HadoopConf;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -54,7 +54,7 @@ public final class BlockJob {
      * Runs {@code spec}'s blocks and commits its outputs; {@code work} builds the tasks' shared work from its frame
      * (the final row blocks, the outputs, storage settings and {@code ctx}'s faults); {@code log} receives plan and progress lines, or null for silence.
      */
-    public static <W extends BlockWork> Run run(JobContext ctx, Spec spec, WorkOf<W> work, Consumer<String> log)
+    public static <W extends BlockWork> Run run(JobContext ctx, Spec spec, WorkOf<W> work, JobLog log)
             throws IOException {
         List<CommitProtocol> outputs = spec.outputs();
         boolean anyResuming = outputs.stream().anyMatch(CommitProtocol::resuming);
@@ -70,7 +70,7 @@ public final class BlockJob {
         Placement where = spec.where();
         String label = spec.label();
         if (log != null) {
-            log.accept(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks"
+            log.detail(label + ": " + plan.reason() + "; " + plan.blocks().count() + " tasks"
                     + (where.inDriver() ? "; " + where.reason() : ""));
         }
         BlockWork.Frame frame =
@@ -109,7 +109,7 @@ public final class BlockJob {
             List<CommitProtocol> outputs,
             Placement where,
             Tasks<W> tasks,
-            Consumer<String> log)
+            JobLog log)
             throws IOException {
         Configuration hconf = ctx.hadoopConfiguration();
         RowBlocks blocks = plan.blocks();
@@ -147,7 +147,7 @@ public final class BlockJob {
             if (log != null) {
                 for (CommitProtocol o : outputs) {
                     if (o.commitNote() != null) {
-                        log.accept(label + ": committed " + o.destination() + ": " + o.commitNote());
+                        log.detail(label + ": committed " + o.destination() + ": " + o.commitNote());
                     }
                 }
             }

@@ -9,6 +9,7 @@ import io.adjoint.driver.block.BlockJob;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.job.Job;
 import io.adjoint.driver.plan.BlockPlanner;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -63,7 +63,7 @@ public final class ContractJob {
      *
      * @param log receives the plan and progress lines (stderr in the CLI), or null for silence
      */
-    public static Summary run(JobContext ctx, ContractInputs in, Consumer<String> log) throws IOException {
+    public static Summary run(JobContext ctx, ContractInputs in, JobLog log) throws IOException {
         return new Contraction(in).run(ctx, log);
     }
 
@@ -83,17 +83,17 @@ public final class ContractJob {
         }
 
         @Override
-        protected Summary execute(JobContext ctx, Path dest, Consumer<String> log) throws IOException {
+        protected Summary execute(JobContext ctx, Path dest, JobLog log) throws IOException {
             return runClaimed(ctx, in, log);
         }
     }
 
-    /** {@link #run(JobContext, ContractInputs, Consumer)} with a running Spark context. */
-    public static Summary run(JavaSparkContext jsc, ContractInputs in, Consumer<String> log) throws IOException {
+    /** {@link #run(JobContext, ContractInputs, JobLog)} with a running Spark context. */
+    public static Summary run(JavaSparkContext jsc, ContractInputs in, JobLog log) throws IOException {
         return run(JobContext.of(jsc), in, log);
     }
 
-    private static Summary runClaimed(JobContext ctx, ContractInputs in, Consumer<String> log) throws IOException {
+    private static Summary runClaimed(JobContext ctx, ContractInputs in, JobLog log) throws IOException {
         long start = System.nanoTime();
         ContractRequest req = in.request;
         Configuration hconf = ctx.hadoopConfiguration();
@@ -172,9 +172,9 @@ public final class ContractJob {
                 req.out, in.result.toArray(), req.overwrite, req.forcePartsOutput, hconf, fp, req.resume);
         // after the destination and resume checks, which may refuse the run in one line
         if (log != null) {
-            log.accept(
+            log.detail(
                     "contract: G " + in.result + " = Σ over " + t + " pair(s); Jacobians: " + String.join(", ", kinds));
-            log.accept("contract: " + decision.reason());
+            log.detail("contract: " + decision.reason());
         }
         String[] uris = new String[t];
         String[] jUris = new String[t];

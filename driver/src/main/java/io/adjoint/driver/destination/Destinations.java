@@ -146,12 +146,13 @@ public final class Destinations {
         }
         long free = fs.getStatus(p).getRemaining();
         if (free > 0 && bytes > free) {
-            throw new InvalidInputException(what + ": the result needs " + human(bytes) + ", and the file system there"
-                    + " has " + human(free) + " free");
+            throw new InvalidInputException(what + ": the result needs " + humanBytes(bytes)
+                    + ", and the file system there" + " has " + humanBytes(free) + " free");
         }
     }
 
-    private static String human(long bytes) {
+    /** A byte count as people read it: 812 bytes, 1.5 KiB, 7.3 TiB. */
+    public static String humanBytes(long bytes) {
         String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
         double v = bytes;
         int u = 0;

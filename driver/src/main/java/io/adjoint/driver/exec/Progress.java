@@ -3,7 +3,6 @@ package io.adjoint.driver.exec;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.IntToLongFunction;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -21,7 +20,7 @@ public final class Progress extends SparkListener {
     private final int count;
     private final long units;
     private final IntToLongFunction size;
-    private final Consumer<String> out;
+    private final JobLog out;
     private final Set<Integer> stages = new HashSet<>();
     private final Set<Integer> doneItems = new HashSet<>();
     private String jobGroup = "";
@@ -29,7 +28,7 @@ public final class Progress extends SparkListener {
     private int lastTenth;
     private final long startNanos = System.nanoTime();
 
-    private Progress(String label, String unit, int count, IntToLongFunction size, Consumer<String> out) {
+    private Progress(String label, String unit, int count, IntToLongFunction size, JobLog out) {
         this.label = label;
         this.unit = unit;
         this.count = count;
@@ -46,7 +45,7 @@ public final class Progress extends SparkListener {
      * Progress of {@code count} items, item i covering {@code size(i)} {@code unit}s (rows of a result, columns of a
      * gradient check), printed as "{@code label}: …"; null (no progress) when {@code log} is null.
      */
-    public static Progress of(String label, String unit, int count, IntToLongFunction size, Consumer<String> log) {
+    public static Progress of(String label, String unit, int count, IntToLongFunction size, JobLog log) {
         return log == null ? null : new Progress(label, unit, count, size, log);
     }
 
@@ -88,7 +87,7 @@ public final class Progress extends SparkListener {
             double secs = (System.nanoTime() - startNanos) / 1e9;
             double rate = unitsDone / Math.max(secs, 1e-9);
             double eta = (units - unitsDone) / Math.max(rate, 1e-9);
-            out.accept(String.format(
+            out.progress(String.format(
                     Locale.ROOT,
                     "%s: %d/%d blocks (%d%%), %d/%d %s, %.0f %s/s, ETA %.0f s",
                     label,

@@ -3,8 +3,8 @@ package io.adjoint.driver.gradcheck;
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.Graph;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.plan.BlockPlanner;
-import java.util.function.Consumer;
 
 /**
  * The memory plan of a check, made on the driver before anything is broadcast and logged as one line.
@@ -69,13 +69,7 @@ final class CheckMemory {
      *     driver's own)
      * @throws InvalidInputException when not even one task fits, naming the need and the setting that raises it
      */
-    static Plan plan(
-            JobContext ctx,
-            CheckData d,
-            GradcheckResult r,
-            CheckMode mode,
-            long evaluationBytes,
-            Consumer<String> log) {
+    static Plan plan(JobContext ctx, CheckData d, GradcheckResult r, CheckMode mode, long evaluationBytes, JobLog log) {
         long givenBytes = 8
                 * d.given.values().stream()
                         .mapToLong(m -> (long) m.numRows * m.numCols)
@@ -146,9 +140,9 @@ final class CheckMemory {
                 + String.format(java.util.Locale.ROOT, m.howTo, gib, gib));
     }
 
-    private static void log(Consumer<String> log, GradcheckResult r, String line) {
+    private static void log(JobLog log, GradcheckResult r, String line) {
         if (log != null) {
-            log.accept("gradcheck: d/d" + r.input + ": " + line);
+            log.detail("gradcheck: d/d" + r.input + ": " + line);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.adjoint.core.npy.ByteSource;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.sparsity.CompressedDifferences;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.exec.Progress;
 import io.adjoint.driver.exec.Tasks;
@@ -14,7 +15,6 @@ import io.adjoint.driver.storage.HadoopByteSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -31,8 +31,7 @@ final class FullCheck {
      * copies (columns, or column colours); the tasks run where {@link Placement} puts the
      * check's work ({@link Tasks}: driver threads, or Spark tasks over {@code data} broadcast once).
      */
-    static void run(
-            JobContext ctx, CheckData data, GradcheckResult r, int chunk, long perturbations, Consumer<String> log)
+    static void run(JobContext ctx, CheckData data, GradcheckResult r, int chunk, long perturbations, JobLog log)
             throws IOException {
         // whole column tiles per task, about 4 tasks per slot: a structured check's tile is milliseconds of work,
         // less than a task's scheduling
@@ -52,7 +51,7 @@ final class FullCheck {
         try (Tasks<CheckData> tasks = Tasks.sharing(ctx, label, data)) {
             Placement where = tasks.place(2.0 * perturbations * data.graph.forwardFlops() + entries);
             if (where.inDriver() && log != null) {
-                log.accept(label + ": " + where.reason());
+                log.detail(label + ": " + where.reason());
             }
             Progress progress =
                     Progress.of(label, "columns", groups.size(), g -> columns.end(g) - columns.start(g), log);

@@ -11,6 +11,7 @@ import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.sparsity.RowColouring;
 import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -52,17 +52,15 @@ public final class GradcheckJob {
     static final String WORK = ".adjoint-gradcheck-work";
 
     /** Runs the check for every requested input; writes nothing but temporaries, which it removes. */
-    public static List<GradcheckResult> run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log)
-            throws IOException {
+    public static List<GradcheckResult> run(JavaSparkContext jsc, GradcheckInputs in, JobLog log) throws IOException {
         return run(JobContext.of(jsc), in, log);
     }
 
     /**
-     * {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context: Spark starts only for a step that
+     * {@link #run(JavaSparkContext, GradcheckInputs, JobLog)} in a job context: Spark starts only for a step that
      * runs Spark tasks.
      */
-    public static List<GradcheckResult> run(JobContext ctx, GradcheckInputs in, Consumer<String> log)
-            throws IOException {
+    public static List<GradcheckResult> run(JobContext ctx, GradcheckInputs in, JobLog log) throws IOException {
         GradcheckRequest req = in.request;
         List<GradcheckResult> results = new ArrayList<>();
         FileSystem fs = new Path(req.reportDir, WORK).getFileSystem(ctx.hadoopConfiguration());
@@ -105,7 +103,7 @@ public final class GradcheckJob {
         }
     }
 
-    private static GradcheckResult checkOne(JobContext ctx, GradcheckInputs in, int i, Path work, Consumer<String> log)
+    private static GradcheckResult checkOne(JobContext ctx, GradcheckInputs in, int i, Path work, JobLog log)
             throws IOException {
         long t0 = System.nanoTime();
         GradcheckRequest req = in.request;
@@ -200,7 +198,7 @@ public final class GradcheckJob {
             CompressedRows.run(ctx, job.tape, job.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
             if (log != null) {
-                log.accept(String.format(
+                log.detail(String.format(
                         Locale.ROOT,
                         "gradcheck: d/d%s: the analytic side by compressed reverse seeding: %d sweeps for %d rows"
                                 + " (rows of one colour share no input entry; entries outside the pattern are"
@@ -226,7 +224,7 @@ public final class GradcheckJob {
             JacobianJob.run(ctx, one, null);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
             if (log != null) {
-                log.accept(String.format(
+                log.detail(String.format(
                         Locale.ROOT,
                         "gradcheck: d/d%s: the analytic Jacobian written by the sweep in %.2f s",
                         name,
@@ -248,7 +246,7 @@ public final class GradcheckJob {
                         + " together, " + perturbations + " perturbations for " + shape.cols() + " columns";
             }
             if (log != null) {
-                log.accept("gradcheck: d/d" + name + " " + shape + ": " + r.mode.label() + " (" + r.modeReason
+                log.detail("gradcheck: d/d" + name + " " + shape + ": " + r.mode.label() + " (" + r.modeReason
                         + "); tiles " + r.grid.tileRows() + "×" + r.grid.tileCols() + ", grid " + r.grid.rowTiles()
                         + "×"
                         + r.grid.colTiles() + "; " + r.numericMethod);

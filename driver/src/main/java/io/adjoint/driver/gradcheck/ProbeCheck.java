@@ -3,6 +3,7 @@ package io.adjoint.driver.gradcheck;
 import io.adjoint.core.check.DetectionPower;
 import io.adjoint.core.check.TileStats;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.exec.Tasks;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -40,8 +40,7 @@ public final class ProbeCheck {
     static final int FIRST_PROBES = 16;
 
     /** Checks {@code data}'s input into {@code r} by projections. */
-    static void run(
-            JobContext ctx, CheckData data, GradcheckRequest req, GradcheckResult r, int slots, Consumer<String> log)
+    static void run(JobContext ctx, CheckData data, GradcheckRequest req, GradcheckResult r, int slots, JobLog log)
             throws IOException {
         try (Steps steps = new Steps(ctx, data, "gradcheck: d/d" + r.input, log)) {
             check(steps, req, r, slots, log);
@@ -60,10 +59,10 @@ public final class ProbeCheck {
         private final Tasks<CheckData> tasks;
         private final CheckData data;
         private final String label;
-        private final Consumer<String> log;
+        private final JobLog log;
         private boolean said;
 
-        Steps(JobContext ctx, CheckData data, String label, Consumer<String> log) {
+        Steps(JobContext ctx, CheckData data, String label, JobLog log) {
             this.tasks = Tasks.sharing(ctx, label, data);
             this.data = data;
             this.label = label;
@@ -77,7 +76,7 @@ public final class ProbeCheck {
             }
             Placement where = tasks.place(flops);
             if (where.inDriver() && log != null && !said) {
-                log.accept(label + ": projections: " + where.reason());
+                log.detail(label + ": projections: " + where.reason());
                 said = true;
             }
             return tasks.map(where, items, slots, step, null);
@@ -89,7 +88,7 @@ public final class ProbeCheck {
         }
     }
 
-    private static void check(Steps steps, GradcheckRequest req, GradcheckResult r, int slots, Consumer<String> log)
+    private static void check(Steps steps, GradcheckRequest req, GradcheckResult r, int slots, JobLog log)
             throws IOException {
         int[] nextId = {0};
         List<Projection> ps = new ArrayList<>(
@@ -182,8 +181,8 @@ public final class ProbeCheck {
     }
 
     /** Bisection over tile ranges: keeps the quarters whose fresh projection disagrees; returns the single tiles. */
-    private static List<TileRegion> bisect(
-            Steps steps, GradcheckResult r, int[] nextId, int slots, Consumer<String> log) throws IOException {
+    private static List<TileRegion> bisect(Steps steps, GradcheckResult r, int[] nextId, int slots, JobLog log)
+            throws IOException {
         int nRowTiles = r.grid.rowTiles();
         int nColTiles = r.grid.colTiles();
         List<TileRegion> suspects = List.of(new TileRegion(0, nRowTiles, 0, nColTiles, nextId[0]++));
@@ -279,10 +278,10 @@ public final class ProbeCheck {
         }
     }
 
-    private static void note(GradcheckResult r, Consumer<String> log, String line) {
+    private static void note(GradcheckResult r, JobLog log, String line) {
         r.probeLog.add(line);
         if (log != null) {
-            log.accept("gradcheck: d/d" + r.input + ": " + line);
+            log.detail("gradcheck: d/d" + r.input + ": " + line);
         }
     }
 

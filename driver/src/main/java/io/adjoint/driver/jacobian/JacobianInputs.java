@@ -88,6 +88,89 @@ public final class JacobianInputs {
     }
 
     /**
+     * How each Jacobian is written, in {@link #wrt} order: NPY or CSR ({@code AUTO} resolved by its pattern), as the
+     * request says now.
+     */
+    public List<JacobianRequest.Format> formats() {
+        return resolveFormats(request, wrt, wrtShapes, patterns, graph.outputShape());
+    }
+
+    /**
+     * Each input's format: its own ({@link JacobianRequest#formats}) or the request's; {@code AUTO} is CSR when the
+     * {@code .npz} of the pattern's entries is smaller than the dense {@code .npy} — O(1) per input, from the pattern's
+     * count.
+     */
+    private static List<JacobianRequest.Format> resolveFormats(
+            JacobianRequest req,
+            List<String> wrt,
+            Map<String, Shape2> shapes,
+            List<SparsityPattern> patterns,
+            Shape2 out) {
+        List<JacobianRequest.Format> f = new ArrayList<>();
+        for (int i = 0; i < wrt.size(); i++) {
+            JacobianRequest.Format asked = req.formats.getOrDefault(wrt.get(i), req.format);
+            if (asked == JacobianRequest.Format.AUTO) {
+                asked = csrBytes(patterns.get(i)) < denseBytes(out, shapes.get(wrt.get(i)))
+                        ? JacobianRequest.Format.CSR
+                        : JacobianRequest.Format.NPY;
+            }
+            f.add(asked);
+        }
+        return List.copyOf(f);
+    }
+
+    private static long csrBytes(SparsityPattern p) {
+        return io.adjoint.driver.commit.CsrResult.fileSize(p);
+    }
+
+    private static long denseBytes(Shape2 out, Shape2 x) {
+        return io.adjoint.core.npy.NpyWriter.fileSize(new long[] {out.rows, out.cols, x.rows, x.cols});
+    }
+
+    /** Whether the Jacobian of requested input {@code i} is written as CSR ({@code NAME.npz}). */
+    public boolean csr(int i) {
+        return formats().get(i) == JacobianRequest.Format.CSR;
+    }
+
+    /** The file name of requested input {@code i}'s Jacobian: {@code NAME.npy} or {@code NAME.npz}. */
+    public String fileName(int i) {
+        return wrt.get(i) + (csr(i) ? ".npz" : ".npy");
+    }
+
+    /**
+     * A warning for each input asked for CSR by name or by {@code --format csr} whose {@code .npz} is larger than its
+     * dense {@code .npy} would be: the pattern is too full for CSR to pay.
+     */
+    private List<String> largerThanDense() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < wrt.size(); i++) {
+            if (!csr(i)) {
+                continue;
+            }
+            long csr = csrBytes(patterns.get(i));
+            long dense = denseBytes(graph.outputShape(), wrtShapes.get(wrt.get(i)));
+            if (csr > dense) {
+                out.add(String.format(
+                        java.util.Locale.ROOT,
+                        "%s.npz (%s) is larger than the dense %s.npy would be (%s): its pattern holds %.1f%% of the"
+                                + " entries; --format %s=npy (or auto) writes less",
+                        wrt.get(i),
+                        io.adjoint.driver.destination.Destinations.humanBytes(csr),
+                        wrt.get(i),
+                        io.adjoint.driver.destination.Destinations.humanBytes(dense),
+                        100.0
+                                * patterns.get(i).nnz()
+                                / Math.max(
+                                        1.0,
+                                        (double) graph.outputShape().size()
+                                                * wrtShapes.get(wrt.get(i)).size()),
+                        wrt.get(i)));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Validates everything, loads the inputs and runs the forward pass. The output folder is checked when the
      * request names one.
      *
@@ -126,14 +209,20 @@ public final class JacobianInputs {
                         + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
             }
         }
+        for (String named : req.formats.keySet()) {
+            if (!req.wrt.contains(named)) {
+                throw new InvalidInputException("--format " + named + "="
+                        + req.formats.get(named).name().toLowerCase(java.util.Locale.ROOT) + ": " + named
+                        + " is not in --wrt (" + String.join(", ", req.wrt) + ")");
+            }
+        }
         BlockPlanner.checkRequested(req.rowsPerTask);
         if (req.outDir != null) {
             Destinations.checkFolder("--out", req.outDir, req.overwrite, "the Jacobians", conf);
             Destinations.refuseOverwritingInputs(
                     "--out " + req.outDir,
                     req.wrt.stream()
-                            .map(w -> new Path(
-                                    req.outDir, w + (req.format == JacobianRequest.Format.CSR ? ".npz" : ".npy")))
+                            .flatMap(w -> possibleFiles(req, w).stream().map(f -> new Path(req.outDir, f)))
                             .toList(),
                     req.inputs.values(),
                     conf);
@@ -210,6 +299,7 @@ public final class JacobianInputs {
                 warnings,
                 List.copyOf(patterns));
         prepared.forwardSeconds = forwardSeconds;
+        warnings.addAll(prepared.largerThanDense());
         return prepared;
     }
 
@@ -254,6 +344,15 @@ public final class JacobianInputs {
             throw new ExpressionException(
                     ex.getMessage() + "; add --input " + ex.undefinedInput() + "=FILE.npy", ex.undefinedInput());
         }
+    }
+
+    /** The files input {@code w}'s Jacobian may be written to, before its pattern resolves {@code AUTO}. */
+    private static List<String> possibleFiles(JacobianRequest req, String w) {
+        return switch (req.formats.getOrDefault(w, req.format)) {
+            case NPY -> List.of(w + ".npy");
+            case CSR -> List.of(w + ".npz");
+            case AUTO -> List.of(w + ".npy", w + ".npz");
+        };
     }
 
     /** The input values the expression uses, by name (what the forward pass ran on). */

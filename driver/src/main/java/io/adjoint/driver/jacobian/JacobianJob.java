@@ -13,6 +13,7 @@ import io.adjoint.driver.commit.CsrOutput;
 import io.adjoint.driver.commit.CsrResult;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.job.FolderJob;
 import io.adjoint.driver.plan.BlockPlanner;
@@ -24,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -67,12 +67,12 @@ public final class JacobianJob {
      *
      * @param log plan and progress lines (stderr in the CLI), or null for silence
      */
-    public static Summary run(JavaSparkContext jsc, JacobianInputs in, Consumer<String> log) throws IOException {
+    public static Summary run(JavaSparkContext jsc, JacobianInputs in, JobLog log) throws IOException {
         return run(JobContext.of(jsc), in, log);
     }
 
-    /** {@link #run(JavaSparkContext, JacobianInputs, Consumer)} in a job context: Spark starts only for Spark tasks. */
-    public static Summary run(JobContext ctx, JacobianInputs in, Consumer<String> log) throws IOException {
+    /** {@link #run(JavaSparkContext, JacobianInputs, JobLog)} in a job context: Spark starts only for Spark tasks. */
+    public static Summary run(JobContext ctx, JacobianInputs in, JobLog log) throws IOException {
         if (in.request.outDir == null) {
             throw new InvalidInputException("--out is required to write the Jacobians (toIndexedRowMatrix needs none)");
         }
@@ -90,13 +90,11 @@ public final class JacobianJob {
     /** The Jacobian job in the {@link FolderJob} template: one file per requested input. */
     private static final class Sweep extends FolderJob {
         private final JacobianInputs in;
-        private final boolean csr;
         private RowColouring[] seeding;
 
         Sweep(JacobianInputs in) {
             super("jacobian", new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
             this.in = in;
-            this.csr = in.request.format == JacobianRequest.Format.CSR;
         }
 
         private Shape4 shape(int i) {
@@ -114,7 +112,7 @@ public final class JacobianJob {
         protected long resultBytes() {
             long bytes = 0;
             for (int i = 0; i < in.wrt.size(); i++) {
-                bytes += csr ? CsrResult.fileSize(in.patterns.get(i)) : NpyWriter.fileSize(shape(i).toArray());
+                bytes += in.csr(i) ? CsrResult.fileSize(in.patterns.get(i)) : NpyWriter.fileSize(shape(i).toArray());
             }
             return bytes;
         }
@@ -145,25 +143,13 @@ public final class JacobianJob {
             JacobianRequest req = in.request;
             List<CommitProtocol> outputs = new ArrayList<>();
             for (int i = 0; i < in.wrt.size(); i++) {
-                String name = in.wrt.get(i);
+                String file = new Path(dir, in.fileName(i)).toString();
                 outputs.add(
-                        csr
+                        in.csr(i)
                                 ? CommitProtocol.forCsr(
-                                        new Path(dir, name + ".npz").toString(),
-                                        in.patterns.get(i),
-                                        true,
-                                        req.forcePartsOutput,
-                                        hconf,
-                                        fp,
-                                        req.resume)
+                                        file, in.patterns.get(i), true, req.forcePartsOutput, hconf, fp, req.resume)
                                 : CommitProtocol.forDestination(
-                                        new Path(dir, name + ".npy").toString(),
-                                        shape(i).toArray(),
-                                        true,
-                                        req.forcePartsOutput,
-                                        hconf,
-                                        fp,
-                                        req.resume));
+                                        file, shape(i).toArray(), true, req.forcePartsOutput, hconf, fp, req.resume));
             }
             return outputs;
         }
@@ -183,7 +169,7 @@ public final class JacobianJob {
             SparsityPattern[] stored = new SparsityPattern[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
                 sizes[i] = in.wrtShapes.get(in.wrt.get(i)).size();
-                stored[i] = csr ? in.patterns.get(i) : null;
+                stored[i] = in.csr(i) ? in.patterns.get(i) : null;
             }
             for (CommitProtocol o : frame.outputs()) {
                 if (o instanceof CsrOutput c) {
@@ -200,8 +186,8 @@ public final class JacobianJob {
                     "wrote %s in %.2f s (tasks %.2f s, %.2f s of sweep compute summed over tasks)",
                     String.join(
                             ", ",
-                            in.wrt.stream()
-                                    .map(w -> new Path(dir, w + (csr ? ".npz" : ".npy")).toString())
+                            java.util.stream.IntStream.range(0, in.wrt.size())
+                                    .mapToObj(i -> new Path(dir, in.fileName(i)).toString())
                                     .toList()),
                     secs,
                     r.tasksNanos() / 1e9,
@@ -215,7 +201,7 @@ public final class JacobianJob {
         Map<String, String> args = new TreeMap<>();
         args.put("expr", req.exprText());
         args.put("wrt", String.join(",", new TreeSet<>(in.wrt)));
-        args.put("format", req.format.name().toLowerCase(Locale.ROOT));
+        args.put("format", in.formats().toString().toLowerCase(Locale.ROOT));
         req.values.forEach((k, m) -> {
             CRC32C c = new CRC32C();
             for (double d : m.data) {

@@ -41,8 +41,10 @@ public final class JacobianRequest {
     public Integer rowsPerTask;
     /** How rows are seeded: compressed by colours of the structural pattern where that pays (the default). */
     public Seeding seeding = Seeding.AUTO;
-    /** How each Jacobian is written. */
+    /** How each Jacobian is written, unless {@link #formats} names its input. */
     public Format format = Format.NPY;
+    /** Input name → how its Jacobian is written, overriding {@link #format}. */
+    public final Map<String, Format> formats = new LinkedHashMap<>();
 
     /** Row seeding of the reverse sweeps. */
     public enum Seeding {
@@ -59,7 +61,9 @@ public final class JacobianRequest {
         /** NAME.npy, the dense (p, q, k, l) float64 array. */
         NPY,
         /** NAME.npz, the (p·q) × (k·l) matricization in SciPy's CSR layout ({@code scipy.sparse.load_npz}). */
-        CSR
+        CSR,
+        /** CSR when its file is smaller than the dense one, by the structural pattern's count; else NPY. */
+        AUTO
     }
 
     /** Sets the expression text. */

@@ -35,7 +35,7 @@ public final class Seeding {
         double entries = 0;
         for (int i = 0; i < in.wrt.size(); i++) {
             seeds = Math.max(seeds, seeding[i] == null ? rows : seeding[i].colours());
-            entries += in.request.format == JacobianRequest.Format.CSR
+            entries += in.csr(i)
                     ? in.patterns.get(i).nnz()
                     : (double) rows * in.wrtShapes.get(in.wrt.get(i)).size();
         }
@@ -50,7 +50,6 @@ public final class Seeding {
      */
     static BlockPlanner.Plan plan(JobContext ctx, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
         long rows = Math.max(1, in.graph.outputShape().size());
-        boolean csr = in.request.format == JacobianRequest.Format.CSR;
         long resultCols = 0;
         double seedsPerRow = 0;
         boolean anyDense = false;
@@ -62,11 +61,11 @@ public final class Seeding {
                 resultCols += (long) Math.ceil(size * ratio);
             } else {
                 anyDense |= in.wrtNodes[i] >= 0;
-                if (csr) {
+                if (in.csr(i)) {
                     resultCols += size; // the dense rows the entries are read from
                 }
             }
-            resultCols += csr ? (in.patterns.get(i).nnz() + rows - 1) / rows : size;
+            resultCols += in.csr(i) ? (in.patterns.get(i).nnz() + rows - 1) / rows : size;
         }
         long adjoint = sweepColumns(in);
         if (!anyDense && seedsPerRow > 0) {

@@ -5,11 +5,11 @@ import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.plan.BlockPlanner;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -75,7 +75,7 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
     }
 
     @Override
-    protected final Outcome execute(JobContext ctx, Path dir, Consumer<String> log) throws IOException {
+    protected final Outcome execute(JobContext ctx, Path dir, JobLog log) throws IOException {
         long start = System.nanoTime();
         Configuration hconf = ctx.hadoopConfiguration();
         Planned planned = plan(ctx);
@@ -83,7 +83,7 @@ public abstract class FolderJob extends Job<FolderJob.Outcome> {
         List<CommitProtocol> outputs = outputs(dir, fp, hconf, planned);
         // after the destination and resume checks, which may refuse the run in one line
         if (log != null) {
-            describe(planned).forEach(l -> log.accept(command() + ": " + l));
+            describe(planned).forEach(l -> log.detail(command() + ": " + l));
         }
         BlockJob.Run r = BlockJob.run(
                 ctx,

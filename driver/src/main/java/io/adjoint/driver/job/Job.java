@@ -3,9 +3,9 @@ package io.adjoint.driver.job;
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.driver.destination.Destinations;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -81,10 +81,10 @@ public abstract class Job<R> {
     protected abstract Destination destination();
 
     /** Plan, tasks, commit and report, into the claimed destination {@code dest} (qualified). */
-    protected abstract R execute(JobContext ctx, Path dest, Consumer<String> log) throws IOException;
+    protected abstract R execute(JobContext ctx, Path dest, JobLog log) throws IOException;
 
     /** Runs the template (see the class comment); {@code log} receives its lines, or null for silence. */
-    public final R run(JobContext ctx, Consumer<String> log) throws IOException {
+    public final R run(JobContext ctx, JobLog log) throws IOException {
         Configuration hconf = ctx.hadoopConfiguration();
         if (log != null) {
             warnings().forEach(w -> log.accept(command() + ": warning: " + w));

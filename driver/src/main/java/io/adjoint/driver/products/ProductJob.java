@@ -12,6 +12,7 @@ import io.adjoint.driver.block.BlockWork;
 import io.adjoint.driver.commit.CommitProtocol;
 import io.adjoint.driver.commit.Fingerprint;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.exec.Placement;
 import io.adjoint.driver.exec.Tasks;
 import io.adjoint.driver.jacobian.JacobianInputs;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -55,12 +55,12 @@ public final class ProductJob {
      * (JVP: (N, p, q), or (p, q)). DIR is claimed for the run, created when absent and removed again if the job fails
      * and left it empty.
      */
-    public static Summary run(JavaSparkContext jsc, ProductInputs in, Consumer<String> log) throws IOException {
+    public static Summary run(JavaSparkContext jsc, ProductInputs in, JobLog log) throws IOException {
         return run(JobContext.of(jsc), in, log);
     }
 
-    /** {@link #run(JavaSparkContext, ProductInputs, Consumer)} in a job context: Spark starts only for Spark tasks. */
-    public static Summary run(JobContext ctx, ProductInputs in, Consumer<String> log) throws IOException {
+    /** {@link #run(JavaSparkContext, ProductInputs, JobLog)} in a job context: Spark starts only for Spark tasks. */
+    public static Summary run(JobContext ctx, ProductInputs in, JobLog log) throws IOException {
         FolderJob.Outcome o = new Products(in).run(ctx, log);
         return new Summary(
                 o.run().blocks(), o.run().planReason(), o.seconds(), o.run().computeNanos() / 1e9);

@@ -1,13 +1,13 @@
 package io.adjoint.driver.report;
 
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
 import io.adjoint.driver.gradcheck.GradcheckResult;
 import io.adjoint.driver.job.Job;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -27,12 +27,12 @@ public final class ReportedGradcheck {
      * heatmaps) into the report folder, which is created when absent and removed again when the check fails to
      * complete.
      */
-    public static Outcome run(JavaSparkContext jsc, GradcheckInputs in, Consumer<String> log) throws IOException {
+    public static Outcome run(JavaSparkContext jsc, GradcheckInputs in, JobLog log) throws IOException {
         return run(JobContext.of(jsc), in, log);
     }
 
-    /** {@link #run(JavaSparkContext, GradcheckInputs, Consumer)} in a job context (Spark started only if needed). */
-    public static Outcome run(JobContext ctx, GradcheckInputs in, Consumer<String> log) throws IOException {
+    /** {@link #run(JavaSparkContext, GradcheckInputs, JobLog)} in a job context (Spark started only if needed). */
+    public static Outcome run(JobContext ctx, GradcheckInputs in, JobLog log) throws IOException {
         return new Check(in).run(ctx, log);
     }
 
@@ -52,11 +52,18 @@ public final class ReportedGradcheck {
         }
 
         @Override
-        protected Outcome execute(JobContext ctx, Path dir, Consumer<String> log) throws IOException {
+        protected Outcome execute(JobContext ctx, Path dir, JobLog log) throws IOException {
             long t0 = System.nanoTime();
             List<GradcheckResult> results = GradcheckJob.run(ctx, in, log);
             double seconds = (System.nanoTime() - t0) / 1e9;
             GradcheckReport.write(in.request.reportDir, in.request, results, seconds, ctx.hadoopConfiguration());
+            if (log != null) {
+                log.accept(String.format(
+                        java.util.Locale.ROOT,
+                        "gradcheck: wrote %s (report.md, report.json) in %.2f s",
+                        in.request.reportDir,
+                        seconds));
+            }
             return new Outcome(results, Verdict.line(results));
         }
     }

@@ -114,6 +114,66 @@ class SparseResultsTest extends SparkTestBase {
         }
     }
 
+    /**
+     * A format per input, and auto: d/dX of tanh(X) is diagonal (CSR is smaller), d/dW of inv(W) is full (CSR would
+     * be larger than dense). Auto writes X.npz and W.npy; asking CSR for W by name writes W.npz with a warning saying
+     * it is larger than the dense file; every value equals the dense run's.
+     */
+    @Test
+    void aFormatPerInputAndAuto() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(17, "X:12x12", "W:12x12");
+        for (int d = 0; d < 12; d++) {
+            in.get("W").add(d, d, 12); // well conditioned
+        }
+        String expr = "tanh(X) + inv(W)";
+        JacobianJob.run(jsc, prepare(expr, in, "dense", 16, "X", "W"), null);
+
+        JacobianInputs auto = prepare(expr, in, "auto", 16, "X", "W");
+        auto.request.format = JacobianRequest.Format.AUTO;
+        assertEquals(List.of(JacobianRequest.Format.CSR, JacobianRequest.Format.NPY), auto.formats());
+        JacobianJob.run(jsc, auto, null);
+        try (var l = Files.list(dir.resolve("auto"))) {
+            assertEquals(
+                    List.of("W.npy", "X.npz"),
+                    l.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("dense/W.npy")), Files.readAllBytes(dir.resolve("auto/W.npy")));
+        assertDenseEquals(dir.resolve("dense/X.npy"), dir.resolve("auto/X.npz"));
+
+        JacobianRequest req =
+                new JacobianRequest().expr(expr).out(dir.resolve("named").toString());
+        in.keySet().forEach(n -> req.input(n, dir.resolve(n + ".in.npy").toString()));
+        req.wrt.addAll(List.of("X", "W"));
+        req.formats.put("W", JacobianRequest.Format.CSR);
+        JacobianInputs named = JacobianInputs.prepare(req, jsc.hadoopConfiguration(), Functions.standard());
+        assertEquals(List.of(JacobianRequest.Format.NPY, JacobianRequest.Format.CSR), named.formats());
+        assertEquals(1, named.warnings.size(), named.warnings.toString());
+        assertTrue(
+                named.warnings.get(0).startsWith("W.npz (")
+                        && named.warnings.get(0).contains("is larger than the dense W.npy would be")
+                        && named.warnings.get(0).contains("its pattern holds 100.0% of the entries"),
+                named.warnings.get(0));
+        JacobianJob.run(jsc, named, null);
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("dense/X.npy")), Files.readAllBytes(dir.resolve("named/X.npy")));
+        assertDenseEquals(dir.resolve("dense/W.npy"), dir.resolve("named/W.npz"));
+        assertTrue(Files.size(dir.resolve("named/W.npz")) > Files.size(dir.resolve("dense/W.npy")));
+    }
+
+    private static void assertDenseEquals(Path npy, Path npz) throws IOException {
+        Csr got = Csr.read(npz);
+        double[] full = got.toDense();
+        DMatrixRMaj want;
+        try (io.adjoint.core.npy.FileByteSource src = new io.adjoint.core.npy.FileByteSource(npy)) {
+            want = io.adjoint.core.npy.NpyReader.readAll(src, io.adjoint.core.npy.NpyHeader.read(src), 2);
+        }
+        assertEquals(want.data.length, full.length);
+        for (int k = 0; k < full.length; k++) {
+            assertEquals(want.data[k], full[k], 0.0, npz + " @" + k);
+        }
+    }
+
     @Test
     void aRetriedBlockLeavesTheSameBytes() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(3, "W:6x5", "X:5x7");

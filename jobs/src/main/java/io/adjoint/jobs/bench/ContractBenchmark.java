@@ -12,6 +12,7 @@ import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.contract.ContractInputs;
 import io.adjoint.driver.contract.ContractJob;
 import io.adjoint.driver.contract.ContractRequest;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.linalg.Matrices;
@@ -56,8 +56,7 @@ public final class ContractBenchmark {
     }
 
     /** Runs the benchmark in {@code dir} (removed afterwards) and prints a Markdown table to {@code out}. */
-    public static void run(
-            JavaSparkContext jsc, Path dir, int reps, int rowsPerTask, PrintStream out, Consumer<String> log)
+    public static void run(JavaSparkContext jsc, Path dir, int reps, int rowsPerTask, PrintStream out, JobLog log)
             throws IOException {
         Random rng = new Random(42);
         int[][] sizes = {{1024, 1024, 1024}, {4096, 1024, 1024}};
@@ -148,13 +147,7 @@ public final class ContractBenchmark {
     }
 
     private static void jobVersusBlockMatrix(
-            JavaSparkContext jsc,
-            Path dir,
-            int reps,
-            int rowsPerTask,
-            Random rng,
-            PrintStream out,
-            Consumer<String> log)
+            JavaSparkContext jsc, Path dir, int reps, int rowsPerTask, Random rng, PrintStream out, JobLog log)
             throws IOException {
         int p = 64, q = 64, n = 32, mm = 32, k = 32, l = 32;
         int rows = p * q, inner = n * mm, cols = k * l;

@@ -2,6 +2,7 @@ package io.adjoint.jobs.bench;
 
 import io.adjoint.core.graph.Forward;
 import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.gradcheck.CheckMode;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckJob;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ejml.data.DMatrixRMaj;
 
@@ -31,7 +31,7 @@ import org.ejml.data.DMatrixRMaj;
 public final class GradcheckBenchmark {
     private GradcheckBenchmark() {}
 
-    public static void run(JavaSparkContext jsc, Path dir, int[] sizes, PrintStream out, Consumer<String> log)
+    public static void run(JavaSparkContext jsc, Path dir, int[] sizes, PrintStream out, JobLog log)
             throws IOException {
         out.println("f(X) = " + JacobianBenchmark.EXPR + ", all n×n, d/dX; Spark " + jsc.master() + "; one run each");
         out.println();

@@ -5,6 +5,7 @@ import io.adjoint.core.npy.FileByteSource;
 import io.adjoint.core.npy.NpyHeader;
 import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.ejml.data.DMatrixRMaj;
 
@@ -46,7 +46,7 @@ public final class JacobianBenchmark {
     }
 
     public static void run(
-            JavaSparkContext jsc, Path dir, int[] sizes, int denseMax, int reps, PrintStream out, Consumer<String> log)
+            JavaSparkContext jsc, Path dir, int[] sizes, int denseMax, int reps, PrintStream out, JobLog log)
             throws IOException {
         long maxHeap = Runtime.getRuntime().maxMemory();
         out.println(String.format(

@@ -8,6 +8,7 @@ import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.driver.contract.ContractInputs;
 import io.adjoint.driver.contract.ContractJob;
 import io.adjoint.driver.contract.ContractRequest;
+import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.plan.BlockPlanner;
 import io.adjoint.driver.storage.HadoopByteSource;
 import io.adjoint.driver.storage.HadoopConf;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -54,8 +54,7 @@ public final class LargeContractBenchmark {
      *
      * @param budget the broadcast budget given to ours
      */
-    public static void run(
-            JavaSparkContext jsc, Path dir, Product shape, long budget, PrintStream out, Consumer<String> log)
+    public static void run(JavaSparkContext jsc, Path dir, Product shape, long budget, PrintStream out, JobLog log)
             throws IOException {
         long p = shape.p();
         long n = shape.n();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "adjoint",
         mixinStandardHelpOptions = true,
-        version = "adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)",
+        versionProvider = Main.Version.class,
         description = "Exact reverse-mode derivatives of matrix-valued functions on Apache Spark.",
         subcommands = {
             JacobianCommand.class,
@@ -103,7 +103,7 @@ public final class Main implements Runnable {
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(120);
-        shareVersion(cl, cl.getCommandSpec().version()); // `adjoint jacobian -V` prints it too, not nothing
+        shareVersion(cl); // `adjoint jacobian -V` prints it too, not nothing
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, Charset.defaultCharset()), true));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -204,13 +204,37 @@ public final class Main implements Runnable {
         return null;
     }
 
-    /** Gives every subcommand without a version of its own the top command's, for {@code -V}. */
-    static void shareVersion(CommandLine c, String[] version) {
-        for (CommandLine sub : c.getSubcommands().values()) {
-            if (sub.getCommandSpec().version().length == 0) {
-                sub.getCommandSpec().version(version);
+    /** {@code -V}: the version, and the BLAS the products run on (native, and which library, or Java). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)", "BLAS: " + blas()};
+        }
+
+        static String blas() {
+            String impl;
+            try {
+                impl = io.adjoint.core.linalg.Gemm.implementation();
+            } catch (LinkageError e) {
+                return "none (" + oneLine(e.toString()) + ")";
             }
-            shareVersion(sub, version);
+            if (!io.adjoint.core.linalg.Gemm.isNative()) {
+                return impl + ", netlib's Java BLAS (no native library: several times slower)";
+            }
+            String path = System.getProperty("dev.ludovic.netlib.blas.nativeLibPath");
+            return impl + ", native: "
+                    + (path != null ? path : System.getProperty("dev.ludovic.netlib.blas.nativeLib", "libblas.so.3"));
+        }
+    }
+
+    /** Gives every subcommand without a version of its own the top command's, for {@code -V}. */
+    static void shareVersion(CommandLine c) {
+        for (CommandLine sub : c.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null
+                    && sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            shareVersion(sub);
         }
     }
 

@@ -63,6 +63,55 @@ class LauncherIT {
         assertEquals(0, ok.code(), ok.err());
     }
 
+    /**
+     * The BLAS bin/adjoint chooses: the OpenBLAS the build unpacks from Maven Central is native (what a machine
+     * without libblas.so.3 gets, so the fast path needs no root), and computes what the system's does; Java BLAS is
+     * the fallback; a bad choice is one line and exit 2.
+     */
+    @Test
+    void theBundledOpenBlasIsNativeAndAgreesWithTheSystems() throws Exception {
+        Run bundled = adjoint(java.util.Map.of("ADJOINT_BLAS", "bundled", "ADJOINT_CDS", "0"), "--version");
+        assertEquals(0, bundled.code(), bundled.err());
+        assertTrue(
+                bundled.out().contains("BLAS: JNIBLAS, native: " + ROOT.resolve("jobs/target/native")), bundled.out());
+        assertEquals("", bundled.err());
+        Run javaBlas = adjoint(java.util.Map.of("ADJOINT_BLAS", "java", "ADJOINT_CDS", "0"), "--version");
+        assertTrue(javaBlas.out().contains("netlib's Java BLAS"), javaBlas.out());
+        Run bad = adjoint(java.util.Map.of("ADJOINT_BLAS", "fast"), "--version");
+        assertEquals(2, bad.code());
+        assertEquals(
+                "adjoint: ADJOINT_BLAS=fast: not a choice (auto, system, bundled, java)",
+                bad.err().strip());
+
+        // the same contraction through each: a GEMM of (64 × 48)(48 × 40), as products of the bundled library
+        Path dir = Files.createTempDirectory("blas");
+        java.util.Random rng = new java.util.Random(4);
+        double[] a = io.adjoint.core.testing.TestArrays.writeRandom(dir.resolve("A.npy"), rng, 8, 8, 6, 8);
+        double[] j = io.adjoint.core.testing.TestArrays.writeRandom(dir.resolve("J.npy"), rng, 6, 8, 5, 8);
+        double[] want = io.adjoint.core.testing.TestArrays.naiveContract(
+                a, new long[] {8, 8, 6, 8}, j, new long[] {6, 8, 5, 8});
+        for (String blas : List.of("bundled", "java")) {
+            Path g = dir.resolve("G-" + blas + ".npy");
+            Run r = adjoint(
+                    java.util.Map.of("ADJOINT_BLAS", blas, "ADJOINT_CDS", "0"),
+                    "contract",
+                    "--adjoint",
+                    dir.resolve("A.npy").toString(),
+                    "--jacobian",
+                    dir.resolve("J.npy").toString(),
+                    "--out",
+                    g.toString());
+            assertEquals(0, r.code(), r.err());
+            double[] got;
+            try (io.adjoint.core.npy.FileByteSource src = new io.adjoint.core.npy.FileByteSource(g)) {
+                got = io.adjoint.core.npy.NpyReader.readAll(src, io.adjoint.core.npy.NpyHeader.read(src), 2).data;
+            }
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-12 * (1 + Math.abs(want[i])), blas + " @" + i);
+            }
+        }
+    }
+
     @AfterAll
     static void leaveNoBadArchive() throws Exception {
         Files.deleteIfExists(ARCHIVE); // the next run makes a good one

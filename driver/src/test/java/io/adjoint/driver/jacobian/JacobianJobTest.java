@@ -203,9 +203,9 @@ class JacobianJobTest extends SparkTestBase {
                             log.stream().anyMatch(l -> l.contains("driver threads")),
                             mode + ": " + log);
                     assertTrue(log.stream().anyMatch(l -> l.contains("blocks (100%)")), "progress: " + log);
-                    for (String w : ji.wrt) {
-                        String file = w + (format == JacobianRequest.Format.CSR ? ".npz" : ".npy");
-                        byte[] bytes = Files.readAllBytes(dir.resolve("out").resolve(file));
+                    for (int i = 0; i < ji.wrt.size(); i++) {
+                        String w = ji.wrt.get(i);
+                        byte[] bytes = Files.readAllBytes(dir.resolve("out").resolve(ji.fileName(i)));
                         byte[] before = got.put(w, bytes);
                         if (before != null) {
                             assertTrue(

@@ -82,7 +82,7 @@ class JacobianCliErrorsTest {
 
     @Test
     void unknownFunctionListsTheKnownOnes() throws IOException {
-        refuse("tanhh(W @ X)", "X", wx(), "unknown function 'tanhh'", "known: abs, add, cos");
+        refuse("tanhh(W @ X)", "X", wx(), "unknown function 'tanhh'", "known: abs, add, broadcast_like, cos");
     }
 
     @Test
@@ -159,7 +159,7 @@ class JacobianCliErrorsTest {
     @Test
     void badFormatAndSeedingValuesAreOneLineUsageErrors() throws IOException {
         for (String[] bad : new String[][] {
-            {"--format", "coo", "'coo' is not a format (npy, csr)"},
+            {"--format", "coo", "--format coo: 'coo' is not a format (npy, csr, auto; per input NAME=FORMAT)"},
             {"--seeding", "sparse", "'sparse' is not a seeding mode (auto, dense, compressed)"}
         }) {
             Path out = parent.resolve("bad-" + bad[0].substring(2));

@@ -93,7 +93,7 @@ public final class Expr {
         }
         List<String> parts = new ArrayList<>();
         for (Expr a : all) {
-            parts.add(a.text);
+            parts.add(a.bare());
         }
         return call(fn, all, fn + "(" + String.join(", ", parts) + ")", 0);
     }
@@ -104,6 +104,32 @@ public final class Expr {
 
     private Expr binary(String fn, String op, Expr other) {
         return call(fn, List.of(this, other), "(" + text + " " + op + " " + other.text + ")", 0);
+    }
+
+    /** Whether this was built with an operator in Java, so that its text is wrapped whole in parentheses. */
+    private boolean wrappedOperator() {
+        return column == 0
+                && kind == Kind.CALL
+                && args.size() == 2
+                && text.startsWith("(")
+                && text.endsWith(")")
+                && text.equals("(" + args.get(0).text + " " + symbol(name) + " " + args.get(1).text + ")");
+    }
+
+    private static String symbol(String fn) {
+        return switch (fn) {
+            case "add" -> "+";
+            case "subtract" -> "-";
+            case "multiply" -> "*";
+            case "divide" -> "/";
+            case "matmul" -> "@";
+            default -> "?";
+        };
+    }
+
+    /** The text as an argument of a call: an operator's own outer parentheses dropped ({@code tanh(W @ X)}). */
+    private String bare() {
+        return wrappedOperator() ? text.substring(1, text.length() - 1) : text;
     }
 
     public Expr plus(Expr o) {

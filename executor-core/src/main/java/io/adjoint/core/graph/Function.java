@@ -69,4 +69,21 @@ public interface Function {
     default SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return SparsityPattern.everyOnAll(args, out);
     }
+
+    /**
+     * The symbolic VJP rule: for matrix argument {@code arg} of the call {@code c}, the expression, in the op
+     * language, of Ā = ∂⟨Ȳ, Y⟩/∂A — of A's shape, built from the call's arguments, its value Y and the adjoint Ȳ
+     * ({@link Sym} simplifies as it builds) — or null when Ā is structurally zero. Reverse accumulation of these
+     * rules over an expression ({@link Gradients}) gives its gradient as an expression: the Hessian is that
+     * expression's Jacobian, a Hessian-vector product its JVP. It must agree with {@link #apply}'s local Jacobian
+     * (Ā = Ȳ·∂Y/∂A); the tests check every built-in rule against it and against central differences.
+     *
+     * <p>The default has no rule: an op without one works for every first-order job, and second order says which
+     * op lacks it.
+     *
+     * @throws UnsupportedOperationException when the op has no rule
+     */
+    default io.adjoint.core.expr.Expr vjpExpr(int arg, SymbolicCall c) {
+        throw new UnsupportedOperationException(name() + " has no symbolic VJP rule (Function.vjpExpr)");
+    }
 }

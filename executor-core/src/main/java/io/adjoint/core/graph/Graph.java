@@ -143,6 +143,9 @@ public final class Graph implements Serializable {
     private static final class Builder {
         final List<Node> nodes = new ArrayList<>();
         final Map<String, Integer> inputIds = new LinkedHashMap<>();
+        /** Calls and numbers by their text: a sub-expression written (or built) twice is one node. */
+        final Map<String, Integer> byText = new java.util.HashMap<>();
+
         final Map<String, Shape2> shapes;
         final FunctionLookup fns;
 
@@ -182,11 +185,20 @@ public final class Graph implements Serializable {
                     return nid;
                 }
                 case NUMBER -> {
+                    Integer seen = byText.get("number:" + e.text);
+                    if (seen != null) {
+                        return seen;
+                    }
                     int nid = nodes.size();
                     nodes.add(new Node(nid, Kind.CONSTANT, null, e.number, new Shape2(1, 1), e.text));
+                    byText.put("number:" + e.text, nid);
                     return nid;
                 }
                 default -> {
+                    Integer seen = byText.get("call:" + e.text);
+                    if (seen != null) {
+                        return seen;
+                    }
                     Function f = fns.get(e.name);
                     if (f == null) {
                         throw new ExpressionException("unknown function '" + e.name + "'" + at(e) + "; known: "
@@ -220,6 +232,7 @@ public final class Graph implements Serializable {
                     }
                     int nid = nodes.size();
                     nodes.add(new Node(nid, e.name, args, lits, s, e.text));
+                    byText.put("call:" + e.text, nid);
                     return nid;
                 }
             }

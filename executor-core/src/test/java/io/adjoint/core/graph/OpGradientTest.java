@@ -77,6 +77,13 @@ class OpGradientTest {
             new String[] {"multiply(A, B)", "A:2x2", "B:2x2"},
             new String[] {"divide(A, N)", "A:2x2", "N:2x2"},
             new String[] {"matmul(A, B)", "A:2x3", "B:3x2"},
+            new String[] {"sign(N)", "N:3x2"},
+            new String[] {"step(N)", "N:2x3"},
+            new String[] {"broadcast_like(r, A)", "r:1x4", "A:3x4"},
+            new String[] {"broadcast_like(c, A)", "c:3x1", "A:3x4"},
+            new String[] {"broadcast_like(s, A)", "s:1x1", "A:2x3"},
+            new String[] {"broadcast_like(B, A)", "B:2x3", "A:2x3"},
+            new String[] {"eye_like(X)", "X:3x4"},
             new String[] {"cube(X)", "X:2x3"});
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {

@@ -1,9 +1,12 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /**
@@ -173,5 +176,21 @@ public final class BroadcastBinary implements Function {
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return args[0].broadcastTo(out).or(args[1].broadcastTo(out));
+    }
+
+    /**
+     * Each argument's adjoint, summed over the axes it was broadcast along ({@link SymbolicCall#unbroadcastTo}):
+     * add Ā = Ȳ, B̄ = Ȳ; subtract B̄ = −Ȳ; multiply Ā = Ȳ ⊙ B, B̄ = Ȳ ⊙ A; divide Ā = Ȳ / B, B̄ = −(Ȳ ⊙ Y) / B.
+     */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        Expr g = c.adjoint();
+        Expr local = switch (op) {
+            case '+' -> g;
+            case '-' -> arg == 0 ? g : Sym.neg(g);
+            case '*' -> Sym.mul(g, c.arg(1 - arg));
+            default -> arg == 0 ? Sym.div(g, c.arg(1)) : Sym.neg(Sym.div(Sym.mul(g, c.out()), c.arg(1)));
+        };
+        return c.unbroadcastTo(arg, local);
     }
 }

@@ -22,7 +22,7 @@ public final class Functions implements FunctionLookup {
         List<Function> l = new ArrayList<>();
         l.addAll(List.of(Activations.TANH, Activations.SIGMOID, Activations.RELU));
         l.addAll(List.of(ExpLog.EXP, ExpLog.LOG, Trigonometric.SIN, Trigonometric.COS));
-        l.addAll(List.of(Powers.SQRT, Powers.SQUARE, Signs.ABS, Signs.NEGATIVE));
+        l.addAll(List.of(Powers.SQRT, Powers.SQUARE, Signs.ABS, Signs.NEGATIVE, Signs.SIGN, Signs.STEP));
         l.add(new Pow());
         l.addAll(List.of(BroadcastBinary.all()));
         l.addAll(List.of(
@@ -32,7 +32,9 @@ public final class Functions implements FunctionLookup {
                 new Sum("mean", true),
                 new Trace(),
                 new Inverse(),
-                new Softmax()));
+                new Softmax(),
+                new BroadcastLike(),
+                new EyeLike()));
         return l;
     }
 

@@ -1,11 +1,14 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import io.adjoint.core.linalg.Batched;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -136,5 +139,12 @@ public final class Inverse implements Function {
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return args[0].everyOnAll(out);
+    }
+
+    /** Y = A⁻¹: Ā = −(Yᵀ @ Ȳ @ Yᵀ). */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        Expr yt = Sym.t(c.out());
+        return Sym.neg(Sym.matmul(Sym.matmul(yt, c.adjoint()), yt));
     }
 }

@@ -1,5 +1,6 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
@@ -7,6 +8,8 @@ import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import io.adjoint.core.linalg.Batched;
 import io.adjoint.core.linalg.Gemm;
 import org.ejml.data.DMatrixRMaj;
@@ -212,5 +215,11 @@ public final class Matmul implements Function {
         SparsityPattern viaA = args[0].mapCols(BoolMatrix.full(out.cols, argShapes[0].cols), out.cols);
         SparsityPattern viaB = args[1].mapRows(BoolMatrix.full(out.rows, argShapes[1].rows), out.rows);
         return viaA.or(viaB);
+    }
+
+    /** Ā = Ȳ @ Bᵀ, B̄ = Aᵀ @ Ȳ. */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        return arg == 0 ? Sym.matmul(c.adjoint(), Sym.t(c.arg(1))) : Sym.matmul(Sym.t(c.arg(0)), c.adjoint());
     }
 }

@@ -1,9 +1,12 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /** pow(A, c): y_ij = x_ij^c for a number literal c (negative and fractional allowed); d_ij = c·x_ij^(c−1). */
@@ -64,5 +67,16 @@ public final class Pow implements Function {
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return literals[0] == 0 ? SparsityPattern.empty(out, args[0].x) : args[0];
+    }
+
+    /** Ā = c · (Ȳ ⊙ pow(A, c − 1)); pow(A, 1) is A, and pow(A, 0) contributes nothing. */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        double p = c.literal(0);
+        if (p == 0) {
+            return null;
+        }
+        Expr d = p == 2 ? c.arg(0) : p - 1 == 1 ? c.arg(0) : Sym.call("pow", c.arg(0), p - 1);
+        return Sym.mul(Sym.num(p), c.adjointTimes(p == 1 ? Sym.num(1) : d));
     }
 }

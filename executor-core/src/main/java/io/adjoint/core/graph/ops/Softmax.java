@@ -1,5 +1,6 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
@@ -7,6 +8,8 @@ import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /** softmax(A, 1) along each row, softmax(A, 0) along each column; computed stably (max subtracted). */
@@ -198,5 +201,12 @@ public final class Softmax implements Function {
         return literals[0] == 1
                 ? args[0].mapCols(BoolMatrix.full(out.cols, out.cols), out.cols)
                 : args[0].mapRows(BoolMatrix.full(out.rows, out.rows), out.rows);
+    }
+
+    /** Y = softmax(A, axis): Ā = Y ⊙ (Ȳ − sum(Ȳ ⊙ Y, axis)), the sum broadcast back along the axis. */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        Expr y = c.out();
+        return Sym.mul(y, Sym.sub(c.adjoint(), Sym.call("sum", c.adjointTimes(y), c.literal(0))));
     }
 }

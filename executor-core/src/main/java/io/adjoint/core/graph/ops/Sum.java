@@ -1,5 +1,6 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
@@ -7,6 +8,8 @@ import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /** sum(A) → 1×1, sum(A, 0) → 1×m, sum(A, 1) → n×1; mean likewise divided by the count. */
@@ -174,5 +177,18 @@ public final class Sum implements Function {
             p = p.mapCols(BoolMatrix.full(out.cols, in.cols), out.cols);
         }
         return p;
+    }
+
+    /**
+     * Ā = Ȳ broadcast back to A's shape ({@code broadcast_like(Ȳ, A)}: a 1×1, 1×m or n×1 adjoint repeated), divided
+     * by the count for mean.
+     */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        Expr back = Sym.call("broadcast_like", c.adjoint(), c.arg(0));
+        if (!mean) {
+            return back;
+        }
+        return Sym.mul(Sym.num((double) c.outShape().size() / c.argShape(0).size()), back);
     }
 }

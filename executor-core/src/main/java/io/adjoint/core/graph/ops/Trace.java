@@ -1,11 +1,14 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
 import io.adjoint.core.graph.Selection;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.Sym;
+import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /** trace(A) = Σ_i A_ii → 1×1 (over min(n, m), as NumPy). */
@@ -116,5 +119,11 @@ public final class Trace implements Function {
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
         return args[0].trace();
+    }
+
+    /** Ā = Ȳ · I, I the identity of A's shape ({@code eye_like(A)}; Ȳ is 1×1). */
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        return c.adjointTimes(Sym.call("eye_like", c.arg(0)));
     }
 }

@@ -1,9 +1,11 @@
 package io.adjoint.core.graph.ops;
 
+import io.adjoint.core.expr.Expr;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
+import io.adjoint.core.graph.SymbolicCall;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.ejml.data.DMatrixRMaj;
@@ -15,15 +17,42 @@ import org.ejml.data.DMatrixRMaj;
  * tangent. The ops themselves live in their families' files: {@link Activations}, {@link ExpLog}, {@link
  * Trigonometric}, {@link Powers}, {@link Signs}.
  */
-final class UnaryElementwise implements Function {
+class UnaryElementwise implements Function {
     private final String name;
     private final DoubleUnaryOperator f;
     private final DoubleBinaryOperator dfdx;
+    private final Rule rule;
 
-    UnaryElementwise(String name, DoubleUnaryOperator f, DoubleBinaryOperator dfdxGivenXY) {
+    /**
+     * The symbolic VJP of an elementwise op: Ā = Ȳ ⊙ f′(A) as an expression of the call (its argument A, value Y,
+     * adjoint Ȳ); null when f′ is zero everywhere it is defined (step, sign).
+     */
+    @FunctionalInterface
+    interface Rule {
+        Expr vjp(SymbolicCall c);
+    }
+
+    UnaryElementwise(String name, DoubleUnaryOperator f, DoubleBinaryOperator dfdxGivenXY, Rule rule) {
         this.name = name;
         this.f = f;
         this.dfdx = dfdxGivenXY;
+        this.rule = rule;
+    }
+
+    /** A piecewise-constant op (step, sign): its derivative is 0 wherever it is defined, and no entry depends. */
+    static UnaryElementwise constantPieces(String name, DoubleUnaryOperator f) {
+        return new UnaryElementwise(name, f, (x, y) -> 0, c -> null) {
+            @Override
+            public SparsityPattern dependence(
+                    SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
+                return SparsityPattern.empty(out, args[0].x);
+            }
+        };
+    }
+
+    @Override
+    public Expr vjpExpr(int arg, SymbolicCall c) {
+        return rule.vjp(c);
     }
 
     @Override

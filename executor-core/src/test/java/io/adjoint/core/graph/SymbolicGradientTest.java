@@ -1,0 +1,171 @@
+package io.adjoint.core.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adjoint.core.expr.Expr;
+import io.adjoint.core.expr.ExpressionException;
+import io.adjoint.core.expr.Parser;
+import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.core.testing.GraphTesting;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Symbolic VJP rules ({@link Function#vjpExpr}) and the gradient expressions built from them ({@link Gradients}):
+ * every op's rule, evaluated, equals its structured VJP — the cotangent times the Jacobian the reverse sweep gives —
+ * to 1e-12, and central differences of ⟨G, f⟩ to 1e-6; the printed gradient parses back to the same numbers; the
+ * Jacobian of a gradient expression (the Hessian) equals central differences of reverse-mode gradients, and is
+ * symmetric for a scalar f; an op without a rule is named.
+ */
+class SymbolicGradientTest {
+    private static final Functions FNS = Functions.standard();
+
+    /** The value of {@code e} on {@code in}. */
+    static DMatrixRMaj eval(Expr e, Map<String, DMatrixRMaj> in) {
+        Graph g = Graph.compile(e, GraphTesting.shapes(in), FNS);
+        return Forward.outputValue(g, in, FNS);
+    }
+
+    /** vec(G)ᵀ · J, the VJP with cotangent G of a Jacobian J (size(out) × size(x)), as a row. */
+    static double[] vjp(DMatrixRMaj gbar, DMatrixRMaj jac) {
+        double[] out = new double[jac.numCols];
+        for (int r = 0; r < jac.numRows; r++) {
+            for (int c = 0; c < jac.numCols; c++) {
+                out[c] += gbar.data[r] * jac.get(r, c);
+            }
+        }
+        return out;
+    }
+
+    static DMatrixRMaj random(Shape2 s, long seed) {
+        return GraphTesting.input("G", s.rows, s.cols, new Random(seed));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.adjoint.core.graph.OpGradientTest#cases")
+    void everyRuleEqualsTheStructuredVjpAndDifferences(String name, String[] c) {
+        String expr = c[0];
+        Map<String, DMatrixRMaj> in =
+                new LinkedHashMap<>(GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length)));
+        Graph g = GraphTesting.compile(expr, in);
+        List<String> wrt = new ArrayList<>(in.keySet());
+        if (expr.startsWith("cube(")) { // the test user op has no rule: second order names it
+            ExpressionException e = assertThrows(ExpressionException.class, () -> Gradients.of(g, FNS, wrt, "G"));
+            assertTrue(e.getMessage().contains("symbolic VJP rule of 'cube'"), e.getMessage());
+            return;
+        }
+        Map<String, Expr> grads = Gradients.of(g, FNS, wrt, "G");
+        Forward f = Forward.run(g, in, FNS);
+        DMatrixRMaj gbar = random(g.outputShape(), expr.hashCode() + 1);
+        Map<String, DMatrixRMaj> withG = new LinkedHashMap<>(in);
+        withG.put("G", gbar);
+        for (String x : wrt) {
+            Expr rule = grads.get(x);
+            DMatrixRMaj got = eval(rule, withG);
+            assertEquals(in.get(x).numRows, got.numRows, expr + " d/d" + x + ": " + rule);
+            assertEquals(in.get(x).numCols, got.numCols, expr + " d/d" + x + ": " + rule);
+            DMatrixRMaj want =
+                    new DMatrixRMaj(got.numRows, got.numCols, true, vjp(gbar, GraphTesting.sweepAll(f, x, 2)));
+            assertNull(GraphTesting.compare(got, want, 1e-12, 1e-12), expr + " d/d" + x + " rule " + rule);
+            DMatrixRMaj fd = new DMatrixRMaj(
+                    got.numRows, got.numCols, true, vjp(gbar, FiniteDifferences.jacobian(g, in, x, 1e-6, FNS)));
+            assertNull(GraphTesting.compare(got, fd, 1e-6, 1e-7), expr + " d/d" + x + " rule vs FD " + rule);
+            // the printed gradient is in the language: it parses back to the same numbers
+            DMatrixRMaj reparsed = eval(Parser.parse(rule.text), withG);
+            assertNull(GraphTesting.compare(reparsed, got, 0, 0), rule.text);
+        }
+    }
+
+    /** Reverse-mode gradient of ⟨G, f⟩ w.r.t. x (from the sweep of f's own local Jacobians, no rule involved). */
+    static DMatrixRMaj reverseGradient(Graph g, Map<String, DMatrixRMaj> in, String x, DMatrixRMaj gbar) {
+        Forward f = Forward.run(g, in, FNS);
+        DMatrixRMaj v = in.get(x);
+        return new DMatrixRMaj(v.numRows, v.numCols, true, vjp(gbar, GraphTesting.sweepAll(f, x, 4)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "sum(square(tanh(W2 @ tanh(W1 @ X + b1) + b2) - Y)) | W1:4x3 W2:2x4 X:3x5 b1:4x1 b2:2x1 Y:2x5 | X,W1",
+                "trace(inv(S) @ X) + sum(X * X) | S:3x3 X:3x3 | X,S",
+                "sum(softmax(X, 1) * Y) | X:3x4 Y:3x4 | X",
+                "mean(sqrt(P) / (P + 1)) + sum(pow(P, 2.5), 0) @ c | P:3x3 c:3x1 | P,c",
+                "sum(sin(X) * cos(X.T) + exp(X) - log(P) * abs(N)) | X:3x3 P:3x3 N:3x3 | X,P,N",
+                "sum(sigmoid(X) @ relu(N)) | X:2x3 N:3x2 | X,N",
+                "softmax(A @ B, 0) | A:3x2 B:2x4 | A,B",
+            })
+    void theHessianIsTheJacobianOfTheGradientAndMatchesDifferencesOfGradients(String spec) {
+        String[] part = spec.split("\\|", -1);
+        String expr = part[0].trim();
+        Map<String, DMatrixRMaj> in = new LinkedHashMap<>(
+                GraphTesting.inputs(spec.hashCode(), part[1].trim().split(" ")));
+        List<String> wrt = List.of(part[2].trim().split(","));
+        Graph g = GraphTesting.compile(expr, in);
+        boolean scalar = g.outputShape().size() == 1;
+        DMatrixRMaj gbar = scalar ? new DMatrixRMaj(1, 1, true, 1.0) : random(g.outputShape(), 3);
+        Map<String, Expr> grads = Gradients.of(g, FNS, wrt, scalar ? null : "G");
+        Map<String, DMatrixRMaj> withG = new LinkedHashMap<>(in);
+        withG.put("G", gbar);
+        double h = 1e-5;
+        for (String a : wrt) {
+            Graph ga = Graph.compile(grads.get(a), GraphTesting.shapes(withG), FNS);
+            Forward fa = Forward.run(ga, withG, FNS);
+            for (String b : wrt) {
+                // H_ab = ∂ grad_a / ∂ b: the Jacobian of the gradient expression, by the reverse sweep
+                DMatrixRMaj hess = ga.inputs().containsKey(b)
+                        ? GraphTesting.sweepAll(fa, b, 3)
+                        : new DMatrixRMaj(in.get(a).getNumElements(), in.get(b).getNumElements());
+                // against central differences of reverse-mode gradients (f's own local Jacobians, no rule)
+                DMatrixRMaj fd = new DMatrixRMaj(hess.numRows, hess.numCols);
+                DMatrixRMaj xb = in.get(b);
+                for (int k = 0; k < xb.getNumElements(); k++) {
+                    double keep = xb.data[k];
+                    xb.data[k] = keep + h;
+                    DMatrixRMaj up = reverseGradient(g, in, a, gbar);
+                    xb.data[k] = keep - h;
+                    DMatrixRMaj down = reverseGradient(g, in, a, gbar);
+                    xb.data[k] = keep;
+                    for (int r = 0; r < fd.numRows; r++) {
+                        fd.set(r, k, (up.data[r] - down.data[r]) / (2 * h));
+                    }
+                }
+                assertNull(GraphTesting.compare(hess, fd, 1e-5, 1e-6), expr + " H[" + a + "," + b + "]");
+                if (scalar && a.equals(b)) {
+                    DMatrixRMaj ht = new DMatrixRMaj(hess.numCols, hess.numRows);
+                    org.ejml.dense.row.CommonOps_DDRM.transpose(hess, ht);
+                    assertNull(
+                            GraphTesting.compare(hess, ht, 1e-12, 1e-12), expr + " H[" + a + "," + a + "] symmetric");
+                }
+            }
+        }
+    }
+
+    @Test
+    void printedGradientsAreSimplified() {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(1, "W:3x4", "X:4x2");
+        Graph g = GraphTesting.compile("sum(tanh(W @ X))", in);
+        Map<String, Expr> grads = Gradients.of(g, FNS, List.of("X", "W"), null);
+        assertEquals("(W.T @ (1 - square(tanh(W @ X))))", grads.get("X").text);
+        assertEquals("((1 - square(tanh(W @ X))) @ X.T)", grads.get("W").text);
+        Graph shared = Graph.compile(grads.get("X"), GraphTesting.shapes(in), FNS);
+        // W, X, W @ X, tanh, square, 1, 1 − square, W.T, the product
+        assertEquals(9, shared.nodes().size(), shared.toString());
+        Map<String, Expr> unused = Gradients.of(GraphTesting.compile("sum(W)", in), FNS, List.of("X"), null);
+        assertEquals("broadcast_like(0, X)", unused.get("X").text);
+        ExpressionException notScalar = assertThrows(
+                ExpressionException.class,
+                () -> Gradients.of(GraphTesting.compile("W @ X", in), FNS, List.of("X"), null));
+        assertTrue(notScalar.getMessage().contains("not a scalar"), notScalar.getMessage());
+    }
+}

@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
             ContractCommand.class,
             VjpCommand.class,
             JvpCommand.class,
+            GradCommand.class,
+            HessianCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -69,7 +71,7 @@ public final class Main implements Runnable {
     }
 
     private static final java.util.Set<String> JOBS =
-            java.util.Set.of("jacobian", "vjp", "jvp", "gradcheck", "contract", "bench");
+            java.util.Set.of("jacobian", "vjp", "jvp", "gradcheck", "contract", "grad", "hessian", "bench");
 
     /**
      * One-time process set-up done on a second core while the command line is parsed and the inputs are read (as

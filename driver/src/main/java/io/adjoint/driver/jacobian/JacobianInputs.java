@@ -134,7 +134,7 @@ public final class JacobianInputs {
 
     /** The file name of requested input {@code i}'s Jacobian: {@code NAME.npy} or {@code NAME.npz}. */
     public String fileName(int i) {
-        return wrt.get(i) + (csr(i) ? ".npz" : ".npy");
+        return request.resultPrefix + wrt.get(i) + (csr(i) ? ".npz" : ".npy");
     }
 
     /**
@@ -348,10 +348,11 @@ public final class JacobianInputs {
 
     /** The files input {@code w}'s Jacobian may be written to, before its pattern resolves {@code AUTO}. */
     private static List<String> possibleFiles(JacobianRequest req, String w) {
+        String name = req.resultPrefix + w;
         return switch (req.formats.getOrDefault(w, req.format)) {
-            case NPY -> List.of(w + ".npy");
-            case CSR -> List.of(w + ".npz");
-            case AUTO -> List.of(w + ".npy", w + ".npz");
+            case NPY -> List.of(name + ".npy");
+            case CSR -> List.of(name + ".npz");
+            case AUTO -> List.of(name + ".npy", name + ".npz");
         };
     }
 

@@ -93,7 +93,7 @@ public final class JacobianJob {
         private RowColouring[] seeding;
 
         Sweep(JacobianInputs in) {
-            super("jacobian", new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
+            super(in.request.command, new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
             this.in = in;
         }
 

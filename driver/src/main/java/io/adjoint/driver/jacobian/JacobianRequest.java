@@ -43,6 +43,10 @@ public final class JacobianRequest {
     public Seeding seeding = Seeding.AUTO;
     /** How each Jacobian is written, unless {@link #formats} names its input. */
     public Format format = Format.NPY;
+    /** The command this job runs for, the first word of its log lines ({@code hessian} runs jacobian jobs). */
+    public String command = "jacobian";
+    /** Put before each result's name: {@code hessian} writes {@code A.B.npy}, the Jacobian of A's gradient by B. */
+    public String resultPrefix = "";
     /** Input name → how its Jacobian is written, overriding {@link #format}. */
     public final Map<String, Format> formats = new LinkedHashMap<>();
 

@@ -95,7 +95,9 @@ class ParserTest {
         assertTrue(e.getMessage().startsWith("syntax error at column 5"), e.getMessage());
         e = fails("tanhh(X)", "X:2x2");
         assertTrue(
-                e.getMessage().startsWith("unknown function 'tanhh' at column 1; known: abs, add, broadcast_like, cos, cube,"),
+                e.getMessage()
+                        .startsWith(
+                                "unknown function 'tanhh' at column 1; known: abs, add, broadcast_like, cos, cube,"),
                 e.getMessage());
         e = fails("W @ Y", "W:2x3", "X:3x2");
         assertEquals("undefined input 'Y' at column 5 (inputs given: W, X)", e.getMessage());

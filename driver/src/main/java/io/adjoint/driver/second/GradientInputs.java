@@ -1,0 +1,141 @@
+package io.adjoint.driver.second;
+
+import io.adjoint.core.InvalidInputException;
+import io.adjoint.core.expr.Expr;
+import io.adjoint.core.graph.FunctionLookup;
+import io.adjoint.core.graph.Gradients;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.npy.ByteSource;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyReader;
+import io.adjoint.driver.jacobian.JacobianInputs;
+import io.adjoint.driver.jacobian.JacobianRequest;
+import io.adjoint.driver.storage.HadoopByteSource;
+import io.adjoint.driver.storage.StoredArrays;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A second-order request made ready: f prepared as for {@code jacobian} (every check, inputs read, the forward pass
+ * run once), the cotangent G checked against f's output (none for a 1×1 f: G = 1), and the gradient of ⟨G, f⟩ for
+ * each {@code --wrt} input as an expression ({@link Gradients}) — what {@code grad} prints or evaluates, what
+ * {@code hessian} takes the Jacobian of and {@code hvp} the JVP of.
+ */
+public final class GradientInputs {
+    /** f, prepared with the request's {@code --wrt}. */
+    public final JacobianInputs f;
+    /** The cotangent file, or null (f is 1×1). */
+    public final String cotangent;
+    /** The cotangent's name in the gradient expressions (one no input of f uses), or null. */
+    public final String cotangentName;
+    /** The gradient of ⟨G, f⟩ per {@code --wrt} input, in order. */
+    public final Map<String, Expr> gradients;
+
+    private GradientInputs(JacobianInputs f, String cotangent, String cotangentName, Map<String, Expr> gradients) {
+        this.f = f;
+        this.cotangent = cotangent;
+        this.cotangentName = cotangentName;
+        this.gradients = gradients;
+    }
+
+    /**
+     * Prepares f ({@link JacobianInputs#prepare}; {@code req.outDir} is not checked there) and builds its gradients.
+     *
+     * @param cotangent a {@code .npy} of f's output shape, or null when f is 1×1
+     * @throws InvalidInputException naming the option or file and what is wrong (a non-scalar f without a
+     *     cotangent, an op without a symbolic VJP rule, …)
+     */
+    public static GradientInputs prepare(JacobianRequest req, String cotangent, Configuration conf, FunctionLookup fns)
+            throws IOException {
+        String outDir = req.outDir;
+        req.outDir = null;
+        JacobianInputs f;
+        try {
+            f = JacobianInputs.prepare(req, conf, fns);
+        } finally {
+            req.outDir = outDir;
+        }
+        Shape2 out = f.graph.outputShape();
+        String name = null;
+        if (cotangent != null) {
+            NpyHeader h = StoredArrays.header("--cotangent ", cotangent, conf);
+            if (h.rank() != 2 || h.dim(0) != out.rows || h.dim(1) != out.cols) {
+                throw new InvalidInputException(
+                        "--cotangent " + cotangent + ": shape " + h.shapeString() + " is not the output's " + out);
+            }
+            List<String> taken = new ArrayList<>(req.inputs.keySet());
+            taken.addAll(req.values.keySet());
+            name = Gradients.cotangentName(taken);
+        } else if (out.size() != 1) {
+            throw new InvalidInputException("'" + f.graph.source() + "' is " + out + ", not a scalar: give"
+                    + " --cotangent G.npy of that shape (the derivatives are then those of sum(G * f))");
+        }
+        Map<String, Expr> grads;
+        try {
+            grads = Gradients.of(f.graph, fns, f.wrt, name);
+        } catch (io.adjoint.core.expr.ExpressionException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        return new GradientInputs(f, cotangent, name, grads);
+    }
+
+    /** Every value the gradient expressions read: f's inputs (all of them, used or not) and the cotangent. */
+    public Map<String, DMatrixRMaj> values(Configuration conf) throws IOException {
+        Map<String, DMatrixRMaj> v = new LinkedHashMap<>(f.request.values);
+        for (Map.Entry<String, String> in : f.request.inputs.entrySet()) {
+            DMatrixRMaj used = f.inputValues().get(in.getKey());
+            v.put(in.getKey(), used != null ? used : read(in.getValue(), conf));
+        }
+        if (cotangent != null) {
+            v.put(cotangentName, read(cotangent, conf));
+        }
+        return v;
+    }
+
+    private static DMatrixRMaj read(String uri, Configuration conf) throws IOException {
+        try (ByteSource src = HadoopByteSource.open(uri, conf)) {
+            return NpyReader.readAll(src, NpyHeader.read(src), 1);
+        }
+    }
+
+    /** The shapes of {@link #values}, for compiling a gradient expression. */
+    public Map<String, Shape2> shapes() {
+        Map<String, Shape2> s = new LinkedHashMap<>();
+        f.graph.inputs().forEach((name, id) -> s.put(name, f.graph.node(id).shape));
+        s.putAll(f.wrtShapes);
+        if (cotangentName != null) {
+            s.put(cotangentName, f.graph.outputShape());
+        }
+        return s;
+    }
+
+    /**
+     * The request of a {@code jacobian} job on the gradient of {@code a}: the same inputs plus the cotangent, with
+     * respect to {@code wrt}, results named {@code <a>.<B>.npy} (or {@code .npz}) in {@code outDir}.
+     */
+    public JacobianRequest jacobianOfGradient(String a, List<String> wrt, String outDir) {
+        JacobianRequest src = f.request;
+        JacobianRequest r = new JacobianRequest().expression(gradients.get(a));
+        r.inputs.putAll(src.inputs);
+        r.values.putAll(src.values);
+        if (cotangent != null) {
+            r.inputs.put(cotangentName, cotangent);
+        }
+        r.wrt.addAll(wrt);
+        r.outDir = outDir;
+        r.overwrite = src.overwrite;
+        r.resume = src.resume;
+        r.rowsPerTask = src.rowsPerTask;
+        r.seeding = src.seeding;
+        r.format = src.format;
+        r.formats.putAll(src.formats);
+        r.resultPrefix = a + ".";
+        r.command = "hessian";
+        return r;
+    }
+}

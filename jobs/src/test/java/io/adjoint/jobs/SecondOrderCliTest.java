@@ -1,0 +1,180 @@
+package io.adjoint.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adjoint.core.expr.Parser;
+import io.adjoint.core.graph.Forward;
+import io.adjoint.core.graph.Graph;
+import io.adjoint.core.graph.ops.Functions;
+import io.adjoint.core.npy.FileByteSource;
+import io.adjoint.core.npy.NpyHeader;
+import io.adjoint.core.npy.NpyReader;
+import io.adjoint.core.npy.NpyWriter;
+import io.adjoint.core.testing.GraphTesting;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code grad} and {@code hessian} from the command line: a printed gradient parses back and its value equals
+ * {@code vjp}'s; every Hessian block of a two-layer loss equals central differences of reverse-mode gradients (the
+ * sweep over f's own local Jacobians: no symbolic rule involved), and the mixed blocks are each other's transposes;
+ * the refusals are one line and exit 2.
+ */
+class SecondOrderCliTest {
+    @TempDir
+    Path dir;
+
+    static final String LOSS = "sum(square(tanh(W2 @ tanh(W1 @ X + b1) + b2) - Y))";
+
+    static double[] read(Path p) throws IOException {
+        try (FileByteSource src = new FileByteSource(p)) {
+            NpyHeader h = NpyHeader.read(src);
+            return NpyReader.readAll(src, h, h.rank() / 2).data;
+        }
+    }
+
+    static long[] shape(Path p) throws IOException {
+        try (FileByteSource src = new FileByteSource(p)) {
+            return NpyHeader.read(src).shape();
+        }
+    }
+
+    /** The gradient of the 1×1 f at {@code in} w.r.t. {@code x} by the reverse sweep of f's tape. */
+    static double[] reverseGradient(Graph g, Map<String, DMatrixRMaj> in, String x) {
+        Forward f = Forward.run(g, in, Functions.standard());
+        return GraphTesting.sweepAll(f, x, 1).data;
+    }
+
+    @Test
+    void theHessianOfALossEqualsDifferencesOfReverseModeGradients() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(24, "W1:5x4", "W2:3x5", "X:4x6", "b1:5x1", "b2:3x1", "Y:3x6");
+        List<String> args = new ArrayList<>(List.of("hessian", "--master", "local[2]", "--expr", LOSS));
+        args.addAll(CliRunner.inputs(dir, in));
+        args.addAll(List.of("--wrt", "X,W1", "--out", dir.resolve("h").toString(), "--rows-per-task", "7"));
+        CliRunner r = CliRunner.run(args.toArray(new String[0]));
+        assertEquals(0, r.code, r.err);
+        assertEquals(List.of("W1.W1.npy", "W1.X.npy", "X.W1.npy", "X.X.npy"), CliRunner.listing(dir.resolve("h")));
+        assertTrue(r.err.contains("hessian: wrote " + dir.resolve("h/X.X.npy")), r.err);
+
+        Graph g = GraphTesting.compile(LOSS, in);
+        double h = 1e-6;
+        for (String a : List.of("X", "W1")) {
+            for (String b : List.of("X", "W1")) {
+                Path file = dir.resolve("h").resolve(a + "." + b + ".npy");
+                DMatrixRMaj xa = in.get(a);
+                DMatrixRMaj xb = in.get(b);
+                assertEquals(
+                        Arrays.toString(new long[] {xa.numRows, xa.numCols, xb.numRows, xb.numCols}),
+                        Arrays.toString(shape(file)));
+                double[] got = read(file);
+                int cols = xb.getNumElements();
+                for (int k = 0; k < cols; k++) {
+                    double keep = xb.data[k];
+                    xb.data[k] = keep + h;
+                    double[] up = reverseGradient(g, in, a);
+                    xb.data[k] = keep - h;
+                    double[] down = reverseGradient(g, in, a);
+                    xb.data[k] = keep;
+                    for (int row = 0; row < xa.getNumElements(); row++) {
+                        double want = (up[row] - down[row]) / (2 * h);
+                        double have = got[row * cols + k];
+                        assertTrue(
+                                Math.abs(have - want) <= 1e-6 + 1e-6 * Math.abs(want),
+                                a + "." + b + " [" + row + ", " + k + "]: " + have + " vs differences " + want);
+                    }
+                }
+            }
+        }
+        // ∂²f/∂X∂W1 is the transpose of ∂²f/∂W1∂X
+        double[] xw = read(dir.resolve("h/X.W1.npy"));
+        double[] wx = read(dir.resolve("h/W1.X.npy"));
+        int nx = 24;
+        int nw = 20;
+        for (int i = 0; i < nx; i++) {
+            for (int j = 0; j < nw; j++) {
+                assertEquals(xw[i * nw + j], wx[j * nx + i], 1e-12 * (1 + Math.abs(xw[i * nw + j])));
+            }
+        }
+    }
+
+    @Test
+    void aPrintedGradientParsesBackAndItsValueIsTheVjp() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(3, "W:3x4", "X:4x5", "b:3x1");
+        List<String> inputs = CliRunner.inputs(dir, in);
+        DMatrixRMaj gbar = GraphTesting.input("G", 3, 5, new java.util.Random(9));
+        NpyWriter.write(dir.resolve("G.npy"), new long[] {3, 5}, gbar.data);
+        List<String> common = new ArrayList<>(List.of("--expr", "softmax(tanh(W @ X + b), 1)"));
+        common.addAll(inputs);
+        common.addAll(
+                List.of("--wrt", "X,W,b", "--cotangent", dir.resolve("G.npy").toString()));
+
+        List<String> print = new ArrayList<>(List.of("grad"));
+        print.addAll(common);
+        print.add("--print");
+        CliRunner p = CliRunner.run(print.toArray(new String[0]));
+        assertEquals(0, p.code, p.err);
+        String[] lines = p.out.strip().split("\n", -1);
+        assertEquals(3, lines.length, p.out);
+        for (int i = 0; i < 3; i++) {
+            String name = List.of("X", "W", "b").get(i);
+            assertTrue(lines[i].startsWith(name + ": "), lines[i]);
+            Parser.parse(lines[i].substring(name.length() + 2)); // the language's own syntax
+            assertTrue(lines[i].contains("G"), "the cotangent is the input G: " + lines[i]);
+        }
+
+        List<String> eval = new ArrayList<>(List.of("grad"));
+        eval.addAll(common);
+        eval.addAll(List.of("--out", dir.resolve("g").toString(), "--master", "local[2]"));
+        CliRunner e = CliRunner.run(eval.toArray(new String[0]));
+        assertEquals(0, e.code, e.err);
+        List<String> vjp = new ArrayList<>(List.of("vjp", "--master", "local[2]", "--quiet"));
+        vjp.addAll(common);
+        vjp.addAll(List.of("--out", dir.resolve("v").toString()));
+        CliRunner v = CliRunner.run(vjp.toArray(new String[0]));
+        assertEquals(0, v.code, v.err);
+        for (String name : List.of("X", "W", "b")) {
+            double[] got = read(dir.resolve("g").resolve(name + ".npy"));
+            double[] want = read(dir.resolve("v").resolve(name + ".npy"));
+            assertEquals(want.length, got.length);
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(want[i], got[i], 1e-12 * (1 + Math.abs(want[i])), name + " @" + i);
+            }
+        }
+    }
+
+    @Test
+    void refusalsAreOneLine() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(5, "W:3x4", "X:4x2");
+        List<String> inputs = CliRunner.inputs(dir, in);
+        String[][] cases = {
+            {"grad", "W @ X", "--print", "'W @ X' is (3, 2), not a scalar: give --cotangent G.npy"},
+            {"hessian", "W @ X", "--out", "'W @ X' is (3, 2), not a scalar"},
+            {"hessian", "sum(cube(X))", "--out", "second order needs the symbolic VJP rule of 'cube'"},
+            {"grad", "sum(X)", null, "give --print (the gradients as expressions) or --out DIR"},
+        };
+        for (String[] c : cases) {
+            List<String> a = new ArrayList<>(List.of(c[0], "--expr", c[1]));
+            a.addAll(inputs);
+            a.addAll(List.of("--wrt", "X"));
+            if ("--out".equals(c[2])) {
+                a.addAll(List.of("--out", dir.resolve("never").toString()));
+            } else if (c[2] != null) {
+                a.add(c[2]);
+            }
+            CliRunner r = CliRunner.run(a.toArray(new String[0]));
+            assertEquals(2, r.code, String.join(" ", a) + ": " + r.err);
+            assertEquals(1, r.err.strip().split("\n", -1).length, r.err);
+            assertTrue(r.err.contains(c[3]), r.err);
+            assertFalse(java.nio.file.Files.exists(dir.resolve("never")), "nothing written");
+        }
+    }
+}

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             JvpCommand.class,
             GradCommand.class,
             HessianCommand.class,
+            HvpCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -71,7 +72,7 @@ public final class Main implements Runnable {
     }
 
     private static final java.util.Set<String> JOBS =
-            java.util.Set.of("jacobian", "vjp", "jvp", "gradcheck", "contract", "grad", "hessian", "bench");
+            java.util.Set.of("jacobian", "vjp", "jvp", "gradcheck", "contract", "grad", "hessian", "hvp", "bench");
 
     /**
      * One-time process set-up done on a second core while the command line is parsed and the inputs are read (as

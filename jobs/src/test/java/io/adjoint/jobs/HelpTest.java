@@ -37,7 +37,7 @@ class HelpTest {
             {"vpj", "unknown command 'vpj' (did you mean vjp?)"},
             {
                 "frobnicate",
-                "unknown command 'frobnicate'; commands: jacobian, gradcheck, contract, vjp, jvp, grad, hessian, bench, help"
+                "unknown command 'frobnicate'; commands: jacobian, gradcheck, contract, vjp, jvp, grad, hessian, hvp, bench, help"
             }
         };
         for (String[] c : cases) {

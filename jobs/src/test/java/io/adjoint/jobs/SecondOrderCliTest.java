@@ -94,6 +94,38 @@ class SecondOrderCliTest {
                 }
             }
         }
+        // hvp: a batch of 3 tangents for X and for W1 at once gives Σ_A H[B, A]·V_A for B = X, W1 (never the Hessian)
+        Map<String, Integer> size = Map.of("X", 24, "W1", 20);
+        Map<String, double[]> v = new java.util.HashMap<>();
+        List<String> hvp = new ArrayList<>(args.subList(0, args.indexOf("--wrt")));
+        hvp.set(0, "hvp");
+        for (String a : List.of("X", "W1")) {
+            DMatrixRMaj x = in.get(a);
+            double[] t = GraphTesting.input("V" + a, 3, size.get(a), new java.util.Random(a.hashCode())).data;
+            v.put(a, t);
+            NpyWriter.write(dir.resolve("V" + a + ".npy"), new long[] {3, x.numRows, x.numCols}, t);
+            hvp.addAll(List.of("--tangent", a + "=" + dir.resolve("V" + a + ".npy")));
+        }
+        hvp.addAll(List.of("--wrt", "X,W1", "--out", dir.resolve("hv").toString()));
+        CliRunner hv = CliRunner.run(hvp.toArray(new String[0]));
+        assertEquals(0, hv.code, hv.err);
+        for (String b : List.of("X", "W1")) {
+            double[] got = read(dir.resolve("hv").resolve(b + ".npy"));
+            assertEquals(3 * size.get(b), got.length);
+            for (int n = 0; n < 3; n++) {
+                for (int i = 0; i < size.get(b); i++) {
+                    double want = 0;
+                    for (String a : List.of("X", "W1")) {
+                        double[] hb = read(dir.resolve("h").resolve(b + "." + a + ".npy"));
+                        for (int k = 0; k < size.get(a); k++) {
+                            want += hb[i * size.get(a) + k] * v.get(a)[n * size.get(a) + k];
+                        }
+                    }
+                    assertEquals(want, got[n * size.get(b) + i], 1e-10 * (1 + Math.abs(want)), "hvp " + b);
+                }
+            }
+        }
+
         // ∂²f/∂X∂W1 is the transpose of ∂²f/∂W1∂X
         double[] xw = read(dir.resolve("h/X.W1.npy"));
         double[] wx = read(dir.resolve("h/W1.X.npy"));

@@ -52,7 +52,7 @@ public final class ProductInputs {
     public List<String> resultNames() {
         return request.kind == ProductRequest.Kind.VJP
                 ? request.job.wrt.stream().map(w -> w + ".npy").toList()
-                : List.of("out.npy");
+                : List.of(request.jvpResultName + ".npy");
     }
 
     /**

@@ -35,8 +35,13 @@ public final class ProductRequest {
         this.kind = kind;
     }
 
+    /** The JVP's result name: {@code DIR/<name>.npy} ({@code hvp} names each by its input). */
+    public String jvpResultName = "out";
+    /** The command's name for messages, when another command runs this job ({@code hvp}); null: vjp or jvp. */
+    public String commandName;
+
     /** The command's name, for messages. */
     public String command() {
-        return kind == Kind.VJP ? "vjp" : "jvp";
+        return commandName != null ? commandName : kind == Kind.VJP ? "vjp" : "jvp";
     }
 }

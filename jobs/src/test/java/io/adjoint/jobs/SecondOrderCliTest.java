@@ -138,6 +138,52 @@ class SecondOrderCliTest {
         }
     }
 
+    /**
+     * Every op's second derivatives against PyTorch: Hessians made by {@code torch.autograd.functional.hessian} in
+     * float64 ({@code src/test/resources/torch-hessians/make_torch_hessians.py}, torch 1.13) for six expressions
+     * that together use every built-in op, several --wrt at once and the cotangent form; every block equal to
+     * 1e-10 of its largest entry.
+     */
+    @Test
+    void everyHessianEqualsPyTorchs() throws IOException {
+        Path fixtures = Path.of(System.getProperty("user.dir"), "src/test/resources/torch-hessians");
+        for (String line : java.nio.file.Files.readAllLines(fixtures.resolve("cases.txt"))) {
+            String[] c = line.split("\\|", -1);
+            String name = c[0].trim();
+            List<String> wrt = List.of(c[2].trim().split(","));
+            List<String> args =
+                    new ArrayList<>(List.of("hessian", "--master", "local[2]", "--quiet", "--expr", c[1].trim()));
+            for (String spec : c[3].trim().split(" ")) {
+                String input = spec.substring(0, spec.indexOf(':'));
+                args.addAll(List.of("--input", input + "=" + fixtures.resolve(name + "." + input + ".npy")));
+            }
+            if (c.length > 4) {
+                args.addAll(
+                        List.of("--cotangent", fixtures.resolve(name + ".G.npy").toString()));
+            }
+            args.addAll(List.of(
+                    "--wrt", String.join(",", wrt), "--out", dir.resolve(name).toString()));
+            CliRunner r = CliRunner.run(args.toArray(new String[0]));
+            assertEquals(0, r.code, name + ": " + r.err);
+            for (String a : wrt) {
+                for (String b : wrt) {
+                    Path want = fixtures.resolve(name + ".H." + a + "." + b + ".npy");
+                    Path got = dir.resolve(name).resolve(a + "." + b + ".npy");
+                    assertEquals(Arrays.toString(shape(want)), Arrays.toString(shape(got)), name + " " + a + "." + b);
+                    double[] w = read(want);
+                    double[] g = read(got);
+                    double scale = 0;
+                    for (double x : w) {
+                        scale = Math.max(scale, Math.abs(x));
+                    }
+                    for (int i = 0; i < w.length; i++) {
+                        assertEquals(w[i], g[i], 1e-10 * Math.max(scale, 1e-300), name + " " + a + "." + b + " @" + i);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aPrintedGradientParsesBackAndItsValueIsTheVjp() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(3, "W:3x4", "X:4x5", "b:3x1");

@@ -85,6 +85,11 @@ class TasksTest extends SparkTestBase {
             // the failed step's job group is cleared and cancelled: the next step runs normally
             assertEquals(expected(), tasks.map(Placement.SPARK, ITEMS, 4, task(), null));
         }
+        // the failed job's cancellation is asynchronous in Spark's scheduler: it ends within moments, not at once
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (jsc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertEquals(0, jsc.statusTracker().getActiveJobIds().length);
     }
 

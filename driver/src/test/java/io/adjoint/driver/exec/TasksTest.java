@@ -88,7 +88,12 @@ class TasksTest extends SparkTestBase {
         // the failed job's cancellation is asynchronous in Spark's scheduler: it ends within moments, not at once
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (jsc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         assertEquals(0, jsc.statusTracker().getActiveJobIds().length);
     }

@@ -201,7 +201,11 @@ public final class JacobianJob {
         Map<String, String> args = new TreeMap<>();
         args.put("expr", req.exprText());
         args.put("wrt", String.join(",", new TreeSet<>(in.wrt)));
-        args.put("format", in.formats().toString().toLowerCase(Locale.ROOT));
+        // as asked (auto resolves from the pattern, which the expression and shapes already fix)
+        args.put("format", req.format.name().toLowerCase(Locale.ROOT));
+        if (!req.formats.isEmpty()) {
+            args.put("formats", req.formats.toString().toLowerCase(Locale.ROOT));
+        }
         req.values.forEach((k, m) -> {
             CRC32C c = new CRC32C();
             for (double d : m.data) {

@@ -33,6 +33,42 @@ public final class Gradients {
      * @throws ExpressionException when f is not 1×1 and no cotangent is given, or an op on the way has no rule
      */
     public static Map<String, Expr> of(Graph g, FunctionLookup fns, List<String> wrt, String cotangent) {
+        return accumulate(g, fns, wrt, cotangent, (fn, a, call, node) -> {
+            try {
+                return fn.vjpExpr(a, call);
+            } catch (UnsupportedOperationException e) {
+                throw new ExpressionException("second order needs the symbolic VJP rule of '" + node.name + "' (in '"
+                        + node.text + "'): implement vjpExpr(int, SymbolicCall) of its Function ("
+                        + fn.getClass().getName() + "); first-order jobs work without it");
+            }
+        });
+    }
+
+    /**
+     * The same reverse accumulation, each op's contribution taken through its local Jacobian instead of its symbolic
+     * rule ({@code local_vjp<a>_<op>(Ȳ, args…)}, {@link io.adjoint.core.graph.ops.LocalVjp}): the reverse-mode
+     * gradient as an expression with values only. Central differences of it are the independent side of a
+     * second-order check — a wrong symbolic rule changes {@link #of}'s gradient, not this one.
+     */
+    public static Map<String, Expr> byLocalJacobians(Graph g, FunctionLookup fns, List<String> wrt, String cotangent) {
+        return accumulate(g, fns, wrt, cotangent, (fn, a, call, node) -> {
+            List<Expr> args = new ArrayList<>();
+            args.add(call.adjoint());
+            for (int i = 0; i < node.args.length; i++) {
+                args.add(call.arg(i));
+            }
+            return Expr.call(io.adjoint.core.graph.ops.LocalVjp.nameFor(node.name, a), args, node.literals);
+        });
+    }
+
+    /** One op's contribution to an argument's adjoint. */
+    @FunctionalInterface
+    private interface Contribution {
+        Expr of(Function fn, int arg, SymbolicCall call, Graph.Node node);
+    }
+
+    private static Map<String, Expr> accumulate(
+            Graph g, FunctionLookup fns, List<String> wrt, String cotangent, Contribution rule) {
         Graph.Node root = g.node(g.output());
         if (cotangent == null && root.shape.size() != 1) {
             throw new ExpressionException("'" + g.source() + "' is " + root.shape + ", not a scalar: a gradient needs"
@@ -63,14 +99,7 @@ public final class Gradients {
                 if (nodes.get(arg).kind == Graph.Kind.CONSTANT) {
                     continue;
                 }
-                Expr contribution;
-                try {
-                    contribution = fn.vjpExpr(a, call);
-                } catch (UnsupportedOperationException e) {
-                    throw new ExpressionException("second order needs the symbolic VJP rule of '" + n.name
-                            + "' (in '" + n.text + "'): implement vjpExpr(int, SymbolicCall) of its Function ("
-                            + fn.getClass().getName() + "); first-order jobs work without it");
-                }
+                Expr contribution = rule.of(fn, a, call, n);
                 if (contribution != null) {
                     adjoint[arg] = adjoint[arg] == null ? contribution : Sym.add(adjoint[arg], contribution);
                 }

@@ -151,6 +151,70 @@ class SymbolicGradientTest {
         }
     }
 
+    /**
+     * The reverse-mode gradient through local Jacobians ({@link Gradients#byLocalJacobians}) equals the structured
+     * VJP for every op (the user op without a rule included): the independent side of a second-order check.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.adjoint.core.graph.OpGradientTest#cases")
+    void theGradientThroughLocalJacobiansIsTheVjp(String name, String[] c) {
+        String expr = c[0];
+        Map<String, DMatrixRMaj> in =
+                new LinkedHashMap<>(GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length)));
+        Graph g = GraphTesting.compile(expr, in);
+        List<String> wrt = new ArrayList<>(in.keySet());
+        Map<String, Expr> grads = Gradients.byLocalJacobians(g, FNS, wrt, "G");
+        Forward f = Forward.run(g, in, FNS);
+        DMatrixRMaj gbar = random(g.outputShape(), expr.hashCode() + 1);
+        Map<String, DMatrixRMaj> withG = new LinkedHashMap<>(in);
+        withG.put("G", gbar);
+        for (String x : wrt) {
+            DMatrixRMaj got = eval(grads.get(x), withG);
+            DMatrixRMaj want =
+                    new DMatrixRMaj(got.numRows, got.numCols, true, vjp(gbar, GraphTesting.sweepAll(f, x, 2)));
+            assertNull(GraphTesting.compare(got, want, 1e-12, 1e-12), expr + " d/d" + x + " " + grads.get(x));
+        }
+    }
+
+    /**
+     * A user op with the right local Jacobian and a wrong symbolic rule: the Jacobian of the symbolic gradient (what
+     * hessian computes) disagrees with central differences of the gradient through local Jacobians — the comparison a
+     * second-order check makes — while a correct op's agree.
+     */
+    @Test
+    void aWrongRuleIsSeenBySecondOrderDifferences() {
+        for (String op : List.of("wrong_rule", "sin")) {
+            Map<String, DMatrixRMaj> in = new LinkedHashMap<>(GraphTesting.inputs(8, "W:3x3", "X:3x3"));
+            String expr = "sum(" + op + "(W @ X) * W)";
+            Graph g = GraphTesting.compile(expr, in);
+            Expr symbolic = Gradients.of(g, FNS, List.of("X"), null).get("X");
+            Expr reverse =
+                    Gradients.byLocalJacobians(g, FNS, List.of("X"), null).get("X");
+            Graph sg = Graph.compile(symbolic, GraphTesting.shapes(in), FNS);
+            DMatrixRMaj hess = GraphTesting.sweepAll(Forward.run(sg, in, FNS), "X", 3);
+            Graph rg = Graph.compile(reverse, GraphTesting.shapes(in), FNS);
+            DMatrixRMaj fd = new DMatrixRMaj(9, 9);
+            DMatrixRMaj x = in.get("X");
+            for (int k = 0; k < 9; k++) {
+                double keep = x.data[k];
+                x.data[k] = keep + 1e-6;
+                DMatrixRMaj up = Forward.outputValue(rg, in, FNS);
+                x.data[k] = keep - 1e-6;
+                DMatrixRMaj down = Forward.outputValue(rg, in, FNS);
+                x.data[k] = keep;
+                for (int r = 0; r < 9; r++) {
+                    fd.set(r, k, (up.data[r] - down.data[r]) / 2e-6);
+                }
+            }
+            String diff = GraphTesting.compare(hess, fd, 1e-6, 1e-7);
+            if (op.equals("sin")) {
+                assertNull(diff, expr);
+            } else {
+                assertTrue(diff != null, expr + ": a wrong rule must disagree");
+            }
+        }
+    }
+
     @Test
     void printedGradientsAreSimplified() {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(1, "W:3x4", "X:4x2");

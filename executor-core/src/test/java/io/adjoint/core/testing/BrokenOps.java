@@ -30,6 +30,35 @@ public final class BrokenOps {
         }
     }
 
+    /**
+     * sin(A) with the right local Jacobian (cos A) and a wrong symbolic VJP rule, Ā = Ȳ ⊙ cos(2A): every first-order
+     * job is right, second order is not — what a second-order check must catch.
+     */
+    public static final class WrongRule extends Base {
+        public String name() {
+            return "wrong_rule";
+        }
+
+        public Evaluated apply(DMatrixRMaj[] a, double[] lit) {
+            DMatrixRMaj x = a[0];
+            DMatrixRMaj y = new DMatrixRMaj(x.numRows, x.numCols);
+            double[] d = new double[x.getNumElements()];
+            for (int i = 0; i < d.length; i++) {
+                y.data[i] = Math.sin(x.data[i]);
+                d[i] = Math.cos(x.data[i]);
+            }
+            return new Evaluated(y, Elementwise.diagonal(new Shape2(x.numRows, x.numCols), d));
+        }
+
+        @Override
+        public io.adjoint.core.expr.Expr vjpExpr(int arg, io.adjoint.core.graph.SymbolicCall c) {
+            return io.adjoint.core.graph.Sym.mul(
+                    c.adjoint(),
+                    io.adjoint.core.graph.Sym.call(
+                            "cos", io.adjoint.core.graph.Sym.mul(io.adjoint.core.graph.Sym.num(2), c.arg(0))));
+        }
+    }
+
     /** sin(A), derivative wrong at entry 5. */
     public static final class WrongEntry extends Base {
         public String name() {

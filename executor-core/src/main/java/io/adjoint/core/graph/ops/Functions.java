@@ -56,9 +56,11 @@ public final class Functions implements FunctionLookup {
         return load(cl != null ? cl : Functions.class.getClassLoader());
     }
 
+    /** The function called {@code name}; also {@code local_vjp<a>_<op>} for any op ({@link LocalVjp}). */
     @Override
     public Function get(String name) {
-        return byName.get(name);
+        Function f = byName.get(name);
+        return f != null || !name.startsWith("local_vjp") ? f : LocalVjp.parse(name, this);
     }
 
     /** Names callable as {@code name(...)} in an expression, sorted; operator-only names included. */

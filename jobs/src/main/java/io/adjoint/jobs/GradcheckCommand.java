@@ -6,6 +6,7 @@ import io.adjoint.driver.gradcheck.CheckMode;
 import io.adjoint.driver.gradcheck.GradcheckInputs;
 import io.adjoint.driver.gradcheck.GradcheckRequest;
 import io.adjoint.driver.report.ReportedGradcheck;
+import io.adjoint.driver.second.SecondOrderCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -102,6 +103,21 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Write into a non-empty report folder.")
     boolean overwrite;
 
+    @Option(
+            names = "--order",
+            defaultValue = "1",
+            description = "2: check second derivatives — for each --wrt input A, the Hessian blocks ∂²f/∂A∂B built"
+                    + " from the ops' symbolic VJP rules against central differences of A's reverse-mode gradient"
+                    + " (through the local Jacobians, not the rules); f 1×1 or --cotangent; a report per A in"
+                    + " DIR/grad_A/ (default ${DEFAULT-VALUE}).")
+    int order;
+
+    @Option(
+            names = "--cotangent",
+            paramLabel = "G.npy",
+            description = "With --order 2 and a non-scalar f: check the second derivatives of sum(G * f).")
+    String cotangent;
+
     @Mixin
     SparkOptions spark;
 
@@ -119,6 +135,17 @@ final class GradcheckCommand implements Callable<Integer> {
         req.probes = probes;
         req.seed = seed;
         req.stored.putAll(NamedPaths.parse("--jacobian", stored, "J.npy"));
+        if (order != 1 && order != 2) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--order " + order + ": 1 (first derivatives) or 2 (second derivatives)");
+        }
+        if (cotangent != null && order == 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--cotangent goes with --order 2 (a first-order check covers every output)");
+        }
+        if (order == 2) {
+            return secondOrder(req);
+        }
         // every check, the input loading and the forward pass happen before Spark starts
         GradcheckInputs in = GradcheckInputs.prepare(req, spark.hadoopConf("adjoint gradcheck"), Functions.standard());
         java.io.PrintWriter err = spec.commandLine().getErr();
@@ -131,5 +158,24 @@ final class GradcheckCommand implements Callable<Integer> {
         // after the log's last line (a progress line on the terminal is erased first)
         spec.commandLine().getOut().println(o.verdict());
         return o.passed() ? 0 : 1;
+    }
+
+    /** {@code --order 2}: a verdict line per --wrt input, "∇A: PASS: …"; 1 when any fails. */
+    private int secondOrder(GradcheckRequest req) throws java.io.IOException {
+        Functions fns = Functions.standard();
+        SecondOrderCheck check = SecondOrderCheck.prepare(req, cotangent, spark.hadoopConf("adjoint gradcheck"), fns);
+        java.util.Map<String, ReportedGradcheck.Outcome> outcomes;
+        try (StderrLog log = spark.log(spec.commandLine().getErr());
+                JobContext ctx = spark.context("adjoint gradcheck")) {
+            outcomes = check.run(ctx, fns, log);
+        }
+        boolean passed = true;
+        for (java.util.Map.Entry<String, ReportedGradcheck.Outcome> o : outcomes.entrySet()) {
+            spec.commandLine()
+                    .getOut()
+                    .println("∇" + o.getKey() + ": " + o.getValue().verdict());
+            passed &= o.getValue().passed();
+        }
+        return passed ? 0 : 1;
     }
 }

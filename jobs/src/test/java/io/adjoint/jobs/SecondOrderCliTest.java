@@ -229,6 +229,43 @@ class SecondOrderCliTest {
         }
     }
 
+    /**
+     * gradcheck --order 2 catches an op whose symbolic VJP rule is wrong while its local Jacobian is right
+     * ({@code wrong_rule}: sin with the rule Ȳ ⊙ cos(2A)) in full and in probe mode, and passes the same expression
+     * with sin; a report per --wrt input, and nothing left of the work folder.
+     */
+    @Test
+    void secondOrderGradcheckCatchesAWrongRuleInBothModes() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(12, "W:4x4", "X:4x4");
+        List<String> inputs = CliRunner.inputs(dir, in);
+        for (String mode : List.of("full", "probe")) {
+            for (String op : List.of("sin", "wrong_rule")) {
+                Path report = dir.resolve(mode + "-" + op);
+                List<String> a = new ArrayList<>(
+                        List.of("gradcheck", "--order", "2", "--master", "local[2]", "--mode", mode, "--quiet"));
+                a.addAll(List.of("--expr", "sum(" + op + "(W @ X) * W)"));
+                a.addAll(inputs);
+                a.addAll(List.of("--wrt", "X,W", "--report", report.toString()));
+                CliRunner r = CliRunner.run(a.toArray(new String[0]));
+                String[] verdicts = r.out.strip().split("\n", -1);
+                assertEquals(2, verdicts.length, r.out + r.err);
+                assertTrue(verdicts[0].startsWith("∇X: ") && verdicts[1].startsWith("∇W: "), r.out);
+                if (op.equals("sin")) {
+                    assertEquals(0, r.code, mode + " " + op + ": " + r.out + r.err);
+                    assertTrue(verdicts[0].startsWith("∇X: PASS"), r.out);
+                } else {
+                    assertEquals(1, r.code, mode + " " + op + ": " + r.out + r.err);
+                    assertTrue(r.out.contains("FAIL"), r.out);
+                }
+                assertEquals(List.of("grad_W", "grad_X"), CliRunner.listing(report));
+                assertTrue(java.nio.file.Files.exists(report.resolve("grad_X/report.json")));
+                assertTrue(
+                        CliRunner.listing(dir).stream().noneMatch(f -> f.contains("adjoint-order2-work")),
+                        "no work folder left: " + CliRunner.listing(dir));
+            }
+        }
+    }
+
     @Test
     void refusalsAreOneLine() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(5, "W:3x4", "X:4x2");

@@ -46,7 +46,7 @@ public final class Gradients {
 
     /**
      * The same reverse accumulation, each op's contribution taken through its local Jacobian instead of its symbolic
-     * rule ({@code local_vjp<a>_<op>(Ȳ, args…)}, {@link io.adjoint.core.graph.ops.LocalVjp}): the reverse-mode
+     * rule ({@code local_vjp<a>_<op>(Ȳ, args…)}, {@code io.adjoint.core.graph.ops.LocalVjp}): the reverse-mode
      * gradient as an expression with values only. Central differences of it are the independent side of a
      * second-order check — a wrong symbolic rule changes {@link #of}'s gradient, not this one.
      */
@@ -57,8 +57,16 @@ public final class Gradients {
             for (int i = 0; i < node.args.length; i++) {
                 args.add(call.arg(i));
             }
-            return Expr.call(io.adjoint.core.graph.ops.LocalVjp.nameFor(node.name, a), args, node.literals);
+            return Expr.call(localVjpName(node.name, a), args, node.literals);
         });
+    }
+
+    /**
+     * The name of the function that gives op {@code op}'s VJP for argument {@code arg} through its local Jacobian:
+     * {@code local_vjp<arg>_<op>} ({@code Functions} resolves it for any op).
+     */
+    public static String localVjpName(String op, int arg) {
+        return "local_vjp" + arg + "_" + op;
     }
 
     /** One op's contribution to an argument's adjoint. */

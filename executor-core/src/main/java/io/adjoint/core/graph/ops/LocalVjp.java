@@ -13,7 +13,7 @@ import org.ejml.data.DMatrixRMaj;
  * through the op's local Jacobian (Ā = Ȳ · ∂Y/∂A_a by {@code LocalJacobian.vjpAdd}) — the first-order machinery,
  * not the op's symbolic rule. A gradient built from these ({@link io.adjoint.core.graph.Gradients#byLocalJacobians})
  * is the reverse-mode gradient as a graph of its own: central differences of it check second derivatives built from
- * the symbolic rules without trusting them. Values only: it has no derivatives of its own ({@link #apply} refuses).
+ * the symbolic rules without trusting them. Values only: it has no derivatives of its own (its local Jacobians refuse).
  * Not listed among the functions; {@link Functions#get} makes one for any op by its name.
  */
 public final class LocalVjp implements Function {
@@ -28,7 +28,7 @@ public final class LocalVjp implements Function {
 
     /** The function's name for argument {@code arg} of the op named {@code op}. */
     public static String nameFor(String op, int arg) {
-        return "local_vjp" + arg + "_" + op;
+        return io.adjoint.core.graph.Gradients.localVjpName(op, arg);
     }
 
     /** The function a {@link #nameFor} name stands for, resolved in {@code fns}; null for any other name. */
@@ -81,10 +81,35 @@ public final class LocalVjp implements Function {
         return new DMatrixRMaj(x.numRows, x.numCols, true, xbar.data);
     }
 
-    /** Values only: a derivative of a VJP through a local Jacobian is what the symbolic rules are for. */
+    /**
+     * The value, with local Jacobians that refuse to be used: a derivative of a VJP through a local Jacobian is what
+     * the symbolic rules are for. (A forward pass over a graph of these works; a sweep through one does not.)
+     */
     @Override
     public Evaluated apply(DMatrixRMaj[] args, double[] literals) {
-        throw new UnsupportedOperationException(
-                name() + " has values only (finite differences of reverse-mode" + " gradients), no derivatives");
+        io.adjoint.core.graph.LocalJacobian[] none = new io.adjoint.core.graph.LocalJacobian[args.length];
+        DMatrixRMaj y = value(args, literals);
+        for (int i = 0; i < args.length; i++) {
+            none[i] = new ValuesOnly(name(), y.getNumElements(), args[i].getNumElements());
+        }
+        return new Evaluated(y, none);
+    }
+
+    /** The local Jacobian of a values-only op: its sizes, and a refusal. */
+    private record ValuesOnly(String op, int outSize, int inSize) implements io.adjoint.core.graph.LocalJacobian {
+        @Override
+        public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
+            throw refusal();
+        }
+
+        @Override
+        public DMatrixRMaj dense() {
+            throw refusal();
+        }
+
+        private UnsupportedOperationException refusal() {
+            return new UnsupportedOperationException(
+                    op + " has values only (central differences of reverse-mode gradients), no derivatives");
+        }
     }
 }

@@ -266,6 +266,25 @@ class SecondOrderCliTest {
         }
     }
 
+    /** A non-scalar f without --cotangent: its second derivatives checked for a random G, said in one line. */
+    @Test
+    void secondOrderGradcheckOfANonScalarDrawsTheCotangent() throws IOException {
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(13, "W:3x4", "X:4x2");
+        for (String op : List.of("tanh", "wrong_rule")) {
+            List<String> a = new ArrayList<>(List.of("gradcheck", "--order", "2", "--master", "local[2]"));
+            a.addAll(List.of("--expr", op + "(W @ X)"));
+            a.addAll(CliRunner.inputs(dir, in));
+            a.addAll(List.of(
+                    "--wrt", "X", "--report", dir.resolve("nonscalar-" + op).toString()));
+            CliRunner r = CliRunner.run(a.toArray(new String[0]));
+            assertEquals(op.equals("tanh") ? 0 : 1, r.code, r.out + r.err);
+            assertTrue(
+                    r.err.contains("not a scalar: checking the second derivatives of sum(G * f) for a G drawn at"
+                            + " random (standard normal, --seed 1"),
+                    r.err);
+        }
+    }
+
     @Test
     void refusalsAreOneLine() throws IOException {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(5, "W:3x4", "X:4x2");

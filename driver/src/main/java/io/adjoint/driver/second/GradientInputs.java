@@ -33,13 +33,21 @@ public final class GradientInputs {
     public final String cotangent;
     /** The cotangent's name in the gradient expressions (one no input of f uses), or null. */
     public final String cotangentName;
+    /** A cotangent drawn at random instead of read (a second-order check of a non-scalar f), or null. */
+    public final DMatrixRMaj drawnCotangent;
     /** The gradient of ⟨G, f⟩ per {@code --wrt} input, in order. */
     public final Map<String, Expr> gradients;
 
-    private GradientInputs(JacobianInputs f, String cotangent, String cotangentName, Map<String, Expr> gradients) {
+    private GradientInputs(
+            JacobianInputs f,
+            String cotangent,
+            String cotangentName,
+            DMatrixRMaj drawnCotangent,
+            Map<String, Expr> gradients) {
         this.f = f;
         this.cotangent = cotangent;
         this.cotangentName = cotangentName;
+        this.drawnCotangent = drawnCotangent;
         this.gradients = gradients;
     }
 
@@ -52,6 +60,18 @@ public final class GradientInputs {
      */
     public static GradientInputs prepare(JacobianRequest req, String cotangent, Configuration conf, FunctionLookup fns)
             throws IOException {
+        return prepare(req, cotangent, null, conf, fns);
+    }
+
+    /**
+     * As {@link #prepare(JacobianRequest, String, Configuration, FunctionLookup)}, and for a non-scalar f without a
+     * cotangent file, with {@code drawSeed} not null: a cotangent G of standard normal entries drawn with that seed
+     * (a second-order check of a non-scalar f checks sum(G * f) for a random G, as a first-order one checks every
+     * output).
+     */
+    public static GradientInputs prepare(
+            JacobianRequest req, String cotangent, Long drawSeed, Configuration conf, FunctionLookup fns)
+            throws IOException {
         String outDir = req.outDir;
         req.outDir = null;
         JacobianInputs f;
@@ -62,6 +82,7 @@ public final class GradientInputs {
         }
         Shape2 out = f.graph.outputShape();
         String name = null;
+        DMatrixRMaj drawn = null;
         if (cotangent != null) {
             NpyHeader h = StoredArrays.header("--cotangent ", cotangent, conf);
             if (h.rank() != 2 || h.dim(0) != out.rows || h.dim(1) != out.cols) {
@@ -71,6 +92,15 @@ public final class GradientInputs {
             List<String> taken = new ArrayList<>(req.inputs.keySet());
             taken.addAll(req.values.keySet());
             name = Gradients.cotangentName(taken);
+        } else if (out.size() != 1 && drawSeed != null) {
+            List<String> taken = new ArrayList<>(req.inputs.keySet());
+            taken.addAll(req.values.keySet());
+            name = Gradients.cotangentName(taken);
+            java.util.Random rng = new java.util.Random(drawSeed);
+            drawn = new DMatrixRMaj(out.rows, out.cols);
+            for (int i = 0; i < drawn.data.length; i++) {
+                drawn.data[i] = rng.nextGaussian();
+            }
         } else if (out.size() != 1) {
             throw new InvalidInputException("'" + f.graph.source() + "' is " + out + ", not a scalar: give"
                     + " --cotangent G.npy of that shape (the derivatives are then those of sum(G * f))");
@@ -81,7 +111,7 @@ public final class GradientInputs {
         } catch (io.adjoint.core.expr.ExpressionException e) {
             throw new InvalidInputException(e.getMessage());
         }
-        return new GradientInputs(f, cotangent, name, grads);
+        return new GradientInputs(f, cotangent, name, drawn, grads);
     }
 
     /** Every value the gradient expressions read: f's inputs (all of them, used or not) and the cotangent. */
@@ -93,6 +123,9 @@ public final class GradientInputs {
         }
         if (cotangent != null) {
             v.put(cotangentName, read(cotangent, conf));
+        }
+        if (drawnCotangent != null) {
+            v.put(cotangentName, drawnCotangent);
         }
         return v;
     }
@@ -125,6 +158,9 @@ public final class GradientInputs {
         r.values.putAll(src.values);
         if (cotangent != null) {
             r.inputs.put(cotangentName, cotangent);
+        }
+        if (drawnCotangent != null) {
+            r.values.put(cotangentName, drawnCotangent);
         }
         r.wrt.addAll(wrt);
         r.outDir = outDir;

@@ -64,7 +64,7 @@ public final class SecondOrderCheck {
         io.adjoint.driver.destination.Destinations.checkFolder(
                 "--report", template.reportDir, template.overwrite, "the reports", conf);
         JacobianRequest f = template.job;
-        GradientInputs g = GradientInputs.prepare(f, cotangent, conf, fns);
+        GradientInputs g = GradientInputs.prepare(f, cotangent, template.seed, conf, fns);
         Path report = new Path(template.reportDir);
         Path work =
                 new Path(report.getParent(), "." + report.getName() + WORK); // beside it: the report is not made yet
@@ -107,6 +107,11 @@ public final class SecondOrderCheck {
         org.apache.hadoop.fs.FileSystem fs = report.getFileSystem(conf);
         boolean created = !fs.exists(report);
         boolean ok = false;
+        if (in.drawnCotangent != null && log != null) {
+            log.accept("gradcheck: '" + in.f.graph.source() + "' is " + in.f.graph.outputShape() + ", not a scalar:"
+                    + " checking the second derivatives of sum(G * f) for a G drawn at random (standard normal, --seed"
+                    + " " + checks.values().iterator().next().seed + "; --cotangent G.npy to choose it)");
+        }
         try {
             // the Hessians are this check's work, not its results: what they wrote is detail
             JobLog work = log == null

@@ -41,6 +41,13 @@ public final class CheckData implements Serializable {
     final String wrt;
     /** The input's graph node, −1 when the expression does not use it (every derivative is 0). */
     final int wrtNode;
+    /**
+     * The expression whose Jacobian is the analytic side, when it is not {@link #graph} (a second-order check:
+     * the symbolic gradient, while the differences are of the reverse-mode one); null: {@link #graph}.
+     */
+    final Graph analyticGraph;
+    /** The input's node in {@link #analyticGraph}. */
+    final int analyticWrtNode;
 
     final String analyticUri;
     final NpyHeader analyticHeader;
@@ -73,6 +80,8 @@ public final class CheckData implements Serializable {
         this.given = new HashMap<>(b.given);
         this.wrt = b.wrt;
         this.wrtNode = b.wrtNode;
+        this.analyticGraph = b.analyticGraph;
+        this.analyticWrtNode = b.analyticGraph == null ? b.wrtNode : b.analyticWrtNode;
         this.analyticUri = b.analyticUri;
         this.analyticHeader = b.analyticHeader;
         this.analyticRowDims = b.analyticRowDims;
@@ -100,6 +109,8 @@ public final class CheckData implements Serializable {
         private Map<String, DMatrixRMaj> given = Map.of();
         private String wrt;
         private int wrtNode;
+        private Graph analyticGraph;
+        private int analyticWrtNode;
         private String analyticUri;
         private NpyHeader analyticHeader;
         private int analyticRowDims;
@@ -137,6 +148,13 @@ public final class CheckData implements Serializable {
 
         Builder wrt(String v) {
             this.wrt = v;
+            return this;
+        }
+
+        /** The analytic side's own expression and the input's node in it (see {@link CheckData#analyticGraph}). */
+        Builder analytic(Graph g, int node) {
+            this.analyticGraph = g;
+            this.analyticWrtNode = node;
             return this;
         }
 
@@ -229,6 +247,7 @@ public final class CheckData implements Serializable {
                 .given(given)
                 .wrt(wrt)
                 .wrtNode(wrtNode)
+                .analytic(analyticGraph, analyticWrtNode)
                 .analyticUri(analyticUri)
                 .analyticHeader(analyticHeader)
                 .analyticRowDims(analyticRowDims)
@@ -277,7 +296,8 @@ public final class CheckData implements Serializable {
             }
         }
         for (int rho : members) {
-            DMatrixRMaj row = ReverseSweep.sweep(Evaluations.of(this).tape(), new int[] {wrtNode}, rho, rho + 1)[0];
+            DMatrixRMaj row =
+                    ReverseSweep.sweep(Evaluations.of(this).tape(), new int[] {analyticWrtNode}, rho, rho + 1)[0];
             double v = row.data[(int) col];
             if (v != 0) {
                 tiles.get(rho / grid.tileRows()).structuralNonZero(rho, col, v, tol);
@@ -308,10 +328,15 @@ public final class CheckData implements Serializable {
                 return NpyReader.readRows(src, analyticHeader, analyticRowDims, r0, r1, null);
             }
         }
-        if (wrtNode < 0) {
+        if (analyticWrtNode < 0) {
             return new DMatrixRMaj((int) (r1 - r0), (int) grid.cols());
         }
-        return ReverseSweep.sweep(Evaluations.of(this).tape(), new int[] {wrtNode}, r0, r1)[0];
+        return ReverseSweep.sweep(Evaluations.of(this).tape(), new int[] {analyticWrtNode}, r0, r1)[0];
+    }
+
+    /** The graph the analytic side's tape is of. */
+    Graph tapeGraph() {
+        return analyticGraph != null ? analyticGraph : graph;
     }
 
     /** Perturbed copies per batched forward pass: about 64 MiB of node values per pass, 2 to 128 copies. */

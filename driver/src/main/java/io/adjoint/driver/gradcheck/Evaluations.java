@@ -75,7 +75,7 @@ final class Evaluations {
             if (!d.key.equals(currentKey)) {
                 currentKey = null;
                 current = null; // the previous check's values may be collected while these load
-                current = new Evaluation(d.graph, load(d), null);
+                current = new Evaluation(d.tapeGraph(), load(d), null);
                 currentKey = d.key;
                 loads++;
             }
@@ -87,7 +87,8 @@ final class Evaluations {
         Map<String, DMatrixRMaj> values = new LinkedHashMap<>(d.given);
         for (Map.Entry<String, String> e : d.inputUris.entrySet()) {
             String name = e.getKey();
-            Shape2 expected = d.graph.nodes().get(d.graph.inputs().get(name)).shape;
+            Graph g = d.graph.inputs().containsKey(name) ? d.graph : d.tapeGraph();
+            Shape2 expected = g.nodes().get(g.inputs().get(name)).shape;
             try (ByteSource src = HadoopByteSource.open(e.getValue(), d.conf.get())) {
                 NpyHeader h = NpyHeader.read(src);
                 if (h.rank() != 2 || h.dim(0) != expected.rows || h.dim(1) != expected.cols) {

@@ -33,6 +33,8 @@ public final class GradcheckInputs {
     public final JacobianInputs job;
     /** Input name → header of its stored Jacobian, for inputs checked against a stored one. */
     public final Map<String, StoredJacobian> stored;
+    /** The analytic side's own expression, prepared ({@link GradcheckRequest#analyticJob}); null: {@link #job}. */
+    public final JacobianInputs analytic;
 
     /**
      * A stored Jacobian as found on disk: its header, how many leading axes are the output's (rows of the (p·q) ×
@@ -40,10 +42,12 @@ public final class GradcheckInputs {
      */
     public record StoredJacobian(String uri, NpyHeader header, int rowDims, String layout) {}
 
-    private GradcheckInputs(GradcheckRequest request, JacobianInputs job, Map<String, StoredJacobian> stored) {
+    private GradcheckInputs(
+            GradcheckRequest request, JacobianInputs job, Map<String, StoredJacobian> stored, JacobianInputs analytic) {
         this.request = request;
         this.job = job;
         this.stored = stored;
+        this.analytic = analytic;
     }
 
     /** A mode and why it was chosen, for the log and the report. */
@@ -115,7 +119,16 @@ public final class GradcheckInputs {
             }
             stored.put(name, new StoredJacobian(e.getValue(), h, rowDims, layout(h, want, rowDims)));
         }
-        return new GradcheckInputs(req, job, stored);
+        JacobianInputs analytic = null;
+        if (req.analyticJob != null) {
+            analytic = JacobianInputs.prepare(req.analyticJob, conf, fns);
+            if (!analytic.graph.outputShape().equals(out) || !analytic.wrt.equals(job.wrt)) {
+                throw new IllegalArgumentException(
+                        "the analytic expression must have the checked one's output shape" + " and wrt: "
+                                + analytic.graph.outputShape() + " " + analytic.wrt + " vs " + out + " " + job.wrt);
+            }
+        }
+        return new GradcheckInputs(req, job, stored, analytic);
     }
 
     /**

@@ -108,6 +108,8 @@ public final class GradcheckJob {
         long t0 = System.nanoTime();
         GradcheckRequest req = in.request;
         JacobianInputs job = in.job;
+        // the analytic side's expression: the checked one, or its own (second order: the symbolic gradient)
+        JacobianInputs an = in.analytic != null ? in.analytic : job;
         String name = job.wrt.get(i);
         Shape2 out = job.graph.outputShape();
         Shape2 x = job.wrtShapes.get(name);
@@ -143,7 +145,10 @@ public final class GradcheckJob {
         }
         Map<String, String> inputUris = new LinkedHashMap<>();
         Map<String, DMatrixRMaj> given = new LinkedHashMap<>();
-        for (String input : job.graph.inputs().keySet()) {
+        java.util.Set<String> used =
+                new java.util.LinkedHashSet<>(job.graph.inputs().keySet());
+        used.addAll(an.graph.inputs().keySet());
+        for (String input : used) {
             String uri = job.request.inputs.get(input);
             if (uri != null) {
                 inputUris.put(input, StoredArrays.qualified(uri, ctx.hadoopConfiguration()));
@@ -163,6 +168,7 @@ public final class GradcheckJob {
                 .given(given)
                 .wrt(name)
                 .wrtNode(job.wrtNodes[i])
+                .analytic(an == job ? null : an.graph, an.wrtNodes[i])
                 .analyticUri(analyticUri)
                 .analyticHeader(analyticHeader)
                 .analyticRowDims(analyticRowDims)
@@ -179,12 +185,12 @@ public final class GradcheckJob {
         if (!ctx.isLocal()) { // what each executor will hold: the inputs, and the tape when the sweep runs
             evaluationBytes = analyticUri != null
                     ? SizeEstimator.estimate(job.inputValues())
-                    : SizeEstimator.estimate(job.tape) + SizeEstimator.estimate(job.inputValues());
+                    : SizeEstimator.estimate(an.tape) + SizeEstimator.estimate(job.inputValues());
         }
         CheckMemory.Plan plan = CheckMemory.plan(ctx, data, r, r.mode, evaluationBytes, log);
         // structured full mode: both sides compressed (rows by reverse sweeps, columns by CPR), when both pay
         RowColouring byRow = sweepFirst && data.byColumn != null
-                ? Seeding.colouringIfPaid(job.request.seeding, pattern, shape.rows())
+                ? Seeding.colouringIfPaid(an.request.seeding, an.patterns.get(i), shape.rows())
                 : null;
         if (sweepFirst && byRow != null) {
             String rowsUri = new Path(work, name + ".compressed-rows.npy").toString();
@@ -195,7 +201,7 @@ public final class GradcheckJob {
                     ctx.hadoopConfiguration());
             HadoopFiles.mkdirs(HadoopFiles.fileSystem(work, ctx.hadoopConfiguration()), work);
             long a0 = System.nanoTime();
-            CompressedRows.run(ctx, job.tape, job.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
+            CompressedRows.run(ctx, an.tape, an.wrtNodes[i], byRow, (int) shape.cols(), rowsUri);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
             if (log != null) {
                 log.detail(String.format(
@@ -219,7 +225,7 @@ public final class GradcheckJob {
                     ctx.hadoopConfiguration());
             long a0 = System.nanoTime();
             // the plain row-by-row sweep: the Jacobian being checked is the engine's, entry by entry
-            JacobianInputs one = job.forOne(name, work.toString());
+            JacobianInputs one = an.forOne(name, work.toString());
             one.request.seeding = JacobianRequest.Seeding.DENSE;
             JacobianJob.run(ctx, one, null);
             r.analyticSeconds = (System.nanoTime() - a0) / 1e9;
@@ -233,7 +239,9 @@ public final class GradcheckJob {
             data = data.withAnalyticHeader(StoredArrays.header("", analyticUri, ctx.hadoopConfiguration()));
         }
         // tasks in this JVM (local mode) work on the driver's own inputs and tape; executors load theirs once
-        Evaluations.offer(data.key, job.graph, job.inputValues(), job.tape);
+        Map<String, DMatrixRMaj> values = new LinkedHashMap<>(job.inputValues());
+        values.putAll(an.inputValues());
+        Evaluations.offer(data.key, an.graph, values, an.tape);
         try {
             r.numericMethod = BatchedDifferences.batches(job.graph, name, Functions.standard())
                     ? "central differences, " + CheckData.batch(job.graph)

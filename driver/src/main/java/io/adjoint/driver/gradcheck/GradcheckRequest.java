@@ -29,6 +29,11 @@ public final class GradcheckRequest {
     public Integer probes;
 
     public long seed = 1;
+    /**
+     * The expression whose Jacobian is the analytic side, when it is not {@link #job}'s (same inputs and wrt): a
+     * second-order check sweeps the symbolic gradient and differences the reverse-mode one. Null: {@link #job}'s.
+     */
+    public JacobianRequest analyticJob;
     /** Input name → stored Jacobian to check instead of our own sweep. */
     public final Map<String, String> stored = new LinkedHashMap<>();
     /** auto picks full when p·q·k·l is at most this. */

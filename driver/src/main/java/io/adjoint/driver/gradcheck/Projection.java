@@ -85,9 +85,9 @@ public final class Projection implements Serializable {
                     }
                 }
             }
-        } else if (d.wrtNode >= 0) {
+        } else if (d.analyticWrtNode >= 0) {
             DMatrixRMaj seed = DMatrixRMaj.wrap(1, (int) g.rows(), v.clone());
-            DMatrixRMaj vj = ReverseSweep.sweepSeeded(Evaluations.of(d).tape(), new int[] {d.wrtNode}, seed)[0];
+            DMatrixRMaj vj = ReverseSweep.sweepSeeded(Evaluations.of(d).tape(), new int[] {d.analyticWrtNode}, seed)[0];
             for (int c = 0; c < u.length; c++) {
                 analytic += vj.data[c] * u[c];
                 absScale += Math.abs(vj.data[c] * u[c]);

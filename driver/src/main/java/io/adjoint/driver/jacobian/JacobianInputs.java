@@ -218,7 +218,12 @@ public final class JacobianInputs {
         }
         BlockPlanner.checkRequested(req.rowsPerTask);
         if (req.outDir != null) {
-            Destinations.checkFolder("--out", req.outDir, req.overwrite, "the Jacobians", conf);
+            Destinations.checkFolder(
+                    "--out",
+                    req.outDir,
+                    req.overwrite,
+                    req.command.equals("hessian") ? "the Hessian blocks" : "the Jacobians",
+                    conf);
             Destinations.refuseOverwritingInputs(
                     "--out " + req.outDir,
                     req.wrt.stream()

@@ -215,6 +215,36 @@ class SymbolicGradientTest {
         }
     }
 
+    /** Hessians.of (the Java API's in-memory Hessian) equals central differences of reverse-mode gradients. */
+    @Test
+    void inMemoryHessiansEqualDifferencesOfGradients() {
+        Map<String, DMatrixRMaj> in = new LinkedHashMap<>(GraphTesting.inputs(31, "W:3x4", "X:4x2", "Y:3x2"));
+        String expr = "sum(square(tanh(W @ X) - Y))";
+        Graph g = GraphTesting.compile(expr, in);
+        Map<String, Map<String, DMatrixRMaj>> h = Hessians.of(Parser.parse(expr), in, List.of("X", "W"), null, FNS);
+        DMatrixRMaj one = new DMatrixRMaj(1, 1, true, 1.0);
+        for (String a : List.of("X", "W")) {
+            for (String b : List.of("X", "W")) {
+                DMatrixRMaj hab = h.get(a).get(b);
+                DMatrixRMaj xb = in.get(b);
+                assertEquals(in.get(a).getNumElements(), hab.numRows);
+                assertEquals(xb.getNumElements(), hab.numCols);
+                for (int k = 0; k < xb.getNumElements(); k++) {
+                    double keep = xb.data[k];
+                    xb.data[k] = keep + 1e-6;
+                    DMatrixRMaj up = reverseGradient(g, in, a, one);
+                    xb.data[k] = keep - 1e-6;
+                    DMatrixRMaj down = reverseGradient(g, in, a, one);
+                    xb.data[k] = keep;
+                    for (int r = 0; r < hab.numRows; r++) {
+                        double want = (up.data[r] - down.data[r]) / 2e-6;
+                        assertEquals(want, hab.get(r, k), 1e-6 + 1e-6 * Math.abs(want), a + "." + b);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void printedGradientsAreSimplified() {
         Map<String, DMatrixRMaj> in = GraphTesting.inputs(1, "W:3x4", "X:4x2");

@@ -72,13 +72,13 @@ final class GradCommand implements Callable<Integer> {
         req.outDir = out;
         req.overwrite = overwrite;
         Functions fns = Functions.standard();
-        GradientInputs in = GradientInputs.prepare(req, cotangent, spark.hadoopConf("adjoint grad"), fns);
-        java.io.PrintWriter err = spec.commandLine().getErr();
-        if (print) {
-            in.f.warnings.forEach(w -> err.println("adjoint grad: warning: " + w));
-            in.gradients.forEach((name, e) -> spec.commandLine().getOut().println(name + ": " + e.text));
+        if (print) { // the inputs' headers only: their shapes are all a gradient expression needs
+            GradientInputs.expressions(req, cotangent, spark.hadoopConf("adjoint grad"), fns)
+                    .forEach((name, e) -> spec.commandLine().getOut().println(name + ": " + e.text));
             return 0;
         }
+        GradientInputs in = GradientInputs.prepare(req, cotangent, spark.hadoopConf("adjoint grad"), fns);
+        java.io.PrintWriter err = spec.commandLine().getErr();
         io.adjoint.driver.destination.Destinations.checkFolder(
                 "--out", out, overwrite, "the gradients", spark.hadoopConf("adjoint grad"));
         if (spark.quiet) {

@@ -209,6 +209,20 @@ class SecondOrderCliTest {
             assertTrue(lines[i].contains("G"), "the cotangent is the input G: " + lines[i]);
         }
 
+        // --print reads headers only: a 20000 × 20000 input (3.2 GB, a sparse file here; reading it would not fit the
+        // tests' 2 GiB heap) prints its gradient
+        Path bigFile = dir.resolve("Big.npy");
+        byte[] header = NpyWriter.header(new long[] {20000, 20000});
+        java.nio.file.Files.write(bigFile, header);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(bigFile.toFile(), "rw")) {
+            raf.setLength(header.length + 8L * 20000 * 20000);
+        }
+        CliRunner big = CliRunner.run(
+                "grad", "--expr", "sum(tanh(Big) * Big)", "--input", "Big=" + bigFile, "--wrt", "Big", "--print");
+        assertEquals(0, big.code, big.err);
+        assertTrue(big.out.startsWith("Big: "), big.out);
+        Parser.parse(big.out.strip().substring(5));
+
         List<String> eval = new ArrayList<>(List.of("grad"));
         eval.addAll(common);
         eval.addAll(List.of("--out", dir.resolve("g").toString(), "--master", "local[2]"));

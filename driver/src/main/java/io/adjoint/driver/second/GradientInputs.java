@@ -81,37 +81,72 @@ public final class GradientInputs {
             req.outDir = outDir;
         }
         Shape2 out = f.graph.outputShape();
-        String name = null;
+        String name = cotangentName(req, cotangent, drawSeed != null, f.graph, conf);
         DMatrixRMaj drawn = null;
+        if (cotangent == null && name != null) {
+            java.util.Random rng = new java.util.Random(drawSeed);
+            drawn = new DMatrixRMaj(out.rows, out.cols);
+            for (int i = 0; i < drawn.data.length; i++) {
+                drawn.data[i] = rng.nextGaussian();
+            }
+        }
+        return new GradientInputs(f, cotangent, name, drawn, Gradients.of(f.graph, fns, f.wrt, name));
+    }
+
+    /**
+     * The cotangent's name in the gradient expressions — after checking a given one's shape against f's output — or
+     * null for a 1×1 f without one; a non-scalar f without one is refused unless {@code drawn} (one will be drawn).
+     */
+    private static String cotangentName(
+            JacobianRequest req, String cotangent, boolean drawn, io.adjoint.core.graph.Graph g, Configuration conf)
+            throws IOException {
+        Shape2 out = g.outputShape();
         if (cotangent != null) {
             NpyHeader h = StoredArrays.header("--cotangent ", cotangent, conf);
             if (h.rank() != 2 || h.dim(0) != out.rows || h.dim(1) != out.cols) {
                 throw new InvalidInputException(
                         "--cotangent " + cotangent + ": shape " + h.shapeString() + " is not the output's " + out);
             }
-            List<String> taken = new ArrayList<>(req.inputs.keySet());
-            taken.addAll(req.values.keySet());
-            name = Gradients.cotangentName(taken);
-        } else if (out.size() != 1 && drawSeed != null) {
-            List<String> taken = new ArrayList<>(req.inputs.keySet());
-            taken.addAll(req.values.keySet());
-            name = Gradients.cotangentName(taken);
-            java.util.Random rng = new java.util.Random(drawSeed);
-            drawn = new DMatrixRMaj(out.rows, out.cols);
-            for (int i = 0; i < drawn.data.length; i++) {
-                drawn.data[i] = rng.nextGaussian();
-            }
-        } else if (out.size() != 1) {
-            throw new InvalidInputException("'" + f.graph.source() + "' is " + out + ", not a scalar: give"
+        } else if (out.size() == 1) {
+            return null;
+        } else if (!drawn) {
+            throw new InvalidInputException("'" + g.source() + "' is " + out + ", not a scalar: give"
                     + " --cotangent G.npy of that shape (the derivatives are then those of sum(G * f))");
         }
-        Map<String, Expr> grads;
-        try {
-            grads = Gradients.of(f.graph, fns, f.wrt, name);
-        } catch (io.adjoint.core.expr.ExpressionException e) {
-            throw new InvalidInputException(e.getMessage());
+        List<String> taken = new ArrayList<>(req.inputs.keySet());
+        taken.addAll(req.values.keySet());
+        return Gradients.cotangentName(taken);
+    }
+
+    /**
+     * The gradient expressions alone, for printing: only the inputs' headers are read (their shapes), nothing is
+     * evaluated — what {@code grad --print} needs, at any size.
+     */
+    public static Map<String, Expr> expressions(
+            JacobianRequest req, String cotangent, Configuration conf, FunctionLookup fns) throws IOException {
+        String text = req.exprText();
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException("--expr is required");
         }
-        return new GradientInputs(f, cotangent, name, drawn, grads);
+        Map<String, Shape2> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> in : req.inputs.entrySet()) {
+            NpyHeader h = StoredArrays.header("--input " + in.getKey() + "=", in.getValue(), conf);
+            if (h.rank() != 2) {
+                throw new InvalidInputException("--input " + in.getKey() + "=" + in.getValue()
+                        + ": expressions work on 2-D matrices, got " + h.rank() + "-D shape " + h.shapeString());
+            }
+            shapes.put(in.getKey(), new Shape2((int) h.dim(0), (int) h.dim(1)));
+        }
+        req.values.forEach((name, m) -> shapes.put(name, new Shape2(m.numRows, m.numCols)));
+        for (String w : req.wrt) {
+            if (!shapes.containsKey(w)) {
+                throw new InvalidInputException("--wrt " + w + ": not an input (inputs: "
+                        + (shapes.isEmpty() ? "none" : String.join(", ", shapes.keySet())) + ")");
+            }
+        }
+        Expr e = req.expression != null ? req.expression : io.adjoint.core.expr.Parser.parse(text);
+        io.adjoint.core.graph.Graph g = io.adjoint.core.graph.Graph.compile(e, shapes, fns);
+        return Gradients.of(g, fns, req.wrt, cotangentName(req, cotangent, false, g, conf));
     }
 
     /** Every value the gradient expressions read: f's inputs (all of them, used or not) and the cotangent. */

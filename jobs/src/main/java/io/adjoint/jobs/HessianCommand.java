@@ -6,7 +6,6 @@ import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianRequest;
 import io.adjoint.driver.second.GradientInputs;
 import io.adjoint.driver.second.HessianJob;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,13 +56,8 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Write into a non-empty DIR, replacing its results.")
     boolean overwrite;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            split = ",",
-            description =
-                    "npy (default), csr or auto, as for 'adjoint jacobian' (per input: B=csr names the column input).")
-    List<String> format = new ArrayList<>();
+    @Mixin
+    FormatOption format;
 
     @Mixin
     SeedingOption seeding;
@@ -82,7 +76,7 @@ final class HessianCommand implements Callable<Integer> {
         req.rowsPerTask = blocks.rowsPerTask;
         req.resume = blocks.resume;
         req.seeding = seeding.seeding;
-        JacobianCommand.parseFormats(format, req);
+        format.fill(req);
         Functions fns = Functions.standard();
         org.apache.hadoop.conf.Configuration conf = spark.hadoopConf("adjoint hessian");
         GradientInputs in = GradientInputs.prepare(req, cotangent, conf, fns);

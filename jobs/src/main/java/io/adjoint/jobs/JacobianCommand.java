@@ -1,13 +1,10 @@
 package io.adjoint.jobs;
 
-import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.jacobian.JacobianInputs;
 import io.adjoint.driver.jacobian.JacobianJob;
 import io.adjoint.driver.jacobian.JacobianRequest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,20 +60,8 @@ final class JacobianCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Write into a non-empty DIR, replacing its results.")
     boolean overwrite;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            split = ",",
-            description = {
-                "npy (default): DIR/NAME.npy, the dense (p, q, k, l) float64 array.",
-                "csr: DIR/NAME.npz, the (p·q) × (k·l) matricization in CSR, one stored entry",
-                "  per structural non-zero: scipy.sparse.load_npz('DIR/NAME.npz');",
-                "  .toarray().reshape(p, q, k, l) equals the npy result.",
-                "auto: csr where its file is smaller than the dense one (by the pattern's count).",
-                "Per input: --format X=csr,W=npy (names from --wrt; others take the plain",
-                "  FORMAT given, else npy). A csr result larger than its dense form is warned of."
-            })
-    List<String> format = new ArrayList<>();
+    @Mixin
+    FormatOption format;
 
     @Mixin
     SeedingOption seeding;
@@ -94,7 +79,7 @@ final class JacobianCommand implements Callable<Integer> {
         req.overwrite = overwrite;
         req.rowsPerTask = blocks.rowsPerTask;
         req.seeding = seeding.seeding;
-        parseFormats(format, req);
+        format.fill(req);
         req.resume = blocks.resume;
         java.io.PrintWriter err = spec.commandLine().getErr();
         // every check, the input loading and the forward pass happen before Spark starts
@@ -107,31 +92,5 @@ final class JacobianCommand implements Callable<Integer> {
             JacobianJob.run(ctx, in, log);
         }
         return 0;
-    }
-
-    /**
-     * {@code --format} items into the request: {@code FORMAT} for every input, {@code NAME=FORMAT} for one; a format
-     * is npy, csr or auto, in any case.
-     */
-    static void parseFormats(List<String> items, JacobianRequest req) {
-        for (String item : items) {
-            int eq = item.indexOf('=');
-            String name = eq < 0 ? null : item.substring(0, eq).trim();
-            JacobianRequest.Format f = formatOf(item, eq < 0 ? item : item.substring(eq + 1));
-            if (name == null) {
-                req.format = f;
-            } else if (req.formats.put(name, f) != null) {
-                throw new InvalidInputException("--format " + item + ": " + name + " is given a format twice");
-            }
-        }
-    }
-
-    private static JacobianRequest.Format formatOf(String item, String v) {
-        try {
-            return JacobianRequest.Format.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("--format " + item + ": '" + v.trim()
-                    + "' is not a format (npy, csr, auto; per input NAME=FORMAT)");
-        }
     }
 }

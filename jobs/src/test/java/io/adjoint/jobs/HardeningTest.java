@@ -59,6 +59,14 @@ class HardeningTest {
         return CliRunner.run(a.toArray(new String[0]));
     }
 
+    /** {@code gradcheck} of {@code W @ X} d/dX on local[2], inputs W and {@code xFile} as X, report in {@code report}. */
+    CliRunner gradcheck(Path xFile, Path report, String... more) {
+        List<String> a = new ArrayList<>(List.of("gradcheck", "--master", "local[2]", "--expr", "W @ X"));
+        a.addAll(List.of("--input", "W=" + w, "--input", "X=" + xFile, "--wrt", "X", "--report", report.toString()));
+        a.addAll(List.of(more));
+        return CliRunner.run(a.toArray(new String[0]));
+    }
+
     /** Exit 2 with exactly one line on stderr containing every fragment; returns the line. */
     static String usage(CliRunner r, String... fragments) {
         assertEquals(2, r.code, "exit code; stderr: " + r.err);
@@ -220,23 +228,7 @@ class HardeningTest {
         Path rep = Files.createDirectories(dir.resolve("R"));
         Path json = rep.resolve("report.json");
         Files.copy(x, json);
-        usage(
-                CliRunner.run(
-                        "gradcheck",
-                        "--master",
-                        "local[2]",
-                        "--expr",
-                        "W @ X",
-                        "--input",
-                        "W=" + w,
-                        "--input",
-                        "X=" + json,
-                        "--wrt",
-                        "X",
-                        "--report",
-                        rep.toString(),
-                        "--overwrite"),
-                "would write over the input " + json);
+        usage(gradcheck(json, rep, "--overwrite"), "would write over the input " + json);
         assertEquals(List.of("report.json"), CliRunner.listing(rep));
     }
 
@@ -425,21 +417,7 @@ class HardeningTest {
         Path rep = Files.createDirectories(dir.resolve("R"));
         Path work = Files.createDirectories(rep.resolve(".adjoint-gradcheck-work"));
         Files.write(work.resolve("X.npy"), new byte[1024]);
-        CliRunner r = CliRunner.run(
-                "gradcheck",
-                "--master",
-                "local[2]",
-                "--expr",
-                "W @ X",
-                "--input",
-                "W=" + w,
-                "--input",
-                "X=" + x,
-                "--wrt",
-                "X",
-                "--report",
-                rep.toString(),
-                "--quiet");
+        CliRunner r = gradcheck(x, rep, "--quiet");
         assertEquals(0, r.code, r.err);
         assertEquals(List.of("error-heatmap.png", "report.json", "report.md"), CliRunner.listing(rep));
     }
@@ -504,23 +482,7 @@ class HardeningTest {
         Files.createDirectories(out.resolve("X.npy"));
         usage(jacobian(out, "W @ X", "--overwrite"), "--out " + out.resolve("X.npy") + ": a folder is where this");
         // --mode is case-insensitive, as --seeding is
-        CliRunner g = CliRunner.run(
-                "gradcheck",
-                "--master",
-                "local[2]",
-                "--quiet",
-                "--expr",
-                "W @ X",
-                "--input",
-                "W=" + w,
-                "--input",
-                "X=" + x,
-                "--wrt",
-                "X",
-                "--mode",
-                "FULL",
-                "--report",
-                dir.resolve("rep").toString());
+        CliRunner g = gradcheck(x, dir.resolve("rep"), "--quiet", "--mode", "FULL");
         assertEquals(0, g.code, g.err);
         // -V on a subcommand prints the version (it printed nothing)
         CliRunner v = CliRunner.run("jacobian", "-V");

@@ -10,7 +10,6 @@ import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.core.npy.FileByteSource;
 import io.adjoint.core.npy.NpyHeader;
-import io.adjoint.core.npy.NpyReader;
 import io.adjoint.core.npy.NpyWriter;
 import io.adjoint.core.testing.GraphTesting;
 import java.io.IOException;
@@ -36,10 +35,7 @@ class SecondOrderCliTest {
     static final String LOSS = "sum(square(tanh(W2 @ tanh(W1 @ X + b1) + b2) - Y))";
 
     static double[] read(Path p) throws IOException {
-        try (FileByteSource src = new FileByteSource(p)) {
-            NpyHeader h = NpyHeader.read(src);
-            return NpyReader.readAll(src, h, h.rank() / 2).data;
-        }
+        return io.adjoint.core.testing.TestArrays.readAll(p);
     }
 
     static long[] shape(Path p) throws IOException {

@@ -176,8 +176,17 @@ public final class JacobianInputs {
      *
      * @throws InvalidInputException naming the argument or file and what is wrong
      */
-    public static JacobianInputs prepare(JacobianRequest req, Configuration conf, FunctionLookup fns)
-            throws IOException {
+    /** The request checked and compiled against its inputs' shapes: only headers are read, nothing is evaluated. */
+    public record Compiled(
+            Graph graph, Map<String, NpyHeader> headers, Map<String, Shape2> shapes, List<String> names) {}
+
+    /**
+     * Every check of {@link #prepare} that needs no input's values — arguments, names, the destination, each input's
+     * header — and the expression compiled against the shapes: what printing a gradient needs.
+     *
+     * @throws InvalidInputException naming the argument or file and what is wrong
+     */
+    public static Compiled compiled(JacobianRequest req, Configuration conf, FunctionLookup fns) throws IOException {
         String text = req.exprText();
         if (text == null || text.isBlank()) {
             throw new InvalidInputException("--expr is required");
@@ -252,7 +261,16 @@ public final class JacobianInputs {
             shapes.put(in.getKey(), new Shape2((int) h.dim(0), (int) h.dim(1)));
         }
         req.values.forEach((n, m) -> shapes.put(n, new Shape2(m.numRows, m.numCols)));
-        Graph g = compile(e, shapes, fns);
+        return new Compiled(compile(e, shapes, fns), headers, shapes, names);
+    }
+
+    public static JacobianInputs prepare(JacobianRequest req, Configuration conf, FunctionLookup fns)
+            throws IOException {
+        Compiled c = compiled(req, conf, fns);
+        Graph g = c.graph();
+        Map<String, NpyHeader> headers = c.headers();
+        Map<String, Shape2> shapes = c.shapes();
+        List<String> names = c.names();
         List<String> warnings = new ArrayList<>();
         for (String name : names) {
             if (!g.inputs().containsKey(name)) {

@@ -36,34 +36,22 @@ public final class GradcheckReport {
         String md = ReportMarkdown.of(req, results);
         Path d = new Path(dir);
         FileSystem fs = HadoopFiles.fileSystem(d, conf);
-        atomicWrite(fs, new Path(d, "report.json"), j.getBytes(StandardCharsets.UTF_8));
-        atomicWrite(fs, new Path(d, "report.md"), md.getBytes(StandardCharsets.UTF_8));
+        HadoopFiles.writeAtomically(fs, new Path(d, "report.json"), o -> o.write(j.getBytes(StandardCharsets.UTF_8)));
+        HadoopFiles.writeAtomically(fs, new Path(d, "report.md"), o -> o.write(md.getBytes(StandardCharsets.UTF_8)));
         for (GradcheckResult r : results) {
-            atomicWrite(fs, new Path(d, heatmapName(results, r)), Heatmap.png(r));
+            byte[] png = Heatmap.png(r);
+            HadoopFiles.writeAtomically(fs, new Path(d, heatmapName(results, r)), o -> o.write(png));
         }
         if (results.size() > 1) {
             GradcheckResult worst = results.stream()
                     .max((a, b) -> Double.compare(a.maxAbs, b.maxAbs))
                     .get();
-            atomicWrite(fs, new Path(d, "error-heatmap.png"), Heatmap.png(worst));
+            byte[] png = Heatmap.png(worst);
+            HadoopFiles.writeAtomically(fs, new Path(d, "error-heatmap.png"), o -> o.write(png));
         }
     }
 
     static String heatmapName(List<GradcheckResult> all, GradcheckResult r) {
         return all.size() == 1 ? "error-heatmap.png" : "error-heatmap-" + r.input + ".png";
-    }
-
-    /** Writes {@code p} by rename from a temporary beside it; {@code fs} as {@link HadoopFiles#fileSystem} gives it. */
-    static void atomicWrite(FileSystem fs, Path p, byte[] bytes) throws IOException {
-        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
-        try (java.io.OutputStream out = HadoopFiles.create(fs, tmp, true)) {
-            out.write(bytes);
-        }
-        if (fs.exists(p)) {
-            fs.delete(p, false);
-        }
-        if (!fs.rename(tmp, p)) {
-            throw new IOException("could not rename " + tmp + " to " + p);
-        }
     }
 }

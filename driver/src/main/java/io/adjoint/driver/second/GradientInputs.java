@@ -124,28 +124,7 @@ public final class GradientInputs {
      */
     public static Map<String, Expr> expressions(
             JacobianRequest req, String cotangent, Configuration conf, FunctionLookup fns) throws IOException {
-        String text = req.exprText();
-        if (text == null || text.isBlank()) {
-            throw new InvalidInputException("--expr is required");
-        }
-        Map<String, Shape2> shapes = new LinkedHashMap<>();
-        for (Map.Entry<String, String> in : req.inputs.entrySet()) {
-            NpyHeader h = StoredArrays.header("--input " + in.getKey() + "=", in.getValue(), conf);
-            if (h.rank() != 2) {
-                throw new InvalidInputException("--input " + in.getKey() + "=" + in.getValue()
-                        + ": expressions work on 2-D matrices, got " + h.rank() + "-D shape " + h.shapeString());
-            }
-            shapes.put(in.getKey(), new Shape2((int) h.dim(0), (int) h.dim(1)));
-        }
-        req.values.forEach((name, m) -> shapes.put(name, new Shape2(m.numRows, m.numCols)));
-        for (String w : req.wrt) {
-            if (!shapes.containsKey(w)) {
-                throw new InvalidInputException("--wrt " + w + ": not an input (inputs: "
-                        + (shapes.isEmpty() ? "none" : String.join(", ", shapes.keySet())) + ")");
-            }
-        }
-        Expr e = req.expression != null ? req.expression : io.adjoint.core.expr.Parser.parse(text);
-        io.adjoint.core.graph.Graph g = io.adjoint.core.graph.Graph.compile(e, shapes, fns);
+        io.adjoint.core.graph.Graph g = JacobianInputs.compiled(req, conf, fns).graph();
         return Gradients.of(g, fns, req.wrt, cotangentName(req, cotangent, false, g, conf));
     }
 

@@ -10,7 +10,6 @@ import io.adjoint.driver.exec.JobLog;
 import io.adjoint.driver.job.Job;
 import io.adjoint.driver.storage.HadoopFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,23 +75,12 @@ public final class GradientJob extends Job<List<String>> {
         FileSystem fs = HadoopFiles.fileSystem(dir, conf);
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, DMatrixRMaj> v : values.entrySet()) {
-            Path file = new Path(dir, v.getKey() + ".npy");
-            Path tmp = new Path(dir, "." + v.getKey() + ".npy.adjoint-grad.tmp");
             DMatrixRMaj m = v.getValue();
-            try (OutputStream o = HadoopFiles.create(fs, tmp, true)) {
+            // over an earlier result only with --overwrite: checked when the inputs were prepared
+            HadoopFiles.writeAtomically(fs, new Path(dir, v.getKey() + ".npy"), o -> {
                 o.write(NpyWriter.header(new long[] {m.numRows, m.numCols}));
                 NpyWriter.writeTo(o, m.data, 0, m.data.length);
-            } catch (IOException | RuntimeException e) {
-                fs.delete(tmp, false);
-                throw e;
-            }
-            if (fs.exists(file)) {
-                fs.delete(file, false); // --overwrite: checked when the inputs were prepared
-            }
-            if (!fs.rename(tmp, file)) {
-                fs.delete(tmp, false);
-                throw new IOException("could not rename " + tmp + " to " + file);
-            }
+            });
             written.add(new Path(in.f.request.outDir, v.getKey() + ".npy").toString());
         }
         if (log != null) {

@@ -11,9 +11,7 @@ import io.adjoint.driver.gradcheck.GradcheckRequest;
 import io.adjoint.driver.jacobian.JacobianRequest;
 import io.adjoint.driver.report.ReportedGradcheck;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -111,10 +109,5 @@ public final class SecondOrderCheck {
             }
         }
         return out;
-    }
-
-    /** The inputs checked, in order. */
-    public List<String> inputs() {
-        return new ArrayList<>(in.gradients.keySet());
     }
 }

@@ -56,6 +56,33 @@ public final class HadoopFiles {
         }
     }
 
+    /** What writes a file's bytes, for {@link #writeAtomically}. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code p} whole or not at all: into a temporary beside it (removed again if writing fails), then renamed
+     * over any file already there. For small results written by the driver (reports, gradients).
+     */
+    public static void writeAtomically(FileSystem fs, Path p, Contents contents) throws IOException {
+        Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+        try (OutputStream out = create(fs, tmp, true)) {
+            contents.writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            fs.delete(tmp, false);
+            throw e;
+        }
+        if (fs.exists(p)) {
+            fs.delete(p, false);
+        }
+        if (!fs.rename(tmp, p)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not rename " + tmp + " to " + p);
+        }
+    }
+
     /** Creates the folder {@code p} and its missing parents; true if it exists as a folder afterwards. */
     public static boolean mkdirs(FileSystem fs, Path p) throws IOException {
         if (!(fs instanceof RawLocalFileSystem raw)) {

@@ -164,13 +164,10 @@ class SparseResultsTest extends SparkTestBase {
     private static void assertDenseEquals(Path npy, Path npz) throws IOException {
         Csr got = Csr.read(npz);
         double[] full = got.toDense();
-        DMatrixRMaj want;
-        try (io.adjoint.core.npy.FileByteSource src = new io.adjoint.core.npy.FileByteSource(npy)) {
-            want = io.adjoint.core.npy.NpyReader.readAll(src, io.adjoint.core.npy.NpyHeader.read(src), 2);
-        }
-        assertEquals(want.data.length, full.length);
+        double[] want = io.adjoint.core.testing.TestArrays.readAll(npy);
+        assertEquals(want.length, full.length);
         for (int k = 0; k < full.length; k++) {
-            assertEquals(want.data[k], full[k], 0.0, npz + " @" + k);
+            assertEquals(want[k], full[k], 0.0, npz + " @" + k);
         }
     }
 

@@ -34,6 +34,8 @@ public final class Expr {
     public final String text;
     /** 1-based column where it starts in the source, or 0 for trees made in Java. */
     public final int column;
+    /** Built with an operator in Java ({@link #plus}, …): its text is wrapped whole in parentheses. */
+    private final boolean wrapped;
     /** Levels of calls below and including this node: 0 for inputs and numbers. */
     public final int height;
 
@@ -46,6 +48,11 @@ public final class Expr {
     public static final int MAX_HEIGHT = 1000;
 
     private Expr(Kind kind, String name, double number, List<Expr> args, String text, int column) {
+        this(kind, name, number, args, text, column, false);
+    }
+
+    private Expr(Kind kind, String name, double number, List<Expr> args, String text, int column, boolean wrapped) {
+        this.wrapped = wrapped;
         this.kind = kind;
         this.name = name;
         this.number = number;
@@ -103,33 +110,13 @@ public final class Expr {
     }
 
     private Expr binary(String fn, String op, Expr other) {
-        return call(fn, List.of(this, other), "(" + text + " " + op + " " + other.text + ")", 0);
-    }
-
-    /** Whether this was built with an operator in Java, so that its text is wrapped whole in parentheses. */
-    private boolean wrappedOperator() {
-        return column == 0
-                && kind == Kind.CALL
-                && args.size() == 2
-                && text.startsWith("(")
-                && text.endsWith(")")
-                && text.equals("(" + args.get(0).text + " " + symbol(name) + " " + args.get(1).text + ")");
-    }
-
-    private static String symbol(String fn) {
-        return switch (fn) {
-            case "add" -> "+";
-            case "subtract" -> "-";
-            case "multiply" -> "*";
-            case "divide" -> "/";
-            case "matmul" -> "@";
-            default -> "?";
-        };
+        return new Expr(
+                Kind.CALL, fn, 0, List.of(this, other), "(" + text + " " + op + " " + other.text + ")", 0, true);
     }
 
     /** The text as an argument of a call: an operator's own outer parentheses dropped ({@code tanh(W @ X)}). */
     private String bare() {
-        return wrappedOperator() ? text.substring(1, text.length() - 1) : text;
+        return wrapped ? text.substring(1, text.length() - 1) : text;
     }
 
     public Expr plus(Expr o) {

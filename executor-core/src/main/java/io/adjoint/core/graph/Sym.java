@@ -46,7 +46,7 @@ public final class Sym {
             return neg(a);
         }
         if (b.kind == Expr.Kind.NUMBER) {
-            return num(b.number).times(a); // numbers first: 2 * A
+            return b.times(a); // numbers first: 2 * A
         }
         return a.times(b);
     }

@@ -55,29 +55,25 @@ class SymbolicGradientTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.adjoint.core.graph.OpGradientTest#cases")
     void everyRuleEqualsTheStructuredVjpAndDifferences(String name, String[] c) {
-        String expr = c[0];
-        Map<String, DMatrixRMaj> in =
-                new LinkedHashMap<>(GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length)));
-        Graph g = GraphTesting.compile(expr, in);
-        List<String> wrt = new ArrayList<>(in.keySet());
+        OpCase oc = new OpCase(c);
+        String expr = oc.expr;
+        Map<String, DMatrixRMaj> in = oc.in;
+        Graph g = oc.g;
+        List<String> wrt = oc.wrt;
         if (expr.startsWith("cube(")) { // the test user op has no rule: second order names it
             ExpressionException e = assertThrows(ExpressionException.class, () -> Gradients.of(g, FNS, wrt, "G"));
             assertTrue(e.getMessage().contains("symbolic VJP rule of 'cube'"), e.getMessage());
             return;
         }
         Map<String, Expr> grads = Gradients.of(g, FNS, wrt, "G");
-        Forward f = Forward.run(g, in, FNS);
-        DMatrixRMaj gbar = random(g.outputShape(), expr.hashCode() + 1);
-        Map<String, DMatrixRMaj> withG = new LinkedHashMap<>(in);
-        withG.put("G", gbar);
+        DMatrixRMaj gbar = oc.gbar;
+        Map<String, DMatrixRMaj> withG = oc.withG;
         for (String x : wrt) {
             Expr rule = grads.get(x);
             DMatrixRMaj got = eval(rule, withG);
             assertEquals(in.get(x).numRows, got.numRows, expr + " d/d" + x + ": " + rule);
             assertEquals(in.get(x).numCols, got.numCols, expr + " d/d" + x + ": " + rule);
-            DMatrixRMaj want =
-                    new DMatrixRMaj(got.numRows, got.numCols, true, vjp(gbar, GraphTesting.sweepAll(f, x, 2)));
-            assertNull(GraphTesting.compare(got, want, 1e-12, 1e-12), expr + " d/d" + x + " rule " + rule);
+            assertNull(GraphTesting.compare(got, oc.vjp(x), 1e-12, 1e-12), expr + " d/d" + x + " rule " + rule);
             DMatrixRMaj fd = new DMatrixRMaj(
                     got.numRows, got.numCols, true, vjp(gbar, FiniteDifferences.jacobian(g, in, x, 1e-6, FNS)));
             assertNull(GraphTesting.compare(got, fd, 1e-6, 1e-7), expr + " d/d" + x + " rule vs FD " + rule);
@@ -158,21 +154,44 @@ class SymbolicGradientTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.adjoint.core.graph.OpGradientTest#cases")
     void theGradientThroughLocalJacobiansIsTheVjp(String name, String[] c) {
-        String expr = c[0];
-        Map<String, DMatrixRMaj> in =
-                new LinkedHashMap<>(GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length)));
-        Graph g = GraphTesting.compile(expr, in);
-        List<String> wrt = new ArrayList<>(in.keySet());
-        Map<String, Expr> grads = Gradients.byLocalJacobians(g, FNS, wrt, "G");
-        Forward f = Forward.run(g, in, FNS);
-        DMatrixRMaj gbar = random(g.outputShape(), expr.hashCode() + 1);
-        Map<String, DMatrixRMaj> withG = new LinkedHashMap<>(in);
-        withG.put("G", gbar);
-        for (String x : wrt) {
-            DMatrixRMaj got = eval(grads.get(x), withG);
-            DMatrixRMaj want =
-                    new DMatrixRMaj(got.numRows, got.numCols, true, vjp(gbar, GraphTesting.sweepAll(f, x, 2)));
-            assertNull(GraphTesting.compare(got, want, 1e-12, 1e-12), expr + " d/d" + x + " " + grads.get(x));
+        OpCase oc = new OpCase(c);
+        Map<String, Expr> grads = Gradients.byLocalJacobians(oc.g, FNS, oc.wrt, "G");
+        for (String x : oc.wrt) {
+            DMatrixRMaj got = eval(grads.get(x), oc.withG);
+            assertNull(GraphTesting.compare(got, oc.vjp(x), 1e-12, 1e-12), oc.expr + " d/d" + x + " " + grads.get(x));
+        }
+    }
+
+    /**
+     * One of {@link OpGradientTest#CASES}: its seeded inputs, the compiled op, a random cotangent G of the output's
+     * shape (the inputs with G beside them), and the structured VJP the sweep gives — what a rule must equal.
+     */
+    private static final class OpCase {
+        final String expr;
+        final Map<String, DMatrixRMaj> in;
+        final Graph g;
+        final List<String> wrt;
+        final DMatrixRMaj gbar;
+        final Map<String, DMatrixRMaj> withG;
+        private final Forward forward;
+
+        OpCase(String[] c) {
+            expr = c[0];
+            in = new LinkedHashMap<>(
+                    GraphTesting.inputs(expr.hashCode(), java.util.Arrays.copyOfRange(c, 1, c.length)));
+            g = GraphTesting.compile(expr, in);
+            wrt = new ArrayList<>(in.keySet());
+            gbar = random(g.outputShape(), expr.hashCode() + 1);
+            withG = new LinkedHashMap<>(in);
+            withG.put("G", gbar);
+            forward = Forward.run(g, in, FNS);
+        }
+
+        /** vec(G)ᵀ · ∂f/∂x by the reverse sweep, in x's shape. */
+        DMatrixRMaj vjp(String x) {
+            DMatrixRMaj v = in.get(x);
+            return new DMatrixRMaj(
+                    v.numRows, v.numCols, true, SymbolicGradientTest.vjp(gbar, GraphTesting.sweepAll(forward, x, 2)));
         }
     }
 

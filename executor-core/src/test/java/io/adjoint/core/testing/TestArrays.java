@@ -31,6 +31,14 @@ public final class TestArrays {
     }
 
     /** Writes a random C-order {@code <f8} array and returns its data. */
+    /** Every value of the .npy file at {@code path}, in C order, whatever its shape. */
+    public static double[] readAll(Path path) throws IOException {
+        try (io.adjoint.core.npy.FileByteSource src = new io.adjoint.core.npy.FileByteSource(path)) {
+            io.adjoint.core.npy.NpyHeader h = io.adjoint.core.npy.NpyHeader.read(src);
+            return io.adjoint.core.npy.NpyReader.readAll(src, h, h.rank() / 2).data;
+        }
+    }
+
     public static double[] writeRandom(Path path, Random rng, long... shape) throws IOException {
         double[] d = random(rng, product(shape));
         NpyWriter.write(path, shape, d);

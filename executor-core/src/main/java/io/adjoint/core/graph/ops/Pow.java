@@ -69,14 +69,14 @@ public final class Pow implements Function {
         return literals[0] == 0 ? SparsityPattern.empty(out, args[0].x) : args[0];
     }
 
-    /** Ā = c · (Ȳ ⊙ pow(A, c − 1)); pow(A, 1) is A, and pow(A, 0) contributes nothing. */
+    /** Ā = c · (Ȳ ⊙ pow(A, c − 1)), written 1 for c = 1 and A for c = 2; c = 0 contributes nothing. */
     @Override
     public Expr vjpExpr(int arg, SymbolicCall c) {
         double p = c.literal(0);
         if (p == 0) {
             return null;
         }
-        Expr d = p == 2 ? c.arg(0) : p - 1 == 1 ? c.arg(0) : Sym.call("pow", c.arg(0), p - 1);
-        return Sym.mul(Sym.num(p), c.adjointTimes(p == 1 ? Sym.num(1) : d));
+        Expr d = p == 1 ? Sym.num(1) : p == 2 ? c.arg(0) : Sym.call("pow", c.arg(0), p - 1);
+        return Sym.mul(Sym.num(p), c.adjointTimes(d));
     }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             "(the layout of torch.autograd.functional.hessian's tuple of tuples). The gradient of f with respect",
             "to A is built as an expression from every op's symbolic VJP rule ('adjoint grad --print' shows it);",
             "its Jacobian is computed by the jacobian job — structure, compressed seeding, blocks, atomic commit,",
-            "--resume, progress and --format as there (csr: rows the flattened A, columns the flattened B)."
+            "--resume, progress and --format as there (csr: rows the flattened A, columns the flattened B).",
+            "A diagonal block A.A is symmetric: it is star-coloured where that takes fewer sweeps (--colouring)."
         },
         footer = {
             "",
@@ -62,6 +63,19 @@ final class HessianCommand implements Callable<Integer> {
     @Mixin
     SeedingOption seeding;
 
+    @Option(
+            names = "--colouring",
+            paramLabel = "KIND",
+            defaultValue = "auto",
+            description = {
+                "How the diagonal blocks A.A (symmetric) are coloured when compressed:",
+                "auto (default): a star colouring (Gebremedhin–Manne–Pothen) where it sweeps fewer",
+                "  seeds than the distance-2 colouring: one sweep per colour over all rows, then each",
+                "  entry read back by symmetry; the plan lines (-v) give both colourings' colours.",
+                "distance-2: rows that share no column share a seed, as for any Jacobian."
+            })
+    String colouring;
+
     @Mixin
     BlockJobOptions blocks;
 
@@ -76,6 +90,13 @@ final class HessianCommand implements Callable<Integer> {
         req.rowsPerTask = blocks.rowsPerTask;
         req.resume = blocks.resume;
         req.seeding = seeding.seeding;
+        req.starColouring = switch (colouring.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto", "star" -> true;
+            case "distance-2", "distance2" -> false;
+            default ->
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--colouring " + colouring + ": auto or distance-2");
+        };
         format.fill(req);
         Functions fns = Functions.standard();
         org.apache.hadoop.conf.Configuration conf = spark.hadoopConf("adjoint hessian");

@@ -134,6 +134,87 @@ class SecondOrderCliTest {
         }
     }
 
+    /** The values (data.npy) of a CSR .npz, in its order. */
+    static double[] csrData(Path npz) throws IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(npz.toFile())) {
+            byte[] b = z.getInputStream(z.getEntry("data.npy")).readAllBytes();
+            int header = 10 + ((b[8] & 0xff) | (b[9] & 0xff) << 8);
+            java.nio.DoubleBuffer d = java.nio.ByteBuffer.wrap(b, header, b.length - header)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asDoubleBuffer();
+            double[] v = new double[d.remaining()];
+            d.get(v);
+            return v;
+        }
+    }
+
+    /**
+     * A diagonal block read from star-coloured sweeps: f = sum(X * (X @ E)) has H = I ⊗ (E + Eᵀ)ᵀ (row-major), one
+     * dense l×l block per row of X; blocks of 24 rows each hold all l colours, so distance-2 seeding sweeps l per
+     * block, the star colouring l in all. Dense and CSR equal the closed form and the distance-2 run; the plan line
+     * gives both colourings.
+     */
+    @Test
+    void aSymmetricBlockIsReadFromStarColouredSweeps() throws IOException {
+        int k = 12;
+        int l = 8;
+        Map<String, DMatrixRMaj> in = GraphTesting.inputs(5, "X:" + k + "x" + l, "E:" + l + "x" + l);
+        String f = "sum(X * (X @ E)) + sum(square(E))";
+        DMatrixRMaj e = in.get("E");
+        double[] want = new double[k * l * k * l];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < l; j++) {
+                for (int s = 0; s < l; s++) {
+                    want[(i * l + j) * k * l + i * l + s] = e.get(s, j) + e.get(j, s);
+                }
+            }
+        }
+        Map<String, double[]> got = new java.util.HashMap<>();
+        for (String colouring : List.of("auto", "distance-2")) {
+            for (String format : List.of("npy", "csr")) {
+                Path out = dir.resolve(colouring + "-" + format);
+                List<String> args = new ArrayList<>(List.of("hessian", "--master", "local[2]", "-v", "--expr", f));
+                args.addAll(CliRunner.inputs(dir, in));
+                args.addAll(List.of("--wrt", "X,E", "--out", out.toString(), "--rows-per-task", "24"));
+                args.addAll(List.of("--colouring", colouring, "--format", format));
+                CliRunner r = CliRunner.run(args.toArray(new String[0]));
+                assertEquals(0, r.code, r.err);
+                String plan = r.err.lines()
+                        .filter(x -> x.contains("d/dX: pattern") && x.contains(k * l + " rows"))
+                        .findFirst()
+                        .orElse("");
+                if (colouring.equals("auto")) {
+                    assertTrue(
+                            plan.contains("star colouring " + l + " colours, distance-2 colouring " + l + " colours")
+                                    && plan.contains("star seeding: " + l + " sweeps over all rows (distance-2"
+                                            + " seeding: " + (k * l / 24) * l + " over these blocks)"),
+                            r.err);
+                } else {
+                    assertFalse(plan.contains("star"), plan);
+                }
+                for (String b : List.of("X.X", "X.E", "E.X", "E.E")) {
+                    got.put(
+                            colouring + "-" + format + "-" + b,
+                            format.equals("npy") ? read(out.resolve(b + ".npy")) : csrData(out.resolve(b + ".npz")));
+                }
+            }
+        }
+        double[] xx = got.get("auto-npy-X.X");
+        for (int t = 0; t < want.length; t++) {
+            assertEquals(want[t], xx[t], 1e-12 * (1 + Math.abs(want[t])), "X.X entry " + t);
+        }
+        for (String format : List.of("npy", "csr")) {
+            for (String b : List.of("X.X", "X.E", "E.X", "E.E")) {
+                double[] star = got.get("auto-" + format + "-" + b);
+                double[] d2 = got.get("distance-2-" + format + "-" + b);
+                assertEquals(d2.length, star.length, b);
+                for (int t = 0; t < d2.length; t++) {
+                    assertEquals(d2[t], star[t], 1e-12 * (1 + Math.abs(d2[t])), format + " " + b + " entry " + t);
+                }
+            }
+        }
+    }
+
     /**
      * Every op's second derivatives against PyTorch: Hessians made by {@code torch.autograd.functional.hessian} in
      * float64 ({@code src/test/resources/torch-hessians/make_torch_hessians.py}, torch 1.13) for six expressions

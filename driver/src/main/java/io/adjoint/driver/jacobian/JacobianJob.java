@@ -91,6 +91,8 @@ public final class JacobianJob {
     private static final class Sweep extends FolderJob {
         private final JacobianInputs in;
         private RowColouring[] seeding;
+        private StarSeeding stars;
+        private JobContext ctx;
 
         Sweep(JacobianInputs in) {
             super(in.request.command, new Target(in.request.outDir, in.request.resume, in.request.rowsPerTask));
@@ -119,17 +121,32 @@ public final class JacobianJob {
 
         @Override
         protected Planned plan(JobContext ctx) {
-            seeding = Seeding.of(in);
-            Placement where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding));
-            long tapeBytes = where.broadcastBytes(in.tape);
-            BlockPlanner.Plan plan = Seeding.plan(ctx, in, tapeBytes, seeding);
+            this.ctx = ctx;
+            RowColouring[] colourings = Seeding.colourings(in);
+            seeding = Seeding.paid(in, colourings);
+            stars = StarSeeding.of(in, colourings);
+            Placement where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding, stars));
+            long tapeBytes = shared(where);
+            BlockPlanner.Plan plan = Seeding.plan(ctx, in, tapeBytes, seeding, stars);
             if (Seeding.dropUnpaidCompression(in, seeding, plan.blocks())) {
                 // more seeds: the job may have outgrown driver threads
-                where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding));
-                tapeBytes = where.broadcastBytes(in.tape);
-                plan = Seeding.plan(ctx, in, tapeBytes, seeding);
+                where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding, stars));
+                tapeBytes = shared(where);
+                plan = Seeding.plan(ctx, in, tapeBytes, seeding, stars);
+            }
+            if (stars.choose(in, seeding, plan.blocks())) {
+                // a symmetric block read from star-coloured sweeps: less work, less memory per row
+                where = Placement.decide(ctx, Seeding.sweepFlops(in, seeding, stars));
+                tapeBytes = shared(where);
+                plan = Seeding.plan(ctx, in, tapeBytes, seeding, stars);
             }
             return new Planned(where, plan, tapeBytes);
+        }
+
+        /** What the tasks share: the tape and the star-coloured sweeps (none on driver threads). */
+        private long shared(Placement where) {
+            long tape = where.broadcastBytes(in.tape);
+            return tape == 0 ? 0 : tape + stars.sharedBytes();
         }
 
         @Override
@@ -159,12 +176,12 @@ public final class JacobianJob {
             List<String> lines = new ArrayList<>();
             lines.add(in.graph.source() + " → " + in.graph.outputShape() + "; d/d " + String.join(", ", in.wrt) + "; "
                     + in.graph.nodes().size() + " nodes; " + BlockPlanner.broadcastNote(p.broadcastBytes()));
-            lines.addAll(Seeding.describe(in, seeding, p.plan().blocks()));
+            lines.addAll(Seeding.describe(in, seeding, stars, p.plan().blocks()));
             return lines;
         }
 
         @Override
-        protected BlockWork work(BlockWork.Frame frame, Configuration hconf) {
+        protected BlockWork work(BlockWork.Frame frame, Configuration hconf) throws IOException {
             int[] sizes = new int[in.wrt.size()];
             SparsityPattern[] stored = new SparsityPattern[in.wrt.size()];
             for (int i = 0; i < in.wrt.size(); i++) {
@@ -176,7 +193,8 @@ public final class JacobianJob {
                     c.planBlocks(frame.blocks());
                 }
             }
-            return new SweepWork(in.tape, in.wrtNodes, sizes, seeding, stored, frame);
+            // the symmetric blocks' sweeps, once, before the row blocks read them
+            return new SweepWork(in.tape, in.wrtNodes, sizes, seeding, stars.sweep(ctx, in), stored, frame);
         }
 
         @Override

@@ -47,6 +47,13 @@ public final class JacobianRequest {
     public String command = "jacobian";
     /** Put before each result's name: {@code hessian} writes {@code A.B.npy}, the Jacobian of A's gradient by B. */
     public String resultPrefix = "";
+    /**
+     * The requested input whose Jacobian is a symmetric square block — a Hessian's ∂(∇_A f)/∂A, set by
+     * {@code hessian} — seeded by a star colouring where that takes fewer sweeps ({@link StarSeeding}); null for none.
+     */
+    public String symmetricWrt;
+    /** {@code hessian --colouring}: false keeps the distance-2 colouring for symmetric blocks too. */
+    public boolean starColouring = true;
     /** Input name → how its Jacobian is written, overriding {@link #format}. */
     public final Map<String, Format> formats = new LinkedHashMap<>();
 

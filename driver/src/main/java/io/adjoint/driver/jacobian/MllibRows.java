@@ -35,7 +35,12 @@ public final class MllibRows {
             throw new IllegalArgumentException(wrt + " was not requested (wrt " + String.join(",", in.wrt) + ")");
         }
         RowColouring[] seeding = {Seeding.of(in)[i]};
-        RowBlocks blocks = Seeding.plan(JobContext.of(jsc), in, Placement.serializedBytes(in.tape), seeding)
+        RowBlocks blocks = Seeding.plan(
+                        JobContext.of(jsc),
+                        in,
+                        Placement.serializedBytes(in.tape),
+                        seeding,
+                        StarSeeding.none(in.wrt.size()))
                 .blocks();
         int size = in.wrtShapes.get(wrt).size();
         SweepWork work = new SweepWork(
@@ -43,6 +48,7 @@ public final class MllibRows {
                 new int[] {in.wrtNodes[i]},
                 new int[] {size},
                 seeding,
+                new io.adjoint.core.sparsity.StarBlock[1],
                 new SparsityPattern[1],
                 new BlockWork.Frame(blocks, List.of(), new HadoopConf(jsc.hadoopConfiguration()), Faults.NONE));
         Broadcast<SweepWork> bc = jsc.broadcast(work);

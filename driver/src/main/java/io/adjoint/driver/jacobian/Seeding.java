@@ -27,14 +27,17 @@ public final class Seeding {
 
     /**
      * The job's work for {@link Placement}: one forward pass's flops per sweep seed (p·q
-     * seeds when any input is swept row by row, else the most colours), plus one per dense result entry written.
+     * seeds when any input is swept row by row, else the most colours; none for a block read from star-coloured
+     * sweeps), plus one per dense result entry written.
      */
-    static double sweepFlops(JacobianInputs in, RowColouring[] seeding) {
+    static double sweepFlops(JacobianInputs in, RowColouring[] seeding, StarSeeding stars) {
         long rows = in.graph.outputShape().size();
         long seeds = 0;
         double entries = 0;
         for (int i = 0; i < in.wrt.size(); i++) {
-            seeds = Math.max(seeds, seeding[i] == null ? rows : seeding[i].colours());
+            if (!stars.uses(i)) {
+                seeds = Math.max(seeds, seeding[i] == null ? rows : seeding[i].colours());
+            }
             entries += in.csr(i)
                     ? in.patterns.get(i).nnz()
                     : (double) rows * in.wrtShapes.get(in.wrt.get(i)).size();
@@ -46,16 +49,20 @@ public final class Seeding {
      * The row blocks. Memory per row of a block: the sweep's live adjoints (for compressed inputs scaled by seeds per
      * row, colours / rows: a block of B rows sweeps about B·colours/rows seeds) and the result — k·l per input for
      * a dense result or a row-by-row sweep, the compressed rows (k·l·colours/rows) and the stored entries per row
-     * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns).
+     * for CSR. Compressed blocks are whole granules of q rows (the colour runs of column-separable patterns). A block
+     * read from star-coloured sweeps holds no adjoint, only its result.
      */
-    static BlockPlanner.Plan plan(JobContext ctx, JacobianInputs in, long tapeBytes, RowColouring[] seeding) {
+    static BlockPlanner.Plan plan(
+            JobContext ctx, JacobianInputs in, long tapeBytes, RowColouring[] seeding, StarSeeding stars) {
         long rows = Math.max(1, in.graph.outputShape().size());
         long resultCols = 0;
         double seedsPerRow = 0;
         boolean anyDense = false;
         for (int i = 0; i < in.wrt.size(); i++) {
             long size = in.wrtShapes.get(in.wrt.get(i)).size();
-            if (seeding[i] != null) {
+            if (stars.uses(i)) {
+                // nothing swept: the result's rows only
+            } else if (seeding[i] != null) {
                 double ratio = Math.min(1.0, (double) seeding[i].colours() / rows);
                 seedsPerRow = Math.max(seedsPerRow, ratio);
                 resultCols += (long) Math.ceil(size * ratio);
@@ -68,7 +75,9 @@ public final class Seeding {
             resultCols += in.csr(i) ? (in.patterns.get(i).nnz() + rows - 1) / rows : size;
         }
         long adjoint = sweepColumns(in);
-        if (!anyDense && seedsPerRow > 0) {
+        if (!anyDense && seedsPerRow == 0 && stars.sweeps() > 0) {
+            adjoint = 1; // every swept input is read from star-coloured sweeps
+        } else if (!anyDense && seedsPerRow > 0) {
             adjoint = (long) Math.ceil(adjoint * seedsPerRow) + 1;
         }
         boolean compressed = Arrays.stream(seeding).anyMatch(c -> c != null);
@@ -87,13 +96,30 @@ public final class Seeding {
      * of the explicit pattern (several terms, up to 2^24 non-zeros).
      */
     public static RowColouring[] of(JacobianInputs in) {
+        return paid(in, colourings(in));
+    }
+
+    /**
+     * Per requested input, the row colouring of its pattern whether it pays or not — null for an unused input, a
+     * full pattern, or {@link JacobianRequest.Seeding#DENSE}. Driver cost as {@link #of}.
+     */
+    static RowColouring[] colourings(JacobianInputs in) {
         RowColouring[] c = new RowColouring[in.wrt.size()];
-        long rows = in.graph.outputShape().size();
         for (int i = 0; i < c.length; i++) {
             SparsityPattern p = in.patterns.get(i);
-            if (in.wrtNodes[i] >= 0 && !p.isFull()) {
-                c[i] = colouringIfPaid(in.request.seeding, p, rows);
+            if (in.wrtNodes[i] >= 0 && !p.isFull() && in.request.seeding != JacobianRequest.Seeding.DENSE) {
+                c[i] = RowColouring.of(p);
             }
+        }
+        return c;
+    }
+
+    /** Of {@link #colourings}, those the request's seeding takes ({@link #colouringIfPaid}'s rule); a new array. */
+    static RowColouring[] paid(JacobianInputs in, RowColouring[] all) {
+        RowColouring[] c = new RowColouring[all.length];
+        long rows = in.graph.outputShape().size();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = all[i] != null && pays(in.request.seeding, all[i], rows) ? all[i] : null;
         }
         return c;
     }
@@ -108,7 +134,11 @@ public final class Seeding {
             return null;
         }
         RowColouring rc = RowColouring.of(pattern);
-        return seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows ? rc : null;
+        return pays(seeding, rc, rows) ? rc : null;
+    }
+
+    private static boolean pays(JacobianRequest.Seeding seeding, RowColouring rc, long rows) {
+        return seeding == JacobianRequest.Seeding.COMPRESSED || 2L * rc.colours() <= rows;
     }
 
     /**
@@ -137,8 +167,11 @@ public final class Seeding {
         return dropped;
     }
 
-    /** One line per input: the pattern's non-zeros, the rows, the colours, and the seeds the blocks sweep. */
-    static List<String> describe(JacobianInputs in, RowColouring[] seeding, RowBlocks blocks) {
+    /**
+     * One line per input: the pattern's non-zeros, the rows, the colours, and the seeds the blocks sweep; for a
+     * symmetric block, its star and distance-2 colourings.
+     */
+    static List<String> describe(JacobianInputs in, RowColouring[] seeding, StarSeeding stars, RowBlocks blocks) {
         List<String> lines = new ArrayList<>();
         long rows = in.graph.outputShape().size();
         for (int i = 0; i < seeding.length; i++) {
@@ -153,8 +186,13 @@ public final class Seeding {
                     entries,
                     entries == 0 ? 0.0 : 100.0 * nnz / entries,
                     rows);
+            if (stars.uses(i)) {
+                lines.add(head + "; " + stars.note(i));
+                continue;
+            }
+            String symmetric = stars.note(i) == null ? "" : "; " + stars.note(i);
             if (seeding[i] == null) {
-                lines.add(head + "; one seed per row ("
+                lines.add(head + symmetric + "; one seed per row ("
                         + (in.request.seeding == JacobianRequest.Seeding.DENSE
                                 ? "--seeding dense"
                                 : p.isFull()
@@ -169,9 +207,10 @@ public final class Seeding {
             }
             lines.add(String.format(
                     Locale.ROOT,
-                    "%s in %d colours; compressed seeding: %d seeds over %d blocks (%.1f× fewer than rows)",
+                    "%s in %d colours%s; compressed seeding: %d seeds over %d blocks (%.1f× fewer than rows)",
                     head,
                     seeding[i].colours(),
+                    symmetric,
                     seeds,
                     blocks.count(),
                     seeds == 0 ? 0.0 : (double) rows / seeds));

@@ -185,6 +185,7 @@ public final class GradientInputs {
         r.format = src.format;
         r.formats.putAll(src.formats);
         r.resultPrefix = a + ".";
+        r.symmetricWrt = src.starColouring ? a : null; // ∂(∇_A f)/∂A is symmetric: star colouring
         r.command = "hessian";
         return r;
     }

@@ -46,6 +46,15 @@ public final class SparsityPattern implements Serializable {
         return new SparsityPattern(out, x, List.of());
     }
 
+    /**
+     * A matricized pattern given entry by entry: out an m.rows × 1 column, x an m.cols × 1 column, row i's columns
+     * m's row i (tests, and patterns built outside the graph).
+     */
+    public static SparsityPattern ofMatrix(BoolMatrix m) {
+        return new SparsityPattern(
+                new Shape2(m.rows, 1), new Shape2(m.cols, 1), List.of(new Term(m, BoolMatrix.full(1, 1), false)));
+    }
+
     /** The input itself: v = x, entry (i, j) depends on x[i, j] only. */
     public static SparsityPattern identity(Shape2 x) {
         return new SparsityPattern(

@@ -152,7 +152,7 @@ class SecondOrderCliTest {
      * A diagonal block read from star-coloured sweeps: f = sum(X * (X @ E)) has H = I ⊗ (E + Eᵀ)ᵀ (row-major), one
      * dense l×l block per row of X; blocks of 24 rows each hold all l colours, so distance-2 seeding sweeps l per
      * block, the star colouring l in all. Dense and CSR equal the closed form and the distance-2 run; the plan line
-     * gives both colourings.
+     * gives both colourings. The CSR run's tasks are Spark's (B broadcast), the others' driver threads.
      */
     @Test
     void aSymmetricBlockIsReadFromStarColouredSweeps() throws IOException {
@@ -177,6 +177,10 @@ class SecondOrderCliTest {
                 args.addAll(CliRunner.inputs(dir, in));
                 args.addAll(List.of("--wrt", "X,E", "--out", out.toString(), "--rows-per-task", "24"));
                 args.addAll(List.of("--colouring", colouring, "--format", format));
+                if (colouring.equals("auto") && format.equals("csr")) {
+                    // the colours' sweeps and the blocks as Spark tasks (the broadcast carries B)
+                    args.addAll(List.of("--conf", "spark.adjoint.driverTasks=never"));
+                }
                 CliRunner r = CliRunner.run(args.toArray(new String[0]));
                 assertEquals(0, r.code, r.err);
                 String plan = r.err.lines()

@@ -11,6 +11,7 @@ import io.adjoint.driver.exec.JobContext;
 import io.adjoint.driver.exec.Tasks;
 import io.adjoint.driver.plan.RowBlocks;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +30,11 @@ import org.ejml.data.DMatrixRMaj;
  * an eighth of the heap). Tasks: colours × one forward pass of the gradient expression, split into
  * {@link JobContext#defaultParallelism} tasks.
  */
-final class StarSeeding {
+public final class StarSeeding {
     /** The most edge visits (2·Σ row entries²) the driver spends on a star colouring. */
     static final long WORK_LIMIT = 400_000_000L;
+    /** The live adjoints one task of the colours' sweeps may hold. */
+    static final long SWEEP_BYTES = 128L << 20;
 
     /** Per requested input, the star colouring used, or null. */
     final StarColouring[] used;
@@ -168,42 +171,63 @@ final class StarSeeding {
         return n;
     }
 
+    /** What the colours' sweeps share: the tape, the inputs' nodes and colourings (public for the Kryo registrator). */
+    public static final class Shared implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final Tape tape;
+        final int[] wrtNodes;
+        final StarColouring[] colourings;
+
+        Shared(Tape tape, int[] wrtNodes, StarColouring[] colourings) {
+            this.tape = tape;
+            this.wrtNodes = wrtNodes;
+            this.colourings = colourings;
+        }
+    }
+
     /**
-     * Sweeps every used colouring's colours where {@link Tasks} places them (colours × a forward pass), in about
-     * {@code ctx.defaultParallelism()} tasks; per input, its block ready to read, or null.
+     * Sweeps every used colouring's colours where {@link Tasks} places them (colours × a forward pass), in at least
+     * {@code ctx.defaultParallelism()} tasks per input, each holding at most {@link #SWEEP_BYTES} of adjoints; per
+     * input, its block ready to read, or null.
      */
     StarBlock[] sweep(JobContext ctx, JacobianInputs in) throws IOException {
         StarBlock[] blocks = new StarBlock[used.length];
         if (sweeps() == 0) {
             return blocks;
         }
-        try (Tasks<Tape> tasks = Tasks.sharing(ctx, in.request.command + "-star", in.tape)) {
-            for (int i = 0; i < used.length; i++) {
-                StarColouring c = used[i];
-                if (c == null) {
-                    continue;
-                }
+        List<int[]> ranges = new ArrayList<>(); // {input, first colour, end colour}
+        // seeds per task: the slots' share, and at most SWEEP_BYTES of live adjoints (a seed holds sweepColumns)
+        int byMemory = (int) Math.max(1, Math.min(Integer.MAX_VALUE, SWEEP_BYTES / (8 * Seeding.sweepColumns(in))));
+        for (int i = 0; i < used.length; i++) {
+            StarColouring c = used[i];
+            if (c != null) {
                 int width = Math.max(1, Math.min(c.colours(), ctx.defaultParallelism()));
-                int per = (c.colours() + width - 1) / width;
-                List<int[]> ranges = new ArrayList<>();
+                int per = Math.min(byMemory, (c.colours() + width - 1) / width);
                 for (int c0 = 0; c0 < c.colours(); c0 += per) {
-                    ranges.add(new int[] {c0, Math.min(c.colours(), c0 + per)});
+                    ranges.add(new int[] {i, c0, Math.min(c.colours(), c0 + per)});
                 }
-                int wrt = in.wrtNodes[i];
-                List<DMatrixRMaj> parts = tasks.map(
-                        (double) c.colours() * in.graph.forwardFlops(),
-                        ranges,
-                        ranges.size(),
-                        (tape, r) -> ReverseSweep.sweepSeeded(tape, new int[] {wrt}, c.seeds(r[0], r[1]))[0],
-                        null);
-                DMatrixRMaj b = new DMatrixRMaj(c.colours(), c.size());
-                int at = 0;
-                for (DMatrixRMaj part : parts) {
-                    System.arraycopy(part.data, 0, b.data, at, part.numRows * part.numCols);
-                    at += part.numRows * part.numCols;
-                }
-                blocks[i] = new StarBlock(c, b);
             }
+        }
+        List<DMatrixRMaj> parts;
+        try (Tasks<Shared> tasks =
+                Tasks.sharing(ctx, in.request.command + "-star", new Shared(in.tape, in.wrtNodes, used))) {
+            parts = tasks.map(
+                    (double) sweeps() * in.graph.forwardFlops(),
+                    ranges,
+                    ranges.size(),
+                    (d, r) -> ReverseSweep.sweepSeeded(
+                            d.tape, new int[] {d.wrtNodes[r[0]]}, d.colourings[r[0]].seeds(r[1], r[2]))[0],
+                    null);
+        }
+        int[] at = new int[used.length];
+        for (int t = 0; t < ranges.size(); t++) {
+            int i = ranges.get(t)[0];
+            if (blocks[i] == null) {
+                blocks[i] = new StarBlock(used[i], new DMatrixRMaj(used[i].colours(), used[i].size()));
+            }
+            DMatrixRMaj part = parts.get(t);
+            System.arraycopy(part.data, 0, blocks[i].compressed().data, at[i], part.numRows * part.numCols);
+            at[i] += part.numRows * part.numCols;
         }
         return blocks;
     }

@@ -49,6 +49,7 @@ public final class AdjointKryoRegistrator implements KryoRegistrator {
         // found through ServiceLoader), so they travel with Java serialization inside Kryo.
         kryo.register(SweepWork.class, new JavaSerializer());
         kryo.register(CheckData.class, new JavaSerializer());
+        kryo.register(io.adjoint.driver.jacobian.StarSeeding.Shared.class, new JavaSerializer());
         kryo.register(io.adjoint.driver.gradcheck.CompressedRows.class, new JavaSerializer());
         kryo.register(ProductWork.class, new JavaSerializer());
         kryo.register(ProductJob.InMemory.class, new JavaSerializer());

@@ -1,6 +1,5 @@
 package io.adjoint.driver.jacobian;
 
-import io.adjoint.core.graph.Graph;
 import io.adjoint.core.graph.ReverseSweep;
 import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.sparsity.CompressedSweep;
@@ -223,13 +222,7 @@ public final class Seeding {
      * batched-GEMM workspace (about two of the widest blocks).
      */
     public static long sweepColumns(JacobianInputs in) {
-        Graph g = in.graph;
-        int[] used = Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray();
-        long live = used.length == 0 ? g.outputShape().size() : ReverseSweep.peakLiveColumns(g, used);
-        long widest = 0;
-        for (Graph.Node n : g.nodes()) {
-            widest = Math.max(widest, n.shape.size());
-        }
-        return live + 2 * widest;
+        return ReverseSweep.columnsPerSeed(
+                in.graph, Arrays.stream(in.wrtNodes).filter(w -> w >= 0).toArray());
     }
 }

@@ -33,8 +33,8 @@ import org.ejml.data.DMatrixRMaj;
 public final class StarSeeding {
     /** The most edge visits (2·Σ row entries²) the driver spends on a star colouring. */
     static final long WORK_LIMIT = 400_000_000L;
-    /** The live adjoints one task of the colours' sweeps may hold. */
-    static final long SWEEP_BYTES = 128L << 20;
+    /** The live adjoints one task of the colours' sweeps may hold (as a compressed block's sweep). */
+    static final long SWEEP_BYTES = CompressedSweep.SWEEP_BYTES;
 
     /** Per requested input, the star colouring used, or null. */
     final StarColouring[] used;

@@ -144,6 +144,19 @@ public final class ReverseSweep {
     }
 
     /**
+     * Columns a sweep over {@code wrt} holds per seed row: the live adjoints ({@link #peakLiveColumns}) plus the
+     * batched-GEMM workspace (about two of the widest nodes).
+     */
+    public static long columnsPerSeed(Graph g, int[] wrt) {
+        long live = wrt.length == 0 ? g.outputShape().size() : peakLiveColumns(g, wrt);
+        long widest = 0;
+        for (Graph.Node n : g.nodes()) {
+            widest = Math.max(widest, n.shape.size());
+        }
+        return live + 2 * widest;
+    }
+
+    /**
      * The most adjoint columns alive at once during a sweep (per row of the block): the planner's memory
      * model. Counts the seed, every block from its first write to its node's visit, and the kept wrt blocks.
      */

@@ -62,8 +62,29 @@ public final class CompressedSweep {
         return colouring.slots(r0, r1, new int[(int) (r1 - r0)]);
     }
 
-    /** Sweeps rows [r0, r1) of ∂out/∂x (x = graph node {@code wrt}) with one seed per colour present. */
+    /**
+     * The live adjoints one sweep may hold: a block whose colours are many (every block holds every colour when the
+     * colours do not follow the rows) sweeps its seeds in groups this size allows, so its memory is bounded by this
+     * and its compressed rows, whatever the colours.
+     */
+    public static final long SWEEP_BYTES = 128L << 20;
+
+    /** Seeds one sweep over {@code wrt} takes at once within {@link #SWEEP_BYTES}: at least 1. */
+    public static int seedsPerSweep(io.adjoint.core.graph.Graph g, int wrt) {
+        long cols = ReverseSweep.columnsPerSeed(g, new int[] {wrt});
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, SWEEP_BYTES / (8 * Math.max(1, cols))));
+    }
+
+    /**
+     * Sweeps rows [r0, r1) of ∂out/∂x (x = graph node {@code wrt}) with one seed per colour present, at most
+     * {@link #seedsPerSweep} seeds at a time.
+     */
     public static Block sweep(Tape tape, int wrt, RowColouring colouring, long r0, long r1) {
+        return sweep(tape, wrt, colouring, r0, r1, seedsPerSweep(tape.graph, wrt));
+    }
+
+    /** {@link #sweep(Tape, int, RowColouring, long, long)}, {@code group} seeds at a time. */
+    public static Block sweep(Tape tape, int wrt, RowColouring colouring, long r0, long r1, int group) {
         int b = Math.toIntExact(r1 - r0);
         int[] slotOfRow = new int[b];
         int s = colouring.slots(r0, r1, slotOfRow);
@@ -72,13 +93,29 @@ public final class CompressedSweep {
         if (s == 0) {
             return new Block(r0, slotOfRow, new DMatrixRMaj(0, size), colouring.pattern());
         }
-        DMatrixRMaj seed = new DMatrixRMaj(s, pq);
-        for (int row = 0; row < b; row++) {
-            if (slotOfRow[row] >= 0) {
-                seed.data[slotOfRow[row] * pq + (int) (r0 + row)] = 1.0;
+        if (group >= s) {
+            DMatrixRMaj seed = new DMatrixRMaj(s, pq);
+            for (int row = 0; row < b; row++) {
+                if (slotOfRow[row] >= 0) {
+                    seed.data[slotOfRow[row] * pq + (int) (r0 + row)] = 1.0;
+                }
             }
+            return new Block(
+                    r0, slotOfRow, ReverseSweep.sweepSeeded(tape, new int[] {wrt}, seed)[0], colouring.pattern());
         }
-        DMatrixRMaj compressed = ReverseSweep.sweepSeeded(tape, new int[] {wrt}, seed)[0];
+        DMatrixRMaj compressed = new DMatrixRMaj(s, size);
+        for (int s0 = 0; s0 < s; s0 += group) {
+            int s1 = Math.min(s, s0 + group);
+            DMatrixRMaj seed = new DMatrixRMaj(s1 - s0, pq);
+            for (int row = 0; row < b; row++) {
+                int slot = slotOfRow[row];
+                if (slot >= s0 && slot < s1) {
+                    seed.data[(slot - s0) * pq + (int) (r0 + row)] = 1.0;
+                }
+            }
+            DMatrixRMaj part = ReverseSweep.sweepSeeded(tape, new int[] {wrt}, seed)[0];
+            System.arraycopy(part.data, 0, compressed.data, s0 * size, (s1 - s0) * size);
+        }
         return new Block(r0, slotOfRow, compressed, colouring.pattern());
     }
 }

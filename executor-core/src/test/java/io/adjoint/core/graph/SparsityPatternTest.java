@@ -149,11 +149,13 @@ class SparsityPatternTest {
             DMatrixRMaj want = GraphTesting.sweepAll(f, x.getKey(), 4);
             RowColouring rc = RowColouring.of(GraphPattern.of(g, fns, x.getValue()));
             SparsityPattern.Scratch scratch = new SparsityPattern.Scratch(want.numCols);
-            for (int rows : new int[] {3, 7}) {
+            // blocks of 3 and 7 rows, their seeds swept at once, and 7 rows' swept 2 at a time (a memory-bound group)
+            for (int[] rowsAndGroup : new int[][] {{3, Integer.MAX_VALUE}, {7, Integer.MAX_VALUE}, {7, 2}}) {
+                int rows = rowsAndGroup[0];
                 DMatrixRMaj got = new DMatrixRMaj(pq, want.numCols);
                 for (int r0 = 0; r0 < pq; r0 += rows) {
                     int r1 = Math.min(pq, r0 + rows);
-                    CompressedSweep.Block b = CompressedSweep.sweep(f.tape, x.getValue(), rc, r0, r1);
+                    CompressedSweep.Block b = CompressedSweep.sweep(f.tape, x.getValue(), rc, r0, r1, rowsAndGroup[1]);
                     DMatrixRMaj blk = new DMatrixRMaj(r1 - r0, want.numCols);
                     b.expandInto(blk, scratch);
                     System.arraycopy(blk.data, 0, got.data, r0 * want.numCols, blk.getNumElements());
@@ -163,7 +165,8 @@ class SparsityPatternTest {
                             want.data[i],
                             got.data[i],
                             1e-12 * Math.max(1, Math.abs(want.data[i])),
-                            expr + " d/d" + x.getKey() + " entry " + i + " (blocks of " + rows + ")");
+                            expr + " d/d" + x.getKey() + " entry " + i + " (blocks of " + rows + ", seeds "
+                                    + rowsAndGroup[1] + " at a time)");
                 }
             }
         }

@@ -84,7 +84,16 @@ class OpGradientTest {
             new String[] {"broadcast_like(s, A)", "s:1x1", "A:2x3"},
             new String[] {"broadcast_like(B, A)", "B:2x3", "A:2x3"},
             new String[] {"eye_like(X)", "X:3x4"},
-            new String[] {"cube(X)", "X:2x3"});
+            new String[] {"cube(X)", "X:2x3"},
+            new String[] {"log1p(P)", "P:3x2"},
+            new String[] {"expm1(X)", "X:2x3"},
+            new String[] {"softplus(X)", "X:3x3"},
+            new String[] {"log_sigmoid(X)", "X:3x2"},
+            new String[] {"tan(0.3 * X)", "X:2x3"},
+            new String[] {"atan(X)", "X:3x2"},
+            new String[] {"sinh(X)", "X:2x2"},
+            new String[] {"cosh(X)", "X:2x3"},
+            new String[] {"erf(X)", "X:3x3"});
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         return CASES.stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(c[0], c));

@@ -26,4 +26,24 @@ public final class Activations {
     /** relu(A): y = max(x, 0); ∂y/∂x = 1 for x > 0, else 0 (0 at x = 0, as PyTorch); Ā = Ȳ ⊙ step(A). */
     public static final Function RELU = new UnaryElementwise(
             "relu", x -> x > 0 ? x : 0.0, (x, y) -> x > 0 ? 1 : 0, c -> c.adjointTimes(Sym.call("step", c.arg(0))));
+
+    /**
+     * softplus(A): y = ln(1 + e^x), as x + log1p(e^−x) for x > 0 and log1p(e^x) otherwise (no overflow); ∂y/∂x =
+     * sigmoid(x); Ā = Ȳ ⊙ sigmoid(A). As {@code torch.nn.functional.softplus} with beta 1 and no threshold.
+     */
+    public static final Function SOFTPLUS = new UnaryElementwise(
+            "softplus",
+            x -> x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)),
+            (x, y) -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)),
+            c -> c.adjointTimes(Sym.call("sigmoid", c.arg(0))));
+
+    /**
+     * log_sigmoid(A): y = ln sigmoid(x) = −softplus(−x), without overflow; ∂y/∂x = sigmoid(−x) = 1 − sigmoid(x);
+     * Ā = Ȳ ⊙ sigmoid(−A).
+     */
+    public static final Function LOG_SIGMOID = new UnaryElementwise(
+            "log_sigmoid",
+            x -> x < 0 ? x - Math.log1p(Math.exp(x)) : -Math.log1p(Math.exp(-x)),
+            (x, y) -> x <= 0 ? 1 / (1 + Math.exp(x)) : Math.exp(-x) / (1 + Math.exp(-x)),
+            c -> c.adjointTimes(Sym.call("sigmoid", Sym.neg(c.arg(0)))));
 }

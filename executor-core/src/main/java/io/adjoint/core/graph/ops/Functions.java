@@ -23,6 +23,8 @@ public final class Functions implements FunctionLookup {
         l.addAll(List.of(Activations.TANH, Activations.SIGMOID, Activations.RELU));
         l.addAll(List.of(ExpLog.EXP, ExpLog.LOG, Trigonometric.SIN, Trigonometric.COS));
         l.addAll(List.of(Powers.SQRT, Powers.SQUARE, Signs.ABS, Signs.NEGATIVE, Signs.SIGN, Signs.STEP));
+        l.addAll(List.of(ExpLog.LOG1P, ExpLog.EXPM1, Activations.SOFTPLUS, Activations.LOG_SIGMOID));
+        l.addAll(List.of(Trigonometric.TAN, Trigonometric.ATAN, Hyperbolic.SINH, Hyperbolic.COSH, Erf.ERF));
         l.add(new Pow());
         l.addAll(List.of(BroadcastBinary.all()));
         l.addAll(List.of(

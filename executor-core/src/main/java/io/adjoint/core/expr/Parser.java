@@ -10,7 +10,9 @@ import java.util.List;
  * <pre>
  *   sum     := product (('+' | '-') product)*          lowest, left-associative
  *   product := unary (('*' | '/' | '@') unary)*         left-associative
- *   unary   := '-' unary | '+' unary | postfix          so - -Z is Z
+ *   unary   := '-' unary | '+' unary | power             so - -Z is Z
+ *   power   := postfix ('**' unary)?                    right-associative, binds tighter than a sign on its
+ *                                                       left: -X ** 2 is -(X ** 2), X ** -1 is X ** (-1)
  *   postfix := atom ('.T')*                             so -X.T is -(X.T)
  *   atom    := NUMBER | NAME | NAME '(' args ')' | '(' sum ')'
  * </pre>
@@ -133,9 +135,6 @@ public final class Parser {
         while (true) {
             if (peek('*')) {
                 pos++;
-                if (peek('*')) {
-                    throw error("'**' is not supported; use pow(A, c)");
-                }
                 left = op("multiply", left, unary(), start);
             } else if (peek('/')) {
                 pos++;
@@ -179,7 +178,36 @@ public final class Parser {
         if (peek('-')) {
             return unary();
         }
-        return postfix();
+        return power();
+    }
+
+    /**
+     * {@code base ** exponent}: {@code pow(base, c)} when the exponent is a number (negative numbers too), else
+     * {@code power(base, exponent)} (any matrix, broadcast as {@code *}).
+     */
+    private Expr power() {
+        skipWs();
+        int start = pos;
+        Expr base = postfix();
+        skipWs();
+        if (!(pos + 1 < src.length() && src.charAt(pos) == '*' && src.charAt(pos + 1) == '*')) {
+            return base;
+        }
+        pos += 2;
+        if (++nesting > Expr.MAX_HEIGHT) {
+            throw tooDeep();
+        }
+        Expr exponent;
+        try {
+            exponent = unary();
+        } finally {
+            nesting--;
+        }
+        return op(
+                exponent.kind == Expr.Kind.NUMBER && base.kind != Expr.Kind.NUMBER ? "pow" : "power",
+                base,
+                exponent,
+                start);
     }
 
     private Expr postfix() {

@@ -93,7 +93,15 @@ class OpGradientTest {
             new String[] {"atan(X)", "X:3x2"},
             new String[] {"sinh(X)", "X:2x2"},
             new String[] {"cosh(X)", "X:2x3"},
-            new String[] {"erf(X)", "X:3x3"});
+            new String[] {"erf(X)", "X:3x3"},
+            new String[] {"P ** X", "P:3x2", "X:3x2"},
+            new String[] {"P ** r", "P:3x2", "r:1x2"},
+            new String[] {"power(P, X)", "P:2x2", "X:2x1"},
+            new String[] {"P ** 2.5", "P:2x3"},
+            new String[] {"maximum(A, B)", "A:3x4", "B:3x4"},
+            new String[] {"maximum(A, r)", "A:3x4", "r:1x4"},
+            new String[] {"minimum(A, B)", "A:3x4", "B:3x4"},
+            new String[] {"minimum(c, A)", "c:3x1", "A:3x4"});
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         return CASES.stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(c[0], c));
@@ -102,6 +110,9 @@ class OpGradientTest {
     static String fn(String expr) {
         if (expr.contains("@")) {
             return "matmul";
+        }
+        if (expr.contains(" ** ")) {
+            return "power";
         }
         if (expr.contains(".T")) {
             return "transpose";

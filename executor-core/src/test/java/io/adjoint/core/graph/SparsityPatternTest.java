@@ -53,7 +53,11 @@ class SparsityPatternTest {
     }
 
     private static boolean exact(String expr) {
-        return !expr.contains("relu") && !expr.contains("cube");
+        // value-dependent zeros (relu below 0, the losing side of maximum and minimum) are listed structurally
+        return !expr.contains("relu")
+                && !expr.contains("cube")
+                && !expr.contains("maximum")
+                && !expr.contains("minimum");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,9 +10,12 @@ import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * {@code A + B}, {@code A - B}, {@code A * B}, {@code A / B} with 2-D NumPy broadcasting: each axis is equal
- * or 1 in one operand. Local derivatives, elementwise over the output (then summed over broadcast axes by
- * {@link Elementwise}): add (1, 1), subtract (1, −1), multiply (b, a), divide (1/b, −a/b²).
+ * {@code A + B}, {@code A - B}, {@code A * B}, {@code A / B}, {@code A ** B} ({@code power}), {@code maximum(A, B)},
+ * {@code minimum(A, B)} with 2-D NumPy broadcasting: each axis is equal or 1 in one operand. Local derivatives,
+ * elementwise over the output (then summed over broadcast axes by {@link Elementwise}): add (1, 1), subtract (1, −1),
+ * multiply (b, a), divide (1/b, −a/b²), power (b·a^(b−1), a^b·ln a — 0 for the exponent where a = 0 and b ≥ 0, and
+ * for the base where b = 0, as PyTorch; NaN for the exponent where a < 0), maximum (1, 0) where a > b, (0, 1) where
+ * a < b and (½, ½) at ties, as {@code torch.maximum}; minimum alike.
  */
 public final class BroadcastBinary implements Function {
     private final String name;
@@ -28,13 +31,21 @@ public final class BroadcastBinary implements Function {
             new BroadcastBinary("add", '+'),
             new BroadcastBinary("subtract", '-'),
             new BroadcastBinary("multiply", '*'),
-            new BroadcastBinary("divide", '/')
+            new BroadcastBinary("divide", '/'),
+            new BroadcastBinary("power", '^'),
+            new BroadcastBinary("maximum", '>'),
+            new BroadcastBinary("minimum", '<')
         };
     }
 
     /** The operator symbol, for messages. */
     public char symbol() {
         return op;
+    }
+
+    /** Whether the op is written as an infix operator ({@code A op B}), not a call. */
+    private boolean infix() {
+        return op == '+' || op == '-' || op == '*' || op == '/' || op == '^';
     }
 
     @Override
@@ -49,7 +60,7 @@ public final class BroadcastBinary implements Function {
 
     @Override
     public String signature() {
-        return "A " + op + " B";
+        return op == '^' ? "A ** B" : infix() ? "A " + op + " B" : name + "(A, B)";
     }
 
     static int broadcastDim(int a, int b) {
@@ -69,8 +80,9 @@ public final class BroadcastBinary implements Function {
         int r = broadcastDim(a.rows, b.rows);
         int c = broadcastDim(a.cols, b.cols);
         if (r < 0 || c < 0) {
-            throw new IllegalArgumentException("shape mismatch: " + a + " " + op + " " + b
-                    + " do not broadcast (each axis must be equal, or 1 in one operand)");
+            throw new IllegalArgumentException(
+                    "shape mismatch: " + a + (infix() ? " " + (op == '^' ? "**" : op) + " " : " and ") + b
+                            + " do not broadcast (each axis must be equal, or 1 in one operand)");
         }
         return new Shape2(r, c);
     }
@@ -80,8 +92,9 @@ public final class BroadcastBinary implements Function {
         Shape2 sa = new Shape2(args[0].numRows, args[0].numCols);
         Shape2 sb = new Shape2(args[1].numRows, args[1].numCols);
         Shape2 out = outputShape(new Shape2[] {sa, sb}, literals);
-        double[] ga = op == '*' || op == '/' ? new double[out.size()] : null;
-        double[] gb = op == '*' || op == '/' ? new double[out.size()] : null;
+        boolean varies = op != '+' && op != '-';
+        double[] ga = varies ? new double[out.size()] : null;
+        double[] gb = varies ? new double[out.size()] : null;
         DMatrixRMaj y = compute(args[0], args[1], out, ga, gb);
         double sB = op == '-' ? -1.0 : 1.0;
         return new Evaluated(y, new Elementwise(out, sa, ga, 1.0), new Elementwise(out, sb, gb, sB));
@@ -114,11 +127,33 @@ public final class BroadcastBinary implements Function {
                             gb[k] = x;
                         }
                     }
-                    default -> {
+                    case '/' -> {
                         y.data[k] = x / z;
                         if (ga != null) {
                             ga[k] = 1 / z;
                             gb[k] = -x / (z * z);
+                        }
+                    }
+                    case '^' -> {
+                        double v = Math.pow(x, z);
+                        y.data[k] = v;
+                        if (ga != null) {
+                            ga[k] = z == 0 ? 0 : z * Math.pow(x, z - 1);
+                            gb[k] = x == 0 && z >= 0 ? 0 : v * Math.log(x);
+                        }
+                    }
+                    case '>' -> {
+                        y.data[k] = Math.max(x, z);
+                        if (ga != null) {
+                            ga[k] = x > z ? 1 : x < z ? 0 : 0.5;
+                            gb[k] = 1 - ga[k];
+                        }
+                    }
+                    default -> {
+                        y.data[k] = Math.min(x, z);
+                        if (ga != null) {
+                            ga[k] = x < z ? 1 : x > z ? 0 : 0.5;
+                            gb[k] = 1 - ga[k];
                         }
                     }
                 }
@@ -180,7 +215,9 @@ public final class BroadcastBinary implements Function {
 
     /**
      * Each argument's adjoint, summed over the axes it was broadcast along ({@link SymbolicCall#unbroadcastTo}):
-     * add Ā = Ȳ, B̄ = Ȳ; subtract B̄ = −Ȳ; multiply Ā = Ȳ ⊙ B, B̄ = Ȳ ⊙ A; divide Ā = Ȳ / B, B̄ = −(Ȳ ⊙ Y) / B.
+     * add Ā = Ȳ, B̄ = Ȳ; subtract B̄ = −Ȳ; multiply Ā = Ȳ ⊙ B, B̄ = Ȳ ⊙ A; divide Ā = Ȳ / B, B̄ = −(Ȳ ⊙ Y) / B;
+     * power Ā = Ȳ ⊙ B ⊙ A ** (B − 1), B̄ = Ȳ ⊙ Y ⊙ log(A) (the rule does not special-case a = 0); maximum
+     * Ā = Ȳ ⊙ (1 + sign(A − B)) / 2, B̄ = Ȳ ⊙ (1 − sign(A − B)) / 2 (halves at ties); minimum the signs swapped.
      */
     @Override
     public Expr vjpExpr(int arg, SymbolicCall c) {
@@ -189,7 +226,17 @@ public final class BroadcastBinary implements Function {
             case '+' -> g;
             case '-' -> arg == 0 ? g : Sym.neg(g);
             case '*' -> Sym.mul(g, c.arg(1 - arg));
-            default -> arg == 0 ? Sym.div(g, c.arg(1)) : Sym.neg(Sym.div(Sym.mul(g, c.out()), c.arg(1)));
+            case '/' -> arg == 0 ? Sym.div(g, c.arg(1)) : Sym.neg(Sym.div(Sym.mul(g, c.out()), c.arg(1)));
+            case '^' ->
+                arg == 0
+                        ? Sym.mul(g, Sym.mul(c.arg(1), Sym.call("power", c.arg(0), Sym.sub(c.arg(1), Sym.num(1)))))
+                        : Sym.mul(g, Sym.mul(c.out(), Sym.call("log", c.arg(0))));
+            default -> {
+                // the share of the adjoint A (arg 0) or B gets: (1 ± sign(A − B)) / 2
+                boolean plus = (op == '>') == (arg == 0);
+                Expr s = Sym.call("sign", Sym.sub(c.arg(0), c.arg(1)));
+                yield Sym.mul(g, Sym.div(plus ? Sym.add(Sym.num(1), s) : Sym.sub(Sym.num(1), s), Sym.num(2)));
+            }
         };
         return c.unbroadcastTo(arg, local);
     }

@@ -301,6 +301,9 @@ public final class SparsityPattern implements Serializable {
         if (terms.size() == 1) {
             return termColumns(terms.get(0), i, j);
         }
+        if (terms.isEmpty()) {
+            return new int[0];
+        }
         int n = 0;
         for (Term t : terms) {
             n = addTermColumns(t, i, j, scratch, n);

@@ -185,6 +185,11 @@ class StarColouringTest {
         }
         assertEquals(3, StarColouring.of(pattern(path)).colours(), "a path needs 3 (2 leaves a two-coloured P4)");
         assertEquals(n, StarColouring.of(pattern(clique)).colours());
+        // a Hessian block of a function linear in A: no term at all (not a term of empty factors)
+        SparsityPattern zero =
+                SparsityPattern.empty(new io.adjoint.core.graph.Shape2(2, 3), new io.adjoint.core.graph.Shape2(2, 3));
+        assertEquals(0L, StarColouring.work(zero, 100));
+        assertEquals(0, StarColouring.of(zero).colours());
         boolean[][] none = new boolean[4][4];
         StarColouring empty = StarColouring.of(pattern(none));
         assertEquals(0, empty.colours());

@@ -101,7 +101,13 @@ class OpGradientTest {
             new String[] {"maximum(A, B)", "A:3x4", "B:3x4"},
             new String[] {"maximum(A, r)", "A:3x4", "r:1x4"},
             new String[] {"minimum(A, B)", "A:3x4", "B:3x4"},
-            new String[] {"minimum(c, A)", "c:3x1", "A:3x4"});
+            new String[] {"minimum(c, A)", "c:3x1", "A:3x4"},
+            new String[] {"solve(S, B)", "S:4x4", "B:4x3"},
+            new String[] {"solve(S, b)", "S:3x3", "b:3x1"},
+            new String[] {"logdet(S)", "S:4x4"},
+            new String[] {"logdet(A)", "A:3x3"},
+            new String[] {"det(A)", "A:4x4"},
+            new String[] {"det(S)", "S:1x1"});
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         return CASES.stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(c[0], c));

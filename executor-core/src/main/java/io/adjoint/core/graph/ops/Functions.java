@@ -36,7 +36,10 @@ public final class Functions implements FunctionLookup {
                 new Inverse(),
                 new Softmax(),
                 new BroadcastLike(),
-                new EyeLike()));
+                new EyeLike(),
+                new Solve(),
+                Determinants.LOGDET,
+                Determinants.DET));
         return l;
     }
 

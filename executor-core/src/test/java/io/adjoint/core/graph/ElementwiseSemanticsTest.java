@@ -78,4 +78,21 @@ class ElementwiseSemanticsTest {
         assertEquals(0.0, jb.get(1, 1));
         assertEquals(Math.log(2), jb.get(2, 2), 1e-15); // 2^0 · ln 2
     }
+
+    @Test
+    void maxAndMinShareTheGradientAmongTiesAndLogsumexpDoesNotOverflow() {
+        Map<String, DMatrixRMaj> in = new LinkedHashMap<>();
+        in.put("A", m(2, 3, 5, 1, 5, -2, -2, 0));
+        Forward f = run("max(A)", in);
+        assertEquals(5.0, f.output().data[0]);
+        DMatrixRMaj g = GraphTesting.sweepAll(f, "A", 1);
+        assertEquals("[0.5, 0.0, 0.5, 0.0, 0.0, 0.0]", java.util.Arrays.toString(g.data));
+        g = GraphTesting.sweepAll(run("min(A, 1)", in), "A", 2);
+        // row 0: min 1 (one entry); row 1: min −2 (two entries, ½ each)
+        assertEquals("[0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.5, 0.0]", java.util.Arrays.toString(g.data));
+        in.put("A", m(1, 3, 1000, 1000, -1000));
+        assertEquals(1000 + Math.log(2), run("logsumexp(A)", in).output().data[0], 1e-12);
+        in.put("A", m(1, 2, -1000, -1000));
+        assertEquals(-1000 + Math.log(2), run("logsumexp(A)", in).output().data[0], 1e-12);
+    }
 }

@@ -107,7 +107,14 @@ class OpGradientTest {
             new String[] {"logdet(S)", "S:4x4"},
             new String[] {"logdet(A)", "A:3x3"},
             new String[] {"det(A)", "A:4x4"},
-            new String[] {"det(S)", "S:1x1"});
+            new String[] {"det(S)", "S:1x1"},
+            new String[] {"max(X)", "X:3x4"},
+            new String[] {"max(X, 0)", "X:3x4"},
+            new String[] {"min(X, 1)", "X:3x4"},
+            new String[] {"min(X)", "X:2x3"},
+            new String[] {"logsumexp(X)", "X:3x4"},
+            new String[] {"logsumexp(X, 0)", "X:3x4"},
+            new String[] {"logsumexp(X, 1)", "X:2x5"});
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         return CASES.stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(c[0], c));

@@ -39,7 +39,10 @@ public final class Functions implements FunctionLookup {
                 new EyeLike(),
                 new Solve(),
                 Determinants.LOGDET,
-                Determinants.DET));
+                Determinants.DET,
+                Reductions.MAX,
+                Reductions.MIN,
+                Reductions.LOGSUMEXP));
         return l;
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
  *   unary   := '-' unary | '+' unary | power             so - -Z is Z
  *   power   := postfix ('**' unary)?                    right-associative, binds tighter than a sign on its
  *                                                       left: -X ** 2 is -(X ** 2), X ** -1 is X ** (-1)
- *   postfix := atom ('.T')*                             so -X.T is -(X.T)
+ *   postfix := atom ('.T' | '[' index (',' index)? ']')*  so -X.T is -(X.T); X[1:, 0] a slice
+ *   index   := INT | INT? ':' INT? (':' INT?)?            NumPy's basic slicing, signed integers
  *   atom    := NUMBER | NAME | NAME '(' args ')' | '(' sum ')'
  * </pre>
  * Numbers: {@code 2}, {@code 0.5}, {@code .5}, {@code 1e-3}, {@code 2.5e1}. Errors name the 1-based column.
@@ -227,8 +228,86 @@ public final class Parser {
                 }
                 throw error("after '.', only T (transpose) is supported");
             }
+            if (pos < src.length() && src.charAt(pos) == '[') {
+                pos++;
+                double[] lit = new double[6];
+                index(lit, 0);
+                skipWs();
+                if (peek(',')) {
+                    pos++;
+                    index(lit, 3);
+                } else {
+                    lit[3] = lit[4] = lit[5] = Double.NaN; // A[i] is A[i, :]
+                }
+                skipWs();
+                if (!peek(']')) {
+                    throw error(pos >= src.length() ? "'[' is never closed" : "expected ']' after the indices");
+                }
+                pos++;
+                List<Expr> args = new ArrayList<>();
+                args.add(e);
+                for (double v : lit) {
+                    args.add(Expr.number(v, Double.isNaN(v) ? "" : String.valueOf((long) v), start + 1));
+                }
+                e = Expr.call("slice", args, src.substring(start, pos).trim(), start + 1);
+                continue;
+            }
             return e;
         }
+    }
+
+    /**
+     * One index of a subscript into {@code lit[at..at+2]} (start, stop, step; NaN where omitted): {@code i} is
+     * {@code i:i+1} (and −1 is {@code -1:}), so a single index keeps the axis.
+     */
+    private void index(double[] lit, int at) {
+        skipWs();
+        Double first = signedInt();
+        skipWs();
+        if (!peek(':')) {
+            if (first == null) {
+                throw error("expected an index or a slice (start:stop:step)");
+            }
+            lit[at] = first;
+            lit[at + 1] = first == -1 ? Double.NaN : first + 1;
+            lit[at + 2] = Double.NaN;
+            return;
+        }
+        pos++;
+        skipWs();
+        Double stop = signedInt();
+        Double step = null;
+        skipWs();
+        if (peek(':')) {
+            pos++;
+            skipWs();
+            step = signedInt();
+        }
+        lit[at] = first == null ? Double.NaN : first;
+        lit[at + 1] = stop == null ? Double.NaN : stop;
+        lit[at + 2] = step == null ? Double.NaN : step;
+    }
+
+    /** An optionally signed integer, or null when none is here. */
+    private Double signedInt() {
+        int s = pos;
+        if (pos < src.length() && (src.charAt(pos) == '-' || src.charAt(pos) == '+')) {
+            pos++;
+        }
+        int digits = pos;
+        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+            pos++;
+        }
+        if (pos == digits) {
+            if (digits != s) {
+                throw error("expected digits after the sign", s);
+            }
+            return null;
+        }
+        if (pos < src.length() && (src.charAt(pos) == '.' || Character.isLetter(src.charAt(pos)))) {
+            throw error("an index must be a whole number", s);
+        }
+        return Double.parseDouble(src.substring(s, pos));
     }
 
     private Expr atom() {

@@ -17,6 +17,14 @@ public interface Function {
     /** How many leading arguments are matrices; any further arguments must be number literals. */
     int matrixArity();
 
+    /**
+     * Whether the op takes any number (≥ {@link #matrixArity}) of matrices: the graph folds
+     * {@code f(A, B, C, literals…)} into {@code f(f(A, B, literals…), C, literals…)} ({@code concat}).
+     */
+    default boolean variadic() {
+        return false;
+    }
+
     /** A usage line for messages, e.g. {@code sum(A[, axis])}. */
     String signature();
 

@@ -205,6 +205,24 @@ public final class Graph implements Serializable {
                                 + String.join(", ", fns.names()));
                     }
                     int arity = f.matrixArity();
+                    if (f.variadic()) {
+                        int k = 0;
+                        while (k < e.args.size() && e.args.get(k).kind != Expr.Kind.NUMBER) {
+                            k++;
+                        }
+                        if (k > arity) {
+                            // f(A, B, C, lits) → f(f(A, B, lits), C, lits), from the left
+                            double[] lv = new double[e.args.size() - k];
+                            for (int i = 0; i < lv.length; i++) {
+                                lv[i] = e.args.get(k + i).number;
+                            }
+                            Expr acc = e.args.get(0);
+                            for (int i = 1; i < k; i++) {
+                                acc = Expr.call(e.name, List.of(acc, e.args.get(i)), lv);
+                            }
+                            return add(acc);
+                        }
+                    }
                     if (e.args.size() < arity) {
                         throw new ExpressionException(e.name + at(e) + " needs " + arity + " matrix argument"
                                 + (arity == 1 ? "" : "s") + ", got " + e.args.size() + ": " + f.signature());

@@ -198,6 +198,45 @@ public final class SparsityPattern implements Serializable {
         return p;
     }
 
+    /** Up to this many entries of a gathered node, {@link #gather} is exact; beyond, a superset. */
+    public static final int GATHER_EXACT = 1024;
+
+    /**
+     * The pattern of a node w of shape {@code to} whose entry o (row-major) reads entry {@code src[o]} of this node
+     * (−1: none) — reshape, diag. Exact (one term per entry, merged) up to {@link #GATHER_EXACT} entries of w; beyond,
+     * the superset "every entry of w depends on all this node depends on" ({@link #everyOnAll}), sound but without
+     * structure. Separable moves (slices, concatenation, kron) use {@link #mapRows}/{@link #mapCols}: exact at any
+     * size.
+     */
+    public SparsityPattern gather(Shape2 to, int[] src) {
+        if (to.size() > GATHER_EXACT) {
+            return everyOnAll(to);
+        }
+        List<Term> t = new ArrayList<>();
+        for (int o = 0; o < src.length; o++) {
+            if (src[o] < 0) {
+                continue;
+            }
+            int i = src[o] / out.cols;
+            int j = src[o] % out.cols;
+            for (Term a : terms) {
+                int[] ri = a.r.row(i);
+                int[] cj = a.c.row(j);
+                if (ri.length == 0 || cj.length == 0) {
+                    continue;
+                }
+                int[][] r = new int[to.rows][];
+                int[][] c = new int[to.cols][];
+                Arrays.fill(r, new int[0]);
+                Arrays.fill(c, new int[0]);
+                r[o / to.cols] = ri;
+                c[o % to.cols] = cj;
+                t.add(new Term(BoolMatrix.ofRows(a.r.cols, r), BoolMatrix.ofRows(a.c.cols, c), a.crossed));
+            }
+        }
+        return new SparsityPattern(to, x, normalize(t));
+    }
+
     /**
      * The pattern of a node of shape {@code out} that reads entry (i, j) of this node through NumPy broadcasting
      * (each axis equal, or 1 and repeated): the rule of elementwise binary ops, per argument.

@@ -114,7 +114,25 @@ class OpGradientTest {
             new String[] {"min(X)", "X:2x3"},
             new String[] {"logsumexp(X)", "X:3x4"},
             new String[] {"logsumexp(X, 0)", "X:3x4"},
-            new String[] {"logsumexp(X, 1)", "X:2x5"});
+            new String[] {"logsumexp(X, 1)", "X:2x5"},
+            new String[] {"X[1:3, 0:4:2]", "X:4x5"},
+            new String[] {"X[-1]", "X:3x4"},
+            new String[] {"X[:, 2]", "X:3x4"},
+            new String[] {"X[::2, -2:]", "X:5x3"},
+            new String[] {"slice(X, 0, 2, 1, 1, 3, 1)", "X:3x3"},
+            new String[] {"unslice(U, A, 0, 2, 1, 1, 4, 2)", "U:2x2", "A:3x4"},
+            new String[] {"concat(A, B, 0)", "A:2x3", "B:1x3"},
+            new String[] {"concat(A, B, C, 1)", "A:2x1", "B:2x3", "C:2x2"},
+            new String[] {"reshape(X, 2, 6)", "X:3x4"},
+            new String[] {"reshape(X, -1, 1)", "X:2x3"},
+            new String[] {"diag(c)", "c:3x1"},
+            new String[] {"diag(r)", "r:1x4"},
+            new String[] {"diag(S)", "S:3x3"},
+            new String[] {"kron(A, B)", "A:2x3", "B:2x2"},
+            new String[] {"kron(c, B)", "c:3x1", "B:1x2"},
+            new String[] {"eye(3) * X", "X:3x3"},
+            new String[] {"ones(2, 3) * X", "X:2x3"},
+            new String[] {"zeros(2, 3) + X", "X:2x3"});
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
         return CASES.stream().map(c -> org.junit.jupiter.params.provider.Arguments.of(c[0], c));
@@ -123,6 +141,9 @@ class OpGradientTest {
     static String fn(String expr) {
         if (expr.contains("@")) {
             return "matmul";
+        }
+        if (expr.contains("[")) {
+            return "slice";
         }
         if (expr.contains(" ** ")) {
             return "power";

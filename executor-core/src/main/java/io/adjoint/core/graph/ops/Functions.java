@@ -42,7 +42,16 @@ public final class Functions implements FunctionLookup {
                 Determinants.DET,
                 Reductions.MAX,
                 Reductions.MIN,
-                Reductions.LOGSUMEXP));
+                Reductions.LOGSUMEXP,
+                Slicing.SLICE,
+                Slicing.UNSLICE,
+                new Concat(),
+                new Reshape(),
+                new Diag(),
+                new Kron(),
+                Constants.EYE,
+                Constants.ONES,
+                Constants.ZEROS));
         return l;
     }
 

@@ -147,7 +147,8 @@ class ParserTest {
         Graph g = GraphTesting.compile("inv(X)", in);
         io.adjoint.core.InvalidInputException e = assertThrows(
                 io.adjoint.core.InvalidInputException.class, () -> Forward.run(g, in, Functions.standard()));
-        assertEquals("cannot evaluate 'inv(X)': matrix is singular", e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot evaluate 'inv(X)': matrix is singular"), e.getMessage());
+        assertTrue(e.getMessage().contains("condition number"), e.getMessage());
     }
 
     @Test

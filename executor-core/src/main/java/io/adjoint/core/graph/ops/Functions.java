@@ -43,6 +43,7 @@ public final class Functions implements FunctionLookup {
                 Reductions.MAX,
                 Reductions.MIN,
                 Reductions.LOGSUMEXP,
+                Reductions.NORM,
                 Slicing.SLICE,
                 Slicing.UNSLICE,
                 new Concat(),

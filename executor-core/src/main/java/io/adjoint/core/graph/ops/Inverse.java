@@ -41,10 +41,10 @@ public final class Inverse implements Function {
 
     @Override
     public Evaluated apply(DMatrixRMaj[] a, double[] lit) {
-        DMatrixRMaj y = a[0].copy();
-        if (!CommonOps_DDRM.invert(y)) {
-            throw new IllegalArgumentException("matrix is singular");
-        }
+        // by LU: a matrix singular to working precision is refused with its condition number
+        int n = a[0].numRows;
+        DMatrixRMaj y = new DMatrixRMaj(n, n);
+        io.adjoint.core.linalg.Lu.of(a[0]).solve(CommonOps_DDRM.identity(n), y);
         for (double v : y.data) {
             if (!Double.isFinite(v)) {
                 throw new IllegalArgumentException("matrix is singular");

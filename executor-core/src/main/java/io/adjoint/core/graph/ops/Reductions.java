@@ -12,8 +12,9 @@ import io.adjoint.core.graph.SymbolicCall;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * max, min and logsumexp of a matrix: whole (→ 1×1), along axis 0 (→ 1×m, per column) or axis 1 (→ n×1, per row), as
- * {@code torch.amax}, {@code torch.amin}, {@code torch.logsumexp}. Each output y_g reduces a group g of entries (all,
+ * max, min, logsumexp and norm (Frobenius / 2-norm) of a matrix: whole (→ 1×1), along axis 0 (→ 1×m, per column) or
+ * axis 1 (→ n×1, per row), as {@code torch.amax}, {@code torch.amin}, {@code torch.logsumexp},
+ * {@code torch.linalg.norm} (Frobenius, or the vector 2-norm along a dim). Each output y_g reduces a group g of entries (all,
  * a column or a row), and its local Jacobian is one weight per input entry, w_ij = ∂y_g/∂a_ij:
  * <ul>
  *   <li>max / min: w = 1/k on each of the k entries equal to the extreme, 0 elsewhere — ties share the gradient
@@ -23,7 +24,7 @@ import org.ejml.data.DMatrixRMaj;
  *       group. Rule: Ā = broadcast_like(Ȳ, A) * exp(A − broadcast_like(Y, A)).</li>
  * </ul>
  * VJP Ā[b, ij] = w_ij · Ȳ[b, g(ij)], JVP Ẏ[b, g] = Σ_{ij ∈ g} w_ij Ȧ[b, ij]: O(B·size) each. The pattern is the
- * group's (as sum's): exact for logsumexp, a superset for max and min (only the extremes are non-zero).
+ * group's (as sum's): exact for logsumexp and norm, a superset for max and min (only the extremes are non-zero).
  */
 public final class Reductions implements Function {
     private final String name;
@@ -35,6 +36,7 @@ public final class Reductions implements Function {
     public static final Function MAX = new Reductions("max");
     public static final Function MIN = new Reductions("min");
     public static final Function LOGSUMEXP = new Reductions("logsumexp");
+    public static final Function NORM = new Reductions("norm");
 
     @Override
     public String name() {
@@ -90,7 +92,23 @@ public final class Reductions implements Function {
         }
         double[] w = new double[in.size()];
         DMatrixRMaj y = new DMatrixRMaj(out.rows, out.cols);
-        if (name.equals("logsumexp")) {
+        if (name.equals("norm")) {
+            for (int i = 0; i < in.rows; i++) {
+                for (int j = 0; j < in.cols; j++) {
+                    double v = x[i * in.cols + j];
+                    y.data[group(out, i, j)] += v * v;
+                }
+            }
+            for (int g = 0; g < out.size(); g++) {
+                y.data[g] = Math.sqrt(y.data[g]);
+            }
+            for (int i = 0; i < in.rows; i++) {
+                for (int j = 0; j < in.cols; j++) {
+                    double n = y.data[group(out, i, j)];
+                    w[i * in.cols + j] = n == 0 ? 0 : x[i * in.cols + j] / n;
+                }
+            }
+        } else if (name.equals("logsumexp")) {
             double[] s = new double[out.size()];
             for (int i = 0; i < in.rows; i++) {
                 for (int j = 0; j < in.cols; j++) {
@@ -216,6 +234,9 @@ public final class Reductions implements Function {
     public Expr vjpExpr(int arg, SymbolicCall c) {
         Expr a = c.arg(0);
         Expr yb = Sym.call("broadcast_like", c.out(), a);
+        if (name.equals("norm")) {
+            return Sym.mul(a, Sym.call("broadcast_like", Sym.div(c.adjoint(), c.out()), a));
+        }
         if (name.equals("logsumexp")) {
             return Sym.mul(Sym.call("broadcast_like", c.adjoint(), a), Sym.call("exp", Sym.sub(a, yb)));
         }

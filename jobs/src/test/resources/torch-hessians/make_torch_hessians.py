@@ -34,6 +34,17 @@ CASES = [
     ("cotangent", "tanh(W @ X).T * 3", "W,X",
      "W:3x2 X:2x4",
      lambda v: torch.tanh(v["W"] @ v["X"]).T * 3, (4, 3)),
+    ("linalg", "logdet(S) + sum(solve(S, X) * X) + norm(X) + det(S) / 100", "S,X",
+     "S:3x3 X:3x2",
+     lambda v: torch.linalg.slogdet(v["S"])[1] + (torch.linalg.solve(v["S"], v["X"]) * v["X"]).sum()
+     + torch.linalg.norm(v["X"]) + torch.linalg.det(v["S"]) / 100, None),
+    ("shapes", "sum(square(concat(X[:, :2], X[1:].T @ X[1:, :1], 1))) + logsumexp(kron(X[:2, :2], X[:1, :2]))"
+               " + sum(softplus(X) * erf(X)) + sum(X ** 3 / (1 + P ** X))", "X,P",
+     "X:3x3 P:3x3",
+     lambda v: (torch.cat([v["X"][:, :2], v["X"][1:].T @ v["X"][1:, :1]], 1) ** 2).sum()
+     + torch.logsumexp(torch.kron(v["X"][:2, :2], v["X"][:1, :2]).reshape(-1), 0)
+     + (torch.nn.functional.softplus(v["X"]) * torch.erf(v["X"])).sum()
+     + (v["X"] ** 3 / (1 + v["P"] ** v["X"])).sum(), None),
 ]
 
 

@@ -221,7 +221,7 @@ class SecondOrderCliTest {
 
     /**
      * Every op's second derivatives against PyTorch: Hessians made by {@code torch.autograd.functional.hessian} in
-     * float64 ({@code src/test/resources/torch-hessians/make_torch_hessians.py}, torch 1.13) for six expressions
+     * float64 ({@code src/test/resources/torch-hessians/make_torch_hessians.py}, torch 1.13) for eight expressions
      * that together use every built-in op, several --wrt at once and the cotangent form; every block equal to
      * 1e-10 of its largest entry.
      */

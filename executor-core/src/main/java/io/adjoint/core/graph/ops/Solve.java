@@ -9,6 +9,7 @@ import io.adjoint.core.graph.Shape2;
 import io.adjoint.core.graph.SparsityPattern;
 import io.adjoint.core.graph.Sym;
 import io.adjoint.core.graph.SymbolicCall;
+import io.adjoint.core.linalg.Gemm;
 import io.adjoint.core.linalg.Lu;
 import java.io.Serializable;
 import org.ejml.data.DMatrixRMaj;
@@ -20,8 +21,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  *
  * <p>Derivatives: dY = A⁻¹(dB − dA·Y). So ∂Y/∂B = A⁻¹ ⊗ I_m and ∂Y/∂A = −(A⁻¹ ⊗ Yᵀ) (row-major), and the VJP of Ȳ
  * solves with Aᵀ: B̄ = A⁻ᵀȲ, Ā = −B̄·Yᵀ; the JVP Ẏ = A⁻¹(Ḃ − Ȧ·Y). Batched: B adjoints (or tangents) are laid side
- * by side as one n × (B·m) right-hand side and solved at once (O(n²·B·m) after one O(n³) factorization of Aᵀ or A
- * per executor, made on first use).
+ * by side as one n × (B·m) right-hand side and solved at once (O(n²·B·m) after one O(n³) factorization per
+ * executor, made on first use; with native LAPACK it serves A and Aᵀ alike, {@link Lu}).
  */
 public final class Solve implements Function {
     @Override
@@ -68,13 +69,12 @@ public final class Solve implements Function {
         return y;
     }
 
-    /** A, Y and the factorizations of A and Aᵀ, made where first needed (the forward's is kept on the driver). */
+    /** A, Y and the factorization of A (solves with A and Aᵀ), made where first needed (the forward's is kept). */
     static final class Factors implements Serializable {
         private static final long serialVersionUID = 1L;
         final DMatrixRMaj a;
         final DMatrixRMaj y;
         private transient volatile Lu lu;
-        private transient volatile Lu luT;
 
         Factors(DMatrixRMaj a, DMatrixRMaj y, Lu lu) {
             this.a = a.copy();
@@ -82,16 +82,7 @@ public final class Solve implements Function {
             this.lu = lu;
         }
 
-        Lu lu(boolean transposed) {
-            if (transposed) {
-                Lu f = luT;
-                if (f == null) {
-                    DMatrixRMaj at = new DMatrixRMaj(a.numCols, a.numRows);
-                    CommonOps_DDRM.transpose(a, at);
-                    luT = f = Lu.of(at);
-                }
-                return f;
-            }
+        Lu lu() {
             Lu f = lu;
             if (f == null) {
                 lu = f = Lu.of(a);
@@ -113,7 +104,7 @@ public final class Solve implements Function {
                 }
             }
             DMatrixRMaj x = new DMatrixRMaj(n, b * m);
-            lu(transposed).solve(rhs, x);
+            lu().solve(rhs, x, transposed);
             DMatrixRMaj out = new DMatrixRMaj(b, n * m);
             for (int r = 0; r < b; r++) {
                 for (int i = 0; i < n; i++) {
@@ -163,11 +154,10 @@ public final class Solve implements Function {
             }
             // Ā_b = −B̄_b Yᵀ: (B·n) × m times m × n
             DMatrixRMaj stacked = DMatrixRMaj.wrap(vbar.numRows * n, m, bbar.data);
-            DMatrixRMaj abar = new DMatrixRMaj(vbar.numRows * n, n);
-            CommonOps_DDRM.multTransB(-1.0, stacked, f.y, abar);
-            for (int i = 0; i < ubar.data.length; i++) {
-                ubar.data[i] += abar.data[i];
-            }
+            DMatrixRMaj yt = new DMatrixRMaj(m, n);
+            CommonOps_DDRM.transpose(f.y, yt);
+            // ubar viewed as (B·n) × n: += −B̄ Yᵀ, one BLAS product
+            Gemm.mult(-1.0, stacked, yt, 1.0, DMatrixRMaj.wrap(vbar.numRows * n, n, ubar.data));
         }
 
         @Override
@@ -179,7 +169,7 @@ public final class Solve implements Function {
                 // Ȧ_b Y for every b: (B·n) × n times n × m
                 DMatrixRMaj stacked = DMatrixRMaj.wrap(udot.numRows * n, n, udot.data);
                 DMatrixRMaj t = new DMatrixRMaj(udot.numRows * n, m);
-                CommonOps_DDRM.mult(-1.0, stacked, f.y, t);
+                Gemm.mult(-1.0, stacked, f.y, 0.0, t);
                 rhs = DMatrixRMaj.wrap(udot.numRows, n * m, t.data);
             }
             CommonOps_DDRM.addEquals(vdot, f.solveRows(rhs, m, false));
@@ -191,7 +181,7 @@ public final class Solve implements Function {
             int n = f.a.numRows;
             int m = f.y.numCols;
             DMatrixRMaj inv = new DMatrixRMaj(n, n);
-            f.lu(false).solve(CommonOps_DDRM.identity(n), inv);
+            f.lu().solve(CommonOps_DDRM.identity(n), inv);
             DMatrixRMaj d = new DMatrixRMaj(n * m, inSize());
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {

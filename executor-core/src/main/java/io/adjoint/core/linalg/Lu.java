@@ -57,7 +57,12 @@ public final class Lu {
      * condition number when it is singular to working precision.
      */
     public static Lu of(DMatrixRMaj a) {
-        return NATIVE ? lapack(a) : ejml(a);
+        return of(a, NATIVE);
+    }
+
+    /** {@link #of} on LAPACK ({@code lapack}, whatever netlib loaded) or EJML: the tests compare the two. */
+    static Lu of(DMatrixRMaj a, boolean lapack) {
+        return lapack ? lapack(a) : ejml(a);
     }
 
     private static String singular(double kappa, int n) {

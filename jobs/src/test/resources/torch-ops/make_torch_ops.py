@@ -63,6 +63,9 @@ CASES = [
      + T.cat([v["X"], v["X"][-1:]], 0).reshape(4, 4)[:, :2] @ T.ones(2, 4)),
     ("diag", "diag(diag(S)) @ S + diag(c.T) * 2 + eye(3)", "S,c", "S:3x3 c:3x1",
      lambda v: T.diag(T.diag(v["S"])) @ v["S"] + T.diag(v["c"].reshape(-1)) * 2 + T.eye(3)),
+    ("triangular", "cholesky(S @ S.T) + tri_solve(S, B) @ ones(2, 3) + tril(S)", "S,B", "S:3x3 B:3x2",
+     lambda v: T.linalg.cholesky(v["S"] @ v["S"].T)
+     + T.linalg.solve_triangular(T.tril(v["S"]), v["B"], upper=False) @ T.ones(2, 3) + T.tril(v["S"])),
 ]
 
 

@@ -87,7 +87,7 @@ class JacobianCliErrorsTest {
                 "X",
                 wx(),
                 "unknown function 'tanhh'",
-                "known: abs, add, atan, broadcast_like, concat, cos",
+                "known: abs, add, atan, broadcast_like, cholesky, concat, cos",
                 ", tanh, ");
     }
 

@@ -97,7 +97,7 @@ class ParserTest {
         assertTrue(
                 e.getMessage()
                         .startsWith(
-                                "unknown function 'tanhh' at column 1; known: abs, add, atan, broadcast_like, concat, cos, cosh, cube,"),
+                                "unknown function 'tanhh' at column 1; known: abs, add, atan, broadcast_like, cholesky, concat, cos, cosh, cube,"),
                 e.getMessage());
         e = fails("W @ Y", "W:2x3", "X:3x2");
         assertEquals("undefined input 'Y' at column 5 (inputs given: W, X)", e.getMessage());

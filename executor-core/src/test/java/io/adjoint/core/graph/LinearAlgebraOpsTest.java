@@ -92,4 +92,29 @@ class LinearAlgebraOpsTest {
         // det stays defined
         assertEquals(0.0, run("det(A)", in).output().data[0], 1e-12);
     }
+
+    @Test
+    void choleskyAndTriSolveRefuseWhatTheyCannotFactor() {
+        Map<String, DMatrixRMaj> in = new LinkedHashMap<>();
+        in.put("A", new DMatrixRMaj(3, 3, true, 4, 1, 0, 1, -2, 0, 0, 0, 1));
+        in.put("B", new DMatrixRMaj(3, 1, true, 1, 1, 1));
+        InvalidInputException x = assertThrows(InvalidInputException.class, () -> run("cholesky(A)", in));
+        assertEquals(
+                "cannot evaluate 'cholesky(A)': matrix is not positive definite (its leading minor of order 2 is not"
+                        + " positive)",
+                x.getMessage());
+        in.put("A", new DMatrixRMaj(3, 3, true, 1, 5, 5, 2, 0, 5, 3, 4, 1));
+        x = assertThrows(InvalidInputException.class, () -> run("tri_solve(A, B)", in));
+        assertTrue(x.getMessage().contains("triangular matrix is singular"), x.getMessage());
+        // the upper triangle of L is never read
+        in.put("A", new DMatrixRMaj(2, 2, true, 2, 99, 1, 4));
+        in.put("B", new DMatrixRMaj(2, 1, true, 2, 9));
+        DMatrixRMaj y = run("tri_solve(A, B)", in).output();
+        assertEquals(1.0, y.data[0], 0.0);
+        assertEquals(2.0, y.data[1], 0.0);
+        // cholesky of a symmetric positive-definite matrix: L Lᵀ = A
+        in.put("A", new DMatrixRMaj(2, 2, true, 4, 2, 2, 5));
+        DMatrixRMaj l = run("cholesky(A)", in).output();
+        assertEquals("[2.0, 0.0, 1.0, 2.0]", java.util.Arrays.toString(l.data));
+    }
 }

@@ -108,4 +108,28 @@ class ShapeOpsTest {
         assertEquals("[2000, 2004, 2008]", Arrays.toString(Arrays.copyOf(p.columns(0, p.scratch()), 3)));
         assertEquals(50, p.columns(0, p.scratch()).length);
     }
+
+    @Test
+    void reshapePatternsAreExactWhenRowLengthsDivide() {
+        Map<String, DMatrixRMaj> in = new LinkedHashMap<>();
+        in.put("X", new DMatrixRMaj(96, 96));
+        in.put("W", new DMatrixRMaj(96, 96));
+        Graph g = GraphTesting.compile("tanh(reshape(reshape(W @ X, 48, 192), 96, 96))", in);
+        SparsityPattern p = GraphPattern.of(g, Functions.standard(), g.inputs().get("X"));
+        Graph plain = GraphTesting.compile("tanh(W @ X)", in);
+        SparsityPattern want =
+                GraphPattern.of(plain, Functions.standard(), plain.inputs().get("X"));
+        // out[i, j] reads column j of X (all rows): 96 entries per row, as without the reshapes
+        assertEquals(want.nnz(), p.nnz());
+        assertEquals(96L * 96 * 96, p.nnz());
+        for (long row : new long[] {0, 95, 4000, 9215}) {
+            assertEquals(
+                    Arrays.toString(want.columns(row, want.scratch())), Arrays.toString(p.columns(row, p.scratch())));
+        }
+        // neither row length divides the other: entry by entry (a superset beyond 1024 entries), never missing one
+        Graph odd = GraphTesting.compile("reshape(X[:, :90], 60, 144)", in);
+        SparsityPattern q =
+                GraphPattern.of(odd, Functions.standard(), odd.inputs().get("X"));
+        assertTrue(q.nnz() >= 60L * 144, "sound: every entry listed");
+    }
 }

@@ -12,8 +12,9 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * reshape(A, r, c): the same entries in C (row-major) order as an r×c matrix, as {@code np.reshape(A, (r, c))}; r·c
  * must equal A's size (−1 for one of them: inferred). The local Jacobian is the identity on the flattened entries —
- * in our row-major flattening a reshape moves nothing ({@link IndexMap} with src[o] = o). Pattern:
- * {@link SparsityPattern#gather} (exact for small nodes, a superset beyond). VJP: Ā = reshape(Ȳ, k, l).
+ * in our row-major flattening a reshape moves nothing ({@link IndexMap} with src[o] = o). Pattern: A's, moved
+ * (exact) when one row length divides the other, else {@link SparsityPattern#gather} (exact for small nodes, a
+ * superset beyond). VJP: Ā = reshape(Ȳ, k, l).
  */
 public final class Reshape implements Function {
     @Override
@@ -68,10 +69,40 @@ public final class Reshape implements Function {
         return new Evaluated(y, new IndexMap(src, null, out.size()));
     }
 
+    /**
+     * Exact at any size when one row length divides the other — splitting each row into k rows (k = cols(A)/c) or
+     * joining k rows into one (k = c/cols(A)): then entry (i', j') reads A's row i'/k (or i'·k + q) and a column
+     * shifted by a multiple of the shorter length, one moved copy of A's pattern per residue q < k (k terms per term
+     * of A's pattern, exact while they fit the pattern's term budget). Otherwise entry by entry
+     * ({@link SparsityPattern#gather}).
+     */
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
-        if (out.equals(argShapes[0])) {
+        Shape2 in = argShapes[0];
+        if (out.equals(in)) {
             return args[0];
+        }
+        if (out.size() > 0 && (in.cols % out.cols == 0 || out.cols % in.cols == 0)) {
+            boolean split = in.cols % out.cols == 0;
+            int k = split ? in.cols / out.cols : out.cols / in.cols;
+            SparsityPattern p = null;
+            for (int q = 0; q < k; q++) {
+                int[][] rows = new int[out.rows][];
+                for (int i = 0; i < out.rows; i++) {
+                    rows[i] = split ? (i % k == q ? new int[] {i / k} : new int[0]) : new int[] {i * k + q};
+                }
+                int[][] cols = new int[out.cols][];
+                for (int j = 0; j < out.cols; j++) {
+                    cols[j] = split
+                            ? new int[] {q * out.cols + j}
+                            : (j / in.cols == q ? new int[] {j - q * in.cols} : new int[0]);
+                }
+                SparsityPattern moved = args[0].mapRows(
+                                io.adjoint.core.graph.BoolMatrix.ofRows(in.rows, rows), out.rows)
+                        .mapCols(io.adjoint.core.graph.BoolMatrix.ofRows(in.cols, cols), out.cols);
+                p = p == null ? moved : p.or(moved);
+            }
+            return p;
         }
         int[] src = new int[out.size()];
         for (int o = 0; o < src.length; o++) {

@@ -38,6 +38,20 @@ class SecondOrderCliTest {
         return io.adjoint.core.testing.TestArrays.readAll(p);
     }
 
+    /** {@code got} has {@code want}'s shape and equals it to 1e-10 of its largest entry (a PyTorch fixture). */
+    static void assertSameArray(Path want, Path got, String what) throws IOException {
+        assertEquals(Arrays.toString(shape(want)), Arrays.toString(shape(got)), what);
+        double[] w = read(want);
+        double[] g = read(got);
+        double scale = 0;
+        for (double x : w) {
+            scale = Math.max(scale, Math.abs(x));
+        }
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(w[i], g[i], 1e-10 * Math.max(scale, 1e-300), what + " @" + i);
+        }
+    }
+
     static long[] shape(Path p) throws IOException {
         try (FileByteSource src = new FileByteSource(p)) {
             return NpyHeader.read(src).shape();
@@ -250,16 +264,7 @@ class SecondOrderCliTest {
                 for (String b : wrt) {
                     Path want = fixtures.resolve(name + ".H." + a + "." + b + ".npy");
                     Path got = dir.resolve(name).resolve(a + "." + b + ".npy");
-                    assertEquals(Arrays.toString(shape(want)), Arrays.toString(shape(got)), name + " " + a + "." + b);
-                    double[] w = read(want);
-                    double[] g = read(got);
-                    double scale = 0;
-                    for (double x : w) {
-                        scale = Math.max(scale, Math.abs(x));
-                    }
-                    for (int i = 0; i < w.length; i++) {
-                        assertEquals(w[i], g[i], 1e-10 * Math.max(scale, 1e-300), name + " " + a + "." + b + " @" + i);
-                    }
+                    assertSameArray(want, got, name + " " + a + "." + b);
                 }
             }
         }

@@ -1,7 +1,6 @@
 package io.adjoint.core.graph.ops;
 
 import io.adjoint.core.expr.Expr;
-import io.adjoint.core.graph.BoolMatrix;
 import io.adjoint.core.graph.Evaluated;
 import io.adjoint.core.graph.Function;
 import io.adjoint.core.graph.LocalJacobian;
@@ -58,17 +57,7 @@ public final class Reductions implements Function {
         if (a[0].size() == 0) {
             throw new IllegalArgumentException(name + " of an empty matrix " + a[0]);
         }
-        if (lit.length == 0) {
-            return new Shape2(1, 1);
-        }
-        if (lit.length == 1 && lit[0] == 0) {
-            return new Shape2(1, a[0].cols);
-        }
-        if (lit.length == 1 && lit[0] == 1) {
-            return new Shape2(a[0].rows, 1);
-        }
-        throw new IllegalArgumentException("axis must be 0 or 1 for a 2-D matrix, got "
-                + (lit.length == 1 ? OpArgs.fmt(lit[0]) : lit.length + " numbers") + ": " + signature());
+        return Sum.reduced(a[0], lit, signature());
     }
 
     private static int group(Shape2 out, int i, int j) {
@@ -219,15 +208,7 @@ public final class Reductions implements Function {
     /** Each output depends on its group: a column, a row, or all (as sum's). */
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
-        Shape2 in = argShapes[0];
-        SparsityPattern p = args[0];
-        if (out.rows != in.rows) {
-            p = p.mapRows(BoolMatrix.full(out.rows, in.rows), out.rows);
-        }
-        if (out.cols != in.cols) {
-            p = p.mapCols(BoolMatrix.full(out.cols, in.cols), out.cols);
-        }
-        return p;
+        return Sum.reducedPattern(args[0], argShapes[0], out);
     }
 
     @Override

@@ -39,17 +39,22 @@ public final class Sum implements Function {
 
     @Override
     public Shape2 outputShape(Shape2[] a, double[] lit) {
+        return reduced(a[0], lit, signature());
+    }
+
+    /** The shape of a reduction of {@code a}: whole (no literal) → 1×1, axis 0 → 1×m, axis 1 → n×1. */
+    static Shape2 reduced(Shape2 a, double[] lit, String signature) {
         if (lit.length == 0) {
             return new Shape2(1, 1);
         }
         if (lit.length == 1 && lit[0] == 0) {
-            return new Shape2(1, a[0].cols);
+            return new Shape2(1, a.cols);
         }
         if (lit.length == 1 && lit[0] == 1) {
-            return new Shape2(a[0].rows, 1);
+            return new Shape2(a.rows, 1);
         }
         throw new IllegalArgumentException("axis must be 0 or 1 for a 2-D matrix, got "
-                + (lit.length == 1 ? OpArgs.fmt(lit[0]) : lit.length + " numbers") + ": " + signature());
+                + (lit.length == 1 ? OpArgs.fmt(lit[0]) : lit.length + " numbers") + ": " + signature);
     }
 
     @Override
@@ -168,8 +173,11 @@ public final class Sum implements Function {
     /** Exact: each output entry depends on the entries it sums (a column, a row, or all). */
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
-        Shape2 in = argShapes[0];
-        SparsityPattern p = args[0];
+        return reducedPattern(args[0], argShapes[0], out);
+    }
+
+    /** The pattern of a reduction of a node of shape {@code in} with pattern {@code p} to {@code out}. */
+    static SparsityPattern reducedPattern(SparsityPattern p, Shape2 in, Shape2 out) {
         if (out.rows != in.rows) {
             p = p.mapRows(BoolMatrix.full(out.rows, in.rows), out.rows);
         }

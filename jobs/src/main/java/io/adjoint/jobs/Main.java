@@ -211,7 +211,25 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)", "BLAS: " + blas()};
+            return new String[] {"adjoint 0.1.0 (Spark 4.2.0, Scala 2.13)", "BLAS: " + blas(), "LU: " + lapack()};
+        }
+
+        /** What solve, inv and logdet factor with: native LAPACK (and which library) or EJML. */
+        static String lapack() {
+            String impl;
+            try {
+                impl = io.adjoint.core.linalg.Lu.implementation();
+            } catch (LinkageError e) {
+                return "EJML (" + oneLine(e.toString()) + ")";
+            }
+            if (!impl.startsWith("LAPACK")) {
+                return impl + " (no native LAPACK: pure Java, slower for large matrices)";
+            }
+            String path = System.getProperty("dev.ludovic.netlib.lapack.nativeLibPath");
+            return impl + ", native: "
+                    + (path != null
+                            ? path
+                            : System.getProperty("dev.ludovic.netlib.lapack.nativeLib", "liblapack.so.3"));
         }
 
         static String blas() {

@@ -74,9 +74,14 @@ class LauncherIT {
         assertEquals(0, bundled.code(), bundled.err());
         assertTrue(
                 bundled.out().contains("BLAS: JNIBLAS, native: " + ROOT.resolve("jobs/target/native")), bundled.out());
+        // LU (solve, inv, logdet) on the same library's LAPACK
+        assertTrue(
+                bundled.out().contains("LU: LAPACK (JNILAPACK), native: " + ROOT.resolve("jobs/target/native")),
+                bundled.out());
         assertEquals("", bundled.err());
         Run javaBlas = adjoint(java.util.Map.of("ADJOINT_BLAS", "java", "ADJOINT_CDS", "0"), "--version");
         assertTrue(javaBlas.out().contains("netlib's Java BLAS"), javaBlas.out());
+        assertTrue(javaBlas.out().contains("LU: EJML (no native LAPACK"), javaBlas.out());
         Run bad = adjoint(java.util.Map.of("ADJOINT_BLAS", "fast"), "--version");
         assertEquals(2, bad.code());
         assertEquals(

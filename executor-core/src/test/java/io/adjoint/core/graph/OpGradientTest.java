@@ -127,6 +127,8 @@ class OpGradientTest {
             new String[] {"X[-1]", "X:3x4"},
             new String[] {"X[:, 2]", "X:3x4"},
             new String[] {"X[::2, -2:]", "X:5x3"},
+            new String[] {"X[::-1, 3:0:-2]", "X:3x5"},
+            new String[] {"X[1::-1]", "X:3x2"},
             new String[] {"slice(X, 0, 2, 1, 1, 3, 1)", "X:3x3"},
             new String[] {"unslice(U, A, 0, 2, 1, 1, 4, 2)", "U:2x2", "A:3x4"},
             new String[] {"concat(A, B, 0)", "A:2x3", "B:1x3"},

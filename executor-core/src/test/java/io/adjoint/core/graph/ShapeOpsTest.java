@@ -55,6 +55,11 @@ class ShapeOpsTest {
         assertEquals("1x1 24", value("X[2, 4]", in));
         assertEquals("2x2 11 13 31 33", value("slice(X, 1, 4, 2, 1, 4, 2)", in));
         assertEquals("1x2 -21 -23", value("-X[2, 1::2][:, :2]", in));
+        // backwards, as NumPy: X[::-1] reverses the rows, X[2::-2] is rows 2, 0, X[-1:0:-1] stops above row 0
+        assertEquals("4x1 30 20 10 0", value("X[::-1, 0]", in));
+        assertEquals("2x2 24 22 4 2", value("X[2::-2, 4:1:-2]", in));
+        assertEquals("3x1 30 20 10", value("X[-1:0:-1, 0]", in));
+        assertEquals("2x1 10 0", value("X[1:-5:-1, 0]", in));
     }
 
     @Test
@@ -79,7 +84,8 @@ class ShapeOpsTest {
             {"X[4]", "row start 4 is out of range for an axis of length 4"},
             {"X[:, 9:]", "column start 9 is out of range for an axis of length 5"},
             {"X[2:2]", "row slice 2:2 of an axis of length 4 is empty"},
-            {"X[::-1]", "row step -1: only positive steps are supported"},
+            {"X[::0]", "row step cannot be zero"},
+            {"X[1:3:-1]", "row slice 1:3 of an axis of length 4 is empty"},
             {"X[1.5]", "an index must be a whole number"},
             {"X[1", "'[' is never closed"},
             {"reshape(X, 3, 7)", "cannot reshape (4, 5) (20 entries) into (3, 7)"},

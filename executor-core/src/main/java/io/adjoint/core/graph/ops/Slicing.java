@@ -11,10 +11,11 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * {@code A[r, c]}: NumPy basic slicing of a 2-D matrix, each index a slice {@code start:stop[:step]} (bounds may be
- * omitted or negative, counted from the end) or a single index (which keeps the axis: {@code A[2, :]} is 1×m, as
- * {@code A[2:3, :]}). Written {@code slice(A, r0, r1, rs, c0, c1, cs)} as a call (NaN for an omitted bound, which only
- * the bracket syntax produces). Stricter than NumPy, and said so in one line: a bound beyond the axis (NumPy clips),
- * an empty result, and a step ≤ 0 are refused.
+ * omitted or negative, counted from the end; steps may be negative, {@code A[::-1]} reverses) or a single index (which
+ * keeps the axis: {@code A[2, :]} is 1×m, as {@code A[2:3, :]}). Written {@code slice(A, r0, r1, rs, c0, c1, cs)} as a
+ * call (NaN for an omitted bound, which only the bracket syntax produces; a backward stop of −n − 1 runs through
+ * index 0, as in Python). Stricter than NumPy, and said so in one line: a bound beyond the axis (NumPy clips), an
+ * empty result, and a zero step are refused.
  *
  * <p>Y[k, l] = A[r(k), c(l)] with r(k) = r0 + k·rs: an index map ({@link IndexMap}, O(size(Y)) per row of a sweep),
  * the pattern A's rows and columns selected (exact at any size). VJP: Ā = unslice(Ȳ, A, …) — Ȳ placed at the slice,
@@ -47,7 +48,8 @@ public final class Slicing implements Function {
     public String signature() {
         return unslice
                 ? "unslice(G, A, r0, r1, rs, c0, c1, cs): G placed at A[r0:r1:rs, c0:c1:cs], zeros elsewhere"
-                : "A[r0:r1:rs, c0:c1:cs] (bounds optional, negative from the end; a single index keeps the axis)";
+                : "A[r0:r1:rs, c0:c1:cs] (bounds optional, negative from the end, steps ≠ 0; a single index keeps the"
+                        + " axis)";
     }
 
     /** One axis of a slice, resolved: start, count, step. */
@@ -59,12 +61,22 @@ public final class Slicing implements Function {
         /** Python's rules for {@code start:stop:step} (NaN omitted) on an axis of length n; refusals as above. */
         static Axis of(String axis, int n, double start, double stop, double step) {
             int s = Double.isNaN(step) ? 1 : whole(axis, "step", step);
-            if (s <= 0) {
-                throw new IllegalArgumentException(axis + " step " + s + ": only positive steps are supported");
+            if (s == 0) {
+                throw new IllegalArgumentException(axis + " step cannot be zero");
             }
-            int a = Double.isNaN(start) ? 0 : bound(axis, "start", start, n, n - 1);
-            int b = Double.isNaN(stop) ? n : bound(axis, "stop", stop, n, n);
-            int count = b <= a ? 0 : (b - a + s - 1) / s;
+            int a;
+            int b;
+            int count;
+            if (s > 0) {
+                a = Double.isNaN(start) ? 0 : bound(axis, "start", start, n, -n, n - 1);
+                b = Double.isNaN(stop) ? n : bound(axis, "stop", stop, n, -n, n);
+                count = b <= a ? 0 : (b - a + s - 1) / s;
+            } else {
+                // backwards: from start down to just above stop; an omitted stop (or −n − 1) runs through index 0
+                a = Double.isNaN(start) ? n - 1 : bound(axis, "start", start, n, -n, n - 1);
+                b = Double.isNaN(stop) ? -1 : bound(axis, "stop", stop, n, -n - 1, n - 1);
+                count = a <= b ? 0 : (a - b - s - 1) / -s;
+            }
             if (count == 0) {
                 throw new IllegalArgumentException(
                         axis + " slice " + fmt(start) + ":" + fmt(stop) + " of an axis of length " + n + " is empty");
@@ -83,14 +95,23 @@ public final class Slicing implements Function {
             return (int) v;
         }
 
-        /** A bound in [−n, max] (a start, or a single index, must name an entry: max = n − 1; a stop may be n). */
-        private static int bound(String axis, String what, double v, int n, int max) {
+        /**
+         * A bound in [min, max], negative counted from the end (a start, or a single index, must name an entry:
+         * max = n − 1; a stop may be n going forwards, and −n − 1 — before index 0 — going backwards).
+         */
+        private static int bound(String axis, String what, double v, int n, int min, int max) {
             int i = whole(axis, what, v);
-            if (i < -n || i > max) {
+            if (i < min || i > max) {
                 throw new IllegalArgumentException(axis + " " + what + " " + i
-                        + " is out of range for an axis of length " + n + " (from " + -n + " to " + max + ")");
+                        + " is out of range for an axis of length " + n + " (from " + min + " to " + max + ")");
             }
             return i < 0 ? i + n : i;
+        }
+
+        /** The bounds as explicit literals that mean this axis again: the stop of a backward run to 0 is −n − 1. */
+        double[] explicit(int n) {
+            int stop = at(count - 1) + (step > 0 ? 1 : -1);
+            return new double[] {start, stop < 0 ? -n - 1 : stop, step};
         }
     }
 
@@ -201,10 +222,9 @@ public final class Slicing implements Function {
             lit[i] = c.literal(i);
         }
         Axis[] ax = axes(a, lit);
-        double[] explicit = {
-            ax[0].start(), ax[0].at(ax[0].count() - 1) + 1, ax[0].step(),
-            ax[1].start(), ax[1].at(ax[1].count() - 1) + 1, ax[1].step()
-        };
+        double[] r = ax[0].explicit(a.rows);
+        double[] cl = ax[1].explicit(a.cols);
+        double[] explicit = {r[0], r[1], r[2], cl[0], cl[1], cl[2]};
         if (unslice) {
             return arg == 0 ? Expr.call("slice", java.util.List.of(c.adjoint()), explicit) : null;
         }

@@ -94,6 +94,11 @@ class ShapeOpsTest {
             {"diag(X)", "diag needs a column, a row or a square matrix, got (4, 5)"},
             {"eye(0)", "eye sizes must be whole numbers ≥ 1"},
             {"solve(X, X)", "solve needs a square A, got (4, 5)"},
+            {"solve(X[:, :4], X.T)", "solve(A, B) needs B with A's 4 rows, got A (4, 4) and B (5, 4)"},
+            {"tri_solve(X[:, :4], X[:3])", "tri_solve(L, B) needs B with L's 4 rows"},
+            {"logdet(X)", "logdet needs a square matrix, got (4, 5)"},
+            {"cholesky(X)", "cholesky needs a square matrix, got (4, 5)"},
+            {"max(X, 2)", "axis must be 0 or 1"},
         };
         for (String[] b : bad) {
             ExpressionException e = assertThrows(ExpressionException.class, () -> value(b[0], in), b[0]);

@@ -25,6 +25,15 @@ public interface Function {
         return false;
     }
 
+    /**
+     * The literals as the graph keeps them, once the argument shapes are known: the default keeps them as written;
+     * an op whose literals may be relative or omitted (a slice's bounds) returns explicit ones, so that a call
+     * rebuilt from the graph (a printed gradient) says the same thing and parses back.
+     */
+    default double[] canonicalLiterals(Shape2[] args, double[] literals) {
+        return literals;
+    }
+
     /** A usage line for messages, e.g. {@code sum(A[, axis])}. */
     String signature();
 

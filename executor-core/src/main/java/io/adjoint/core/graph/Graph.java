@@ -249,6 +249,7 @@ public final class Graph implements Serializable {
                         throw new ExpressionException("in '" + e.text + "'" + at(e) + ": " + ex.getMessage());
                     }
                     int nid = nodes.size();
+                    lits = f.canonicalLiterals(argShapes, lits);
                     nodes.add(new Node(nid, e.name, args, lits, s, e.text));
                     byText.put("call:" + e.text, nid);
                     return nid;

@@ -174,19 +174,23 @@ public final class Lu {
             }
             return;
         }
+        solveEjml(b, x, transposed);
+    }
+
+    /** EJML's solvers keep scratch in the factorization: one solve at a time (blocks on driver threads share it). */
+    private synchronized void solveEjml(DMatrixRMaj b, DMatrixRMaj x, boolean transposed) {
         if (!transposed) {
             solver.solve(b, x);
             return;
         }
-        LinearSolverLu_DDRM t = solverT;
-        if (t == null) {
+        if (solverT == null) {
             DMatrixRMaj at = new DMatrixRMaj(n, n);
             CommonOps_DDRM.transpose(a, at);
-            t = new LinearSolverLu_DDRM(new LUDecompositionAlt_DDRM());
+            LinearSolverLu_DDRM t = new LinearSolverLu_DDRM(new LUDecompositionAlt_DDRM());
             t.setA(at);
             solverT = t;
         }
-        t.solve(b, x);
+        solverT.solve(b, x);
     }
 
     private double pivot(int i) {

@@ -72,9 +72,9 @@ public final class Reshape implements Function {
     /**
      * Exact at any size when one row length divides the other — splitting each row into k rows (k = cols(A)/c) or
      * joining k rows into one (k = c/cols(A)): then entry (i', j') reads A's row i'/k (or i'·k + q) and a column
-     * shifted by a multiple of the shorter length, one moved copy of A's pattern per residue q < k (k terms per term
-     * of A's pattern, exact while they fit the pattern's term budget). Otherwise entry by entry
-     * ({@link SparsityPattern#gather}).
+     * shifted by a multiple of the shorter length, one moved copy of A's pattern per residue q < k — k terms per term
+     * of A's pattern, used while they fit the pattern's budget of 16 terms (O(k·(rows + cols)) work). Otherwise entry
+     * by entry ({@link SparsityPattern#gather}: exact for small results, a sound superset beyond).
      */
     @Override
     public SparsityPattern dependence(SparsityPattern[] args, Shape2[] argShapes, Shape2 out, double[] literals) {
@@ -82,9 +82,9 @@ public final class Reshape implements Function {
         if (out.equals(in)) {
             return args[0];
         }
-        if (out.size() > 0 && (in.cols % out.cols == 0 || out.cols % in.cols == 0)) {
-            boolean split = in.cols % out.cols == 0;
-            int k = split ? in.cols / out.cols : out.cols / in.cols;
+        boolean split = out.cols > 0 && in.cols % out.cols == 0;
+        int k = split ? in.cols / out.cols : in.cols > 0 && out.cols % in.cols == 0 ? out.cols / in.cols : 0;
+        if (out.size() > 0 && k > 0 && k * (long) Math.max(1, args[0].terms().size()) <= 16) {
             SparsityPattern p = null;
             for (int q = 0; q < k; q++) {
                 int[][] rows = new int[out.rows][];

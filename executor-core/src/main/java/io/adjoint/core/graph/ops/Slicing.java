@@ -124,6 +124,16 @@ public final class Slicing implements Function {
         };
     }
 
+    /** The bounds made explicit (no NaN, no end-relative start): a rebuilt call prints a slice that parses back. */
+    @Override
+    public double[] canonicalLiterals(Shape2[] args, double[] lit) {
+        Shape2 a = args[unslice ? 1 : 0];
+        Axis[] ax = axes(a, lit);
+        double[] r = ax[0].explicit(a.rows);
+        double[] c = ax[1].explicit(a.cols);
+        return new double[] {r[0], r[1], r[2], c[0], c[1], c[2]};
+    }
+
     @Override
     public Shape2 outputShape(Shape2[] args, double[] lit) {
         Shape2 a = args[unslice ? 1 : 0];

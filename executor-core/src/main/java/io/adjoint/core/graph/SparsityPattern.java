@@ -198,14 +198,14 @@ public final class SparsityPattern implements Serializable {
         return p;
     }
 
-    /** Up to this many entries of a gathered node, {@link #gather} is exact; beyond, a superset. */
+    /** Up to this many entries of a gathered node, {@link #gather} lists them; beyond, the everyOnAll superset. */
     public static final int GATHER_EXACT = 1024;
 
     /**
      * The pattern of a node w of shape {@code to} whose entry o (row-major) reads entry {@code src[o]} of this node
-     * (−1: none) — reshape, diag. Exact (one term per entry, merged) up to {@link #GATHER_EXACT} entries of w; beyond,
-     * the superset "every entry of w depends on all this node depends on" ({@link #everyOnAll}), sound but without
-     * structure. Separable moves (slices, concatenation, kron) use {@link #mapRows}/{@link #mapCols}: exact at any
+     * (−1: none) — reshape, diag, tril. One term per entry, merged: exact while they merge into {@link #MAX_TERMS}
+     * or fewer, a sound superset beyond; past {@link #GATHER_EXACT} entries of w, at once the superset "every entry
+     * of w depends on all this node depends on" ({@link #everyOnAll}). Separable moves (slices, concatenation, kron) use {@link #mapRows}/{@link #mapCols}: exact at any
      * size.
      */
     public SparsityPattern gather(Shape2 to, int[] src) {

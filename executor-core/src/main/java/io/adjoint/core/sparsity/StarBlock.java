@@ -15,19 +15,7 @@ public record StarBlock(StarColouring colouring, DMatrixRMaj compressed) impleme
         java.util.Arrays.fill(out.data, 0, (int) (r1 - r0) * n, 0.0);
         int[] count = new int[colouring.colours()];
         for (long r = r0; r < r1; r++) {
-            int row = (int) r;
-            if (colouring.colour(row) < 0) {
-                continue;
-            }
-            int[] nb = colouring.neighbours(row);
-            int[] cols = java.util.Arrays.copyOf(nb, nb.length + 1);
-            cols[nb.length] = row;
-            double[] v = new double[cols.length];
-            colouring.row(compressed, row, cols, v, 0, count);
-            int base = (int) (r - r0) * n;
-            for (int t = 0; t < cols.length; t++) {
-                out.data[base + cols[t]] = v[t];
-            }
+            colouring.rowDense(compressed, (int) r, out.data, (int) (r - r0) * n, count);
         }
     }
 }

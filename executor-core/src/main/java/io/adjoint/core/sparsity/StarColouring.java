@@ -240,24 +240,42 @@ public final class StarColouring implements Serializable {
      * {@link #colours()} zeros, left zeroed. Cost O(row's neighbours + cols).
      */
     public void row(DMatrixRMaj compressed, int row, int[] cols, double[] dst, int off, int[] count) {
-        for (int e = ptr[row]; e < ptr[row + 1]; e++) {
-            count[colour[adj[e]]]++;
-        }
-        int m = compressed.numCols;
-        double[] b = compressed.data;
-        int ci = colour[row];
+        countNeighbours(row, count, 1);
         for (int t = 0; t < cols.length; t++) {
-            int j = cols[t];
-            int cj = colour[j];
-            if (j == row || count[cj] == 1) {
-                dst[off + t] = b[cj * m + row];
-            } else {
-                dst[off + t] = b[ci * m + j];
-            }
+            dst[off + t] = entry(compressed, row, cols[t], count);
         }
+        countNeighbours(row, count, 0);
+    }
+
+    /**
+     * Row {@code row} of H as a dense row: its neighbours' entries and its diagonal written into
+     * {@code dst[off + column]} (the rest untouched), read as {@link #row} does, with no list of columns made.
+     */
+    public void rowDense(DMatrixRMaj compressed, int row, double[] dst, int off, int[] count) {
+        if (colour[row] < 0) {
+            return;
+        }
+        countNeighbours(row, count, 1);
         for (int e = ptr[row]; e < ptr[row + 1]; e++) {
-            count[colour[adj[e]]] = 0;
+            dst[off + adj[e]] = entry(compressed, row, adj[e], count);
         }
+        dst[off + row] = entry(compressed, row, row, count);
+        countNeighbours(row, count, 0);
+    }
+
+    /** Adds 1 per neighbour of {@code row} to its colour's count ({@code add} 1), or clears them ({@code add} 0). */
+    private void countNeighbours(int row, int[] count, int add) {
+        for (int e = ptr[row]; e < ptr[row + 1]; e++) {
+            int c = colour[adj[e]];
+            count[c] = add == 0 ? 0 : count[c] + add;
+        }
+    }
+
+    /** H[row, j] by the two rules, with {@code count} holding the colours around {@code row}. */
+    private double entry(DMatrixRMaj compressed, int row, int j, int[] count) {
+        int m = compressed.numCols;
+        int cj = colour[j];
+        return j == row || count[cj] == 1 ? compressed.data[cj * m + row] : compressed.data[colour[row] * m + j];
     }
 
     @Override

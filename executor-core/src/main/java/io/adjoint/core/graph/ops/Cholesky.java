@@ -44,9 +44,7 @@ public final class Cholesky implements Function {
     @Override
     public Shape2 outputShape(Shape2[] a, double[] lit) {
         OpArgs.noLiterals(name(), signature(), lit);
-        if (a[0].rows != a[0].cols) {
-            throw new IllegalArgumentException("shape mismatch: cholesky needs a square matrix, got " + a[0]);
-        }
+        OpArgs.square("cholesky", "matrix", a[0]);
         return a[0];
     }
 

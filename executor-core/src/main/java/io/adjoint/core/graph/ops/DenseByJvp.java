@@ -17,28 +17,4 @@ final class DenseByJvp {
         CommonOps_DDRM.transpose(vdot, d);
         return d;
     }
-
-    /** The B rows of {@code rows} (each a flattened n×m matrix) side by side: n × (B·m). */
-    static DMatrixRMaj sideBySide(DMatrixRMaj rows, int n, int m) {
-        int b = rows.numRows;
-        DMatrixRMaj s = new DMatrixRMaj(n, b * m);
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(rows.data, r * n * m + i * m, s.data, i * b * m + r * m, m);
-            }
-        }
-        return s;
-    }
-
-    /** The inverse of {@link #sideBySide}, added into {@code rows} (B × n·m). */
-    static void addBack(DMatrixRMaj s, int n, int m, DMatrixRMaj rows) {
-        int b = rows.numRows;
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < m; j++) {
-                    rows.data[r * n * m + i * m + j] += s.data[i * b * m + r * m + j];
-                }
-            }
-        }
-    }
 }

@@ -61,9 +61,7 @@ public final class Determinants {
         @Override
         public Shape2 outputShape(Shape2[] a, double[] lit) {
             OpArgs.noLiterals(name, signature(), lit);
-            if (a[0].rows != a[0].cols) {
-                throw new IllegalArgumentException("shape mismatch: " + name + " needs a square matrix, got " + a[0]);
-            }
+            OpArgs.square(name, "matrix", a[0]);
             return new Shape2(1, 1);
         }
 

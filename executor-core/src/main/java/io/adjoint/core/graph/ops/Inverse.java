@@ -33,9 +33,7 @@ public final class Inverse implements Function {
     @Override
     public Shape2 outputShape(Shape2[] a, double[] lit) {
         OpArgs.noLiterals(name(), signature(), lit);
-        if (a[0].rows != a[0].cols) {
-            throw new IllegalArgumentException("shape mismatch: inv needs a square matrix, got " + a[0]);
-        }
+        OpArgs.square("inv", "matrix", a[0]);
         return a[0];
     }
 

@@ -43,13 +43,8 @@ public final class Solve implements Function {
     @Override
     public Shape2 outputShape(Shape2[] a, double[] lit) {
         OpArgs.noLiterals(name(), signature(), lit);
-        if (a[0].rows != a[0].cols) {
-            throw new IllegalArgumentException("shape mismatch: solve needs a square A, got " + a[0]);
-        }
-        if (a[1].rows != a[0].rows) {
-            throw new IllegalArgumentException("shape mismatch: solve(A, B) needs B with A's " + a[0].rows
-                    + " rows, got A " + a[0] + " and B " + a[1]);
-        }
+        OpArgs.square("solve", "A", a[0]);
+        OpArgs.sameRows("solve(A, B)", "A", a[0], a[1]);
         return a[1];
     }
 
@@ -96,21 +91,11 @@ public final class Solve implements Function {
          */
         DMatrixRMaj solveRows(DMatrixRMaj rows, int m, boolean transposed) {
             int n = a.numRows;
-            int b = rows.numRows;
-            DMatrixRMaj rhs = new DMatrixRMaj(n, b * m);
-            for (int r = 0; r < b; r++) {
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(rows.data, r * n * m + i * m, rhs.data, i * b * m + r * m, m);
-                }
-            }
-            DMatrixRMaj x = new DMatrixRMaj(n, b * m);
+            DMatrixRMaj rhs = SideBySide.of(rows, n, m);
+            DMatrixRMaj x = new DMatrixRMaj(n, rows.numRows * m);
             lu().solve(rhs, x, transposed);
-            DMatrixRMaj out = new DMatrixRMaj(b, n * m);
-            for (int r = 0; r < b; r++) {
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(x.data, i * b * m + r * m, out.data, r * n * m + i * m, m);
-                }
-            }
+            DMatrixRMaj out = new DMatrixRMaj(rows.numRows, n * m);
+            SideBySide.addBack(x, n, m, out);
             return out;
         }
     }

@@ -43,13 +43,8 @@ public final class TriSolve implements Function {
     @Override
     public Shape2 outputShape(Shape2[] a, double[] lit) {
         OpArgs.noLiterals(name(), signature(), lit);
-        if (a[0].rows != a[0].cols) {
-            throw new IllegalArgumentException("shape mismatch: tri_solve needs a square L, got " + a[0]);
-        }
-        if (a[1].rows != a[0].rows) {
-            throw new IllegalArgumentException("shape mismatch: tri_solve(L, B) needs B with L's " + a[0].rows
-                    + " rows, got L " + a[0] + " and B " + a[1]);
-        }
+        OpArgs.square("tri_solve", "L", a[0]);
+        OpArgs.sameRows("tri_solve(L, B)", "L", a[0], a[1]);
         return a[1];
     }
 
@@ -120,15 +115,15 @@ public final class TriSolve implements Function {
         public void vjpAdd(DMatrixRMaj vbar, DMatrixRMaj ubar) {
             int n = f.l.numRows;
             int m = f.y.numCols;
-            DMatrixRMaj s = DenseByJvp.sideBySide(vbar, n, m);
+            DMatrixRMaj s = SideBySide.of(vbar, n, m);
             Triangular.solveLowerTransposed(f.l, s, s);
             if (!ofL) {
-                DenseByJvp.addBack(s, n, m, ubar);
+                SideBySide.addBack(s, n, m, ubar);
                 return;
             }
             // L̄_b = −tril(B̄_b Xᵀ)
             DMatrixRMaj bbar = new DMatrixRMaj(vbar.numRows, n * m);
-            DenseByJvp.addBack(s, n, m, bbar);
+            SideBySide.addBack(s, n, m, bbar);
             DMatrixRMaj yt = new DMatrixRMaj(m, n);
             CommonOps_DDRM.transpose(f.y, yt);
             DMatrixRMaj full = new DMatrixRMaj(vbar.numRows * n, n);
@@ -161,9 +156,9 @@ public final class TriSolve implements Function {
                 Gemm.mult(-1.0, low, f.y, 0.0, t);
                 rhs = DMatrixRMaj.wrap(udot.numRows, n * m, t.data);
             }
-            DMatrixRMaj s = DenseByJvp.sideBySide(rhs, n, m);
+            DMatrixRMaj s = SideBySide.of(rhs, n, m);
             Triangular.solveLower(f.l, s, s);
-            DenseByJvp.addBack(s, n, m, vdot);
+            SideBySide.addBack(s, n, m, vdot);
         }
 
         @Override

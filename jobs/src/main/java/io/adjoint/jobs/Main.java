@@ -83,6 +83,9 @@ public final class Main implements Runnable {
      * exclusive); if the BLAS load fails, that first use reports it.
      */
     private static void loadLibrariesInBackground() {
+        if (!LIBRARIES_LOADING.compareAndSet(false, true)) {
+            return; // once per process (the Python session runs many commands in one)
+        }
         Thread t = new Thread(
                 () -> {
                     try {
@@ -97,14 +100,39 @@ public final class Main implements Runnable {
         t.start();
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean LIBRARIES_LOADING =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Runs a command line and returns its exit code; never calls System.exit. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(new CommandLine(new Main()), args, out, err);
+    }
+
+    /**
+     * {@code adjoint COMMAND} with only that command built: picocli builds a command line by reflection on every
+     * command class and its options (≈ 8 ms for all ten, warm), most of a small in-process call's cost; the Python
+     * session runs one command per call. Null when {@code command} is not one.
+     */
+    public static CommandLine single(String command) {
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command sub = c.getAnnotation(Command.class);
+            if (sub != null && sub.name().equals(command)) {
+                CommandLine top =
+                        new CommandLine(CommandLine.Model.CommandSpec.create().name("adjoint"));
+                top.addSubcommand(command, new CommandLine(c));
+                return top;
+            }
+        }
+        return null;
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} on the command line {@code cl} (all commands, or one). */
+    public static int run(CommandLine cl, String[] args, PrintStream out, PrintStream err) {
         // netlib reports its BLAS choice through java.util.logging at INFO; that is noise for users
         NETLIB_LOG.setLevel(Level.WARNING);
         if (args.length > 0 && JOBS.contains(args[0])) {
             loadLibrariesInBackground();
         }
-        CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(120);
         shareVersion(cl); // `adjoint jacobian -V` prints it too, not nothing
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));

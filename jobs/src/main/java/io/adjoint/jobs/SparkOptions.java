@@ -42,12 +42,24 @@ public final class SparkOptions {
 
     private SparkConf built;
 
+    /** The Python session's Spark ({@link PythonSession}), shared by every command it runs; null outside one. */
+    static volatile PythonSession.Shared session;
+
     /**
      * The Spark settings of this run (spark-submit's, spark-defaults', --conf, --master), without starting Spark;
      * the same object {@link #start} uses.
      */
     public SparkConf sparkConf(String appName) {
         if (built != null) {
+            return built;
+        }
+        PythonSession.Shared shared = session;
+        if (shared != null) {
+            if (master != null || !conf.isEmpty()) {
+                throw new InvalidInputException("--master and --conf are chosen once per Python process, when Spark"
+                        + " starts: adjoint.start(master=..., conf={...}) before the first call");
+            }
+            built = shared.conf();
             return built;
         }
         SparkConf sc = new SparkConf().setAppName(appName).set("spark.ui.showConsoleProgress", "false");
@@ -272,6 +284,9 @@ public final class SparkOptions {
      * that never start it. One object per run (its first read parses Hadoop's XML defaults, ≈ 25 ms).
      */
     public Configuration hadoopConf(String appName) {
+        if (hadoop == null && session != null) {
+            hadoop = session.hadoop();
+        }
         if (hadoop == null) {
             hadoop = AdjointSpark.hadoopConfiguration(sparkConf(appName));
         }
@@ -305,6 +320,11 @@ public final class SparkOptions {
      * work.
      */
     public JobContext context(String appName) {
+        PythonSession.Shared shared = session;
+        if (shared != null) {
+            sparkConf(appName); // refuses --master and --conf
+            return shared.context().borrowed();
+        }
         SparkConf sc = sparkConf(appName);
         JobContext ctx = JobContext.lazy(sc, hadoopConf(appName), () -> start(appName));
         if (!ctx.isLocal()) {
@@ -315,6 +335,7 @@ public final class SparkOptions {
 
     /** Where the job's lines go: stderr at the level --verbose asks ({@link StderrLog}), or nowhere with --quiet. */
     StderrLog log(java.io.PrintWriter err) {
-        return quiet ? null : new StderrLog(err, verbose, StderrLog.stderrIsTerminal());
+        // a Python session reads the lines (progress bars of its own), never a terminal
+        return quiet ? null : new StderrLog(err, verbose, session == null && StderrLog.stderrIsTerminal());
     }
 }

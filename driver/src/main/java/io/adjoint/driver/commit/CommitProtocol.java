@@ -3,6 +3,7 @@ package io.adjoint.driver.commit;
 import io.adjoint.core.InvalidInputException;
 import io.adjoint.core.contract.BlockSink;
 import io.adjoint.driver.destination.Destinations;
+import io.adjoint.driver.storage.MemoryFileSystem;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ import org.ejml.data.DMatrixRMaj;
  * ({@link InPlaceResult} for {@code .npy}, {@link CsrResult} for CSR {@code .npz}); on HDFS and object stores, each
  * block is one or two part files, joined at commit by HDFS {@code concat} — metadata only — or by an executor
  * ({@link PartLayout}: {@link PartFilesResult}, {@link CsrPartsResult}). No result bytes pass through the driver;
- * every layout is resumable.
+ * every layout is resumable. In this JVM's memory ({@code adjoint-mem:}, the Python API's results), tasks write into
+ * direct buffers ({@link MemoryResult}, {@link MemoryCsrResult}; not resumable: nothing outlives the process).
  */
 public abstract class CommitProtocol implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -162,6 +164,9 @@ public abstract class CommitProtocol implements Serializable {
         String tmpName = t.tmpName();
         boolean local = t.local();
         boolean found = t.found();
+        if (memory(q)) {
+            return new MemoryResult(q.toString(), new Path(parent, tmpName + ".tmp").toString(), shape);
+        }
         if (local) {
             InPlaceResult out = new InPlaceResult(
                     q.toUri().getPath(),
@@ -179,6 +184,11 @@ public abstract class CommitProtocol implements Serializable {
             out.loadManifest(conf);
         }
         return out;
+    }
+
+    /** Whether {@code q} is in this JVM's memory ({@link MemoryFileSystem}: the Python API's results). */
+    private static boolean memory(Path q) {
+        return MemoryFileSystem.SCHEME.equals(q.toUri().getScheme());
     }
 
     /** The same result's name in the other format: {@code X.npz} for {@code X.npy} and back; else the name. */
@@ -268,6 +278,10 @@ public abstract class CommitProtocol implements Serializable {
             boolean resume)
             throws IOException {
         Temporaries t = temporaries(dest, overwrite, forceParts, conf, fingerprint, resume);
+        if (memory(t.q())) {
+            return new MemoryCsrResult(
+                    t.q().toString(), new Path(t.q().getParent(), t.tmpName() + ".tmp").toString(), pattern);
+        }
         if (!t.local()) {
             CsrPartsResult out = new CsrPartsResult(
                     t.q().toString(),

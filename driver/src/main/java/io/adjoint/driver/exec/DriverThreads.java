@@ -65,6 +65,10 @@ final class DriverThreads {
                     if (failed.get()) {
                         return null; // another task failed: the job is over
                     }
+                    if (Interruption.cancelled()) {
+                        failed.set(true);
+                        Interruption.checkCancelled();
+                    }
                     R r;
                     try {
                         r = task.run(item);

@@ -7,6 +7,34 @@ package io.adjoint.driver.exec;
 public final class Interruption {
     private Interruption() {}
 
+    private static volatile boolean cancelled;
+
+    /**
+     * Asks the running job to stop without ending the JVM (the Python API's Ctrl-C): no task starts after it, the
+     * running ones finish their blocks, and the job fails; its outputs are aborted — temporaries removed, a folder it
+     * created and left empty removed — as after any failure. Spark's running jobs are cancelled by the caller.
+     */
+    public static void cancel() {
+        cancelled = true;
+    }
+
+    /** Clears {@link #cancel} before the next job. */
+    public static void clearCancel() {
+        cancelled = false;
+    }
+
+    /** Whether {@link #cancel} was asked since the last {@link #clearCancel}. */
+    public static boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Throws when {@link #cancel} was asked: where a job would start more work. */
+    public static void checkCancelled() {
+        if (cancelled) {
+            throw new java.util.concurrent.CancellationException("cancelled: no further task starts");
+        }
+    }
+
     /** True once the JVM's shutdown has begun (a shutdown hook can no longer be added). */
     public static boolean shuttingDown() {
         Thread probe = new Thread(() -> {});

@@ -21,6 +21,9 @@ public final class JobContext implements AutoCloseable {
     private final Configuration hadoop;
     private final Supplier<JavaSparkContext> starter;
     private final boolean owned;
+    /** The context this one borrows (its Spark, started or not, and its lifetime), or null. */
+    private final JobContext lender;
+
     private JavaSparkContext jsc;
 
     private JobContext(SparkConf conf, Configuration hadoop, Supplier<JavaSparkContext> starter, JavaSparkContext jsc) {
@@ -29,6 +32,24 @@ public final class JobContext implements AutoCloseable {
         this.starter = starter;
         this.owned = starter != null;
         this.jsc = jsc;
+        this.lender = null;
+    }
+
+    private JobContext(JobContext lender) {
+        this.conf = lender.conf;
+        this.hadoop = lender.hadoop;
+        this.starter = null;
+        this.owned = false;
+        this.jsc = null;
+        this.lender = lender;
+    }
+
+    /**
+     * A view of this context for one job of a longer session (the Python API's): the same Spark, started on the
+     * first job that needs it and kept for the next; {@link #close} of the view leaves it running.
+     */
+    public JobContext borrowed() {
+        return new JobContext(this);
     }
 
     /** A running Spark context, used as it is; {@link #close} leaves it running. */
@@ -47,6 +68,9 @@ public final class JobContext implements AutoCloseable {
 
     /** The Spark context, started now if it is not yet. */
     public synchronized JavaSparkContext spark() {
+        if (lender != null) {
+            return lender.spark();
+        }
         if (jsc == null) {
             jsc = starter.get();
         }
@@ -55,6 +79,9 @@ public final class JobContext implements AutoCloseable {
 
     /** Whether the Spark context runs (a job may then read its thread's local properties). */
     public synchronized boolean started() {
+        if (lender != null) {
+            return lender.started();
+        }
         return jsc != null;
     }
 
@@ -93,7 +120,7 @@ public final class JobContext implements AutoCloseable {
     public String setting(String key, String otherwise) {
         JavaSparkContext running;
         synchronized (this) {
-            running = jsc;
+            running = lender != null ? (lender.started() ? lender.spark() : null) : jsc;
         }
         String v = running == null ? null : running.getLocalProperty(key);
         return v != null ? v : conf.get(key, otherwise);

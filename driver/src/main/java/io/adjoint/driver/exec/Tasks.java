@@ -76,6 +76,7 @@ public final class Tasks<D> implements AutoCloseable {
         if (items.isEmpty()) {
             return List.of();
         }
+        Interruption.checkCancelled();
         int w = Math.max(1, Math.min(width, items.size()));
         if (where.inDriver()) {
             return DriverThreads.map(
@@ -106,6 +107,11 @@ public final class Tasks<D> implements AutoCloseable {
             }
             return results;
         } catch (Throwable failed) {
+            if (Interruption.cancelled()) { // the Python API's Ctrl-C: said as such, not as Spark's job failure
+                jsc.cancelJobGroup(group);
+                awaitNoRunningTasks(jsc, group, 10_000);
+                throw new java.util.concurrent.CancellationException("cancelled: the Spark job was stopped");
+            }
             if (!Interruption.shuttingDown()) {
                 jsc.cancelJobGroup(group);
                 awaitNoRunningTasks(jsc, group, 10_000);

@@ -1,0 +1,262 @@
+"""One command of the CLI run in this process: arrays in and out through the JVM's memory, lines as they come,
+Ctrl-C cancelling the job.
+
+Inputs given as arrays become ``adjoint-mem:`` files whose bytes are the array's own memory (a direct buffer over
+it: no copy on this side; the job copies once, into its matrices). Results written to an ``adjoint-mem:`` folder are
+direct buffers in the JVM, wrapped here as NumPy arrays (and SciPy CSR arrays) without a copy.
+"""
+
+import ast
+import io
+import itertools
+import os
+import re
+import sys
+import warnings
+
+import numpy as np
+
+from . import _jvm
+from ._errors import AdjointWarning, InputError, InternalError
+
+MEM = "adjoint-mem:"
+_serial = itertools.count(1)
+_READABLE = {np.dtype("<f8"), np.dtype(">f8"), np.dtype("<f4"), np.dtype("<i4"), np.dtype("<i8")}
+_PROGRESS = re.compile(r"^(?P<label>.*?): (?P<done>\d+)/(?P<total>\d+) blocks \(\d+%\)(?P<rest>.*)$")
+
+
+def as_array(value, what):
+    """A NumPy view of an array-like: PyTorch tensors detached and moved to the CPU, anything with __array__."""
+    if hasattr(value, "detach") and callable(value.detach) and hasattr(value, "numpy"):
+        value = value.detach()
+        if hasattr(value, "cpu"):
+            value = value.cpu()
+        value = value.numpy()
+    a = np.asarray(value)
+    if a.dtype.kind not in "biuf":
+        raise InputError("%s: an array of %s; give numbers (float64, float32, integers)" % (what, a.dtype))
+    return a
+
+
+def is_path(value):
+    return isinstance(value, (str, os.PathLike))
+
+
+def path_arg(value):
+    """A path as the JVM should read it: a URI as given; a local path made absolute (this process may chdir)."""
+    p = os.fspath(value)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", p) or p.startswith("file:"):
+        return p
+    return os.path.abspath(p)
+
+
+class Call:
+    """The arguments of one command, the memory it puts in the JVM, and how to say its messages in Python's terms."""
+
+    def __init__(self, command):
+        self.command = command
+        self.root = "%s/py%d-%d" % (MEM, os.getpid(), next(_serial))
+        self.args = [command]
+        self._keep = []  # arrays whose memory the JVM reads until the call ends
+        self._names = []  # (the CLI's words, the caller's) for messages
+        self.session = _jvm.session()
+
+    # ---- arguments ----
+
+    def option(self, name, value=None):
+        """--name, or --name value (skipped when value is None)."""
+        if value is None:
+            return self
+        self.args += [name] if value is True else [name, str(value)]
+        return self
+
+    def array(self, role, name, value, option, label, batch=False):
+        """An array (or a path) given as the CLI's `option`: its in-memory file's URI (or the path)."""
+        if is_path(value):
+            return path_arg(value)
+        a = as_array(value, label)
+        if a.dtype not in _READABLE:
+            a = a.astype(np.float64)  # booleans, small integers, float16: exact in float64
+        if not a.flags.c_contiguous or not a.flags.writeable:
+            a = np.array(a, order="C")  # the one copy on this side: the JVM reads the memory as it is laid out
+        uri = "%s/%s/%s.npy" % (self.root, role, name)
+        self._put(uri, a)
+        self._names.append((option + uri, label))
+        self._names.append((uri, label))
+        return uri
+
+    def _put(self, uri, a):
+        import jpype
+        import jpype.nio
+
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(a))
+        if a.nbytes == 0:
+            data = jpype.JClass("java.nio.ByteBuffer").allocate(0)
+        else:
+            data = jpype.nio.convertToDirectBuffer(a.reshape(-1).view(np.uint8))
+        self._keep.append(a)
+        jpype.JClass("io.adjoint.jobs.PythonSession").put(uri, header.getvalue(), data)
+
+    def out_folder(self):
+        """Where the results go in memory; refused on a cluster (its executors cannot reach this JVM's memory)."""
+        if not self.session.isLocal():
+            raise InputError("%s: with the cluster master %s, results cannot come back in memory: give out= a folder"
+                             " the executors can write (hdfs://..., or a shared disk)" % (self.command,
+                                                                                            self.session.master()))
+        folder = self.root + "/out"
+        self._names.append(("--out " + folder, "the result"))
+        self._names.append(("--report " + folder, "the report"))
+        return folder
+
+    # ---- running ----
+
+    def run(self, verbose=False, ok=(0,)):
+        """Runs the command; returns (exit code, stdout). Raises InputError / InternalError as the CLI would exit."""
+        import jpype
+
+        args = jpype.JArray(jpype.JString)(self.args)
+        call = self.session.run(args)
+        shown = _Lines(self, verbose)
+        try:
+            try:
+                while not call.waitFor(50):
+                    shown.take(call.lines())
+            except KeyboardInterrupt:
+                call.cancel()
+                print("adjoint: interrupted: cancelling the job…", file=sys.stderr)
+                while True:
+                    try:
+                        if call.waitFor(100):
+                            break
+                    except KeyboardInterrupt:
+                        pass  # the job is stopping: its clean-up must finish
+                shown.take(call.lines())
+                raise
+            shown.take(call.lines())
+        finally:
+            shown.close()
+            self.release_inputs()
+        code = int(call.exitCode())
+        if code in ok:
+            return code, str(call.stdout())
+        self.discard()
+        message = self.said(shown.error or "failed with exit code %d" % code)
+        if code == 2:
+            raise InputError(message)
+        raise InternalError(message)
+
+    def said(self, line):
+        """A message of the CLI in the caller's terms: no 'adjoint jacobian:' prefix, arrays by their names."""
+        prefix = "adjoint %s: " % self.command
+        if line.startswith(prefix):
+            line = line[len(prefix):]
+        for cli, py in sorted(self._names, key=lambda n: -len(n[0])):
+            line = line.replace(cli, py)
+        return line
+
+    def release_inputs(self):
+        import jpype
+
+        jpype.JClass("io.adjoint.jobs.PythonSession").delete(self.root + "/in")
+        self._keep.clear()
+
+    def discard(self):
+        import jpype
+
+        jpype.JClass("io.adjoint.jobs.PythonSession").delete(self.root)
+
+    # ---- results ----
+
+    def results(self, folder):
+        """The files a call wrote into its in-memory folder: {file name: array or csr_array}; then freed in the JVM."""
+        import jpype
+
+        S = jpype.JClass("io.adjoint.jobs.PythonSession")
+        out = {}
+        try:
+            for name in S.list(folder):
+                name = str(name)
+                uri = folder + "/" + name
+                out[name] = _csr(S, uri) if name.endswith(".npz") else _npy(S, uri)
+        finally:
+            self.discard()
+        return out
+
+
+def _npy(S, uri):
+    """An in-memory .npy as a NumPy array over the JVM's buffer (no copy)."""
+    raw = np.asarray(memoryview(S.bytes(uri)))  # int8 view of the whole file
+    if raw.size < 10 or raw[:6].tobytes() != b"\x93NUMPY":
+        return raw.tobytes()  # not an array (a report's text or picture): its bytes
+    major = int(raw[6])
+    if major == 1:
+        hlen, start = int.from_bytes(raw[8:10].tobytes(), "little"), 10
+    else:
+        hlen, start = int.from_bytes(raw[8:12].tobytes(), "little"), 12
+    header = ast.literal_eval(raw[start:start + hlen].tobytes().decode("latin1"))
+    offset = start + hlen
+    shape = tuple(header["shape"])
+    if np.dtype(header["descr"]) != np.dtype("<f8") or header["fortran_order"]:
+        return np.lib.format.read_array(io.BytesIO(raw.tobytes()))
+    values = np.asarray(memoryview(S.doubles(uri, offset)))
+    return values.reshape(shape)
+
+
+def _csr(S, uri):
+    """An in-memory CSR result as a scipy.sparse.csr_array over the JVM's buffers (no copy)."""
+    import scipy.sparse
+
+    a = S.csr(uri)
+    indptr = np.asarray(memoryview(S.csrIndex(a, True)))
+    indices = np.asarray(memoryview(S.csrIndex(a, False)))
+    data = np.asarray(memoryview(S.csrData(a)))
+    return scipy.sparse.csr_array((data, indices, indptr), shape=(int(a.rows()), int(a.cols())), copy=False)
+
+
+class _Lines:
+    """A command's stderr lines: warnings as Python warnings, progress as a bar (tqdm) or lines, the rest shown with
+    verbose; the error line kept for the exception."""
+
+    def __init__(self, call, verbose):
+        self.call = call
+        self.verbose = verbose
+        self.error = None
+        self.bar = None
+        self.bar_label = None
+
+    def take(self, lines):
+        for line in lines:
+            line = str(line)
+            if ": warning: " in line:
+                warnings.warn(AdjointWarning(self.call.said(line.split(": warning: ", 1)[1])), stacklevel=4)
+                continue
+            if line.startswith("adjoint %s: " % self.call.command) or line.startswith("adjoint: "):
+                self.error = line if self.error is None else self.error
+                continue
+            if line.startswith("(set ADJOINT_DEBUG=1"):
+                continue
+            m = _PROGRESS.match(line)
+            if m:
+                self._progress(m)
+                continue
+            if self.verbose:
+                print(self.call.said(line), file=sys.stderr)
+
+    def _progress(self, m):
+        done, total = int(m.group("done")), int(m.group("total"))
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            print(self.call.said(m.group(0)), file=sys.stderr)
+            return
+        if self.bar is None or self.bar_label != m.group("label"):
+            self.close()
+            self.bar = tqdm(total=total, desc=m.group("label"), unit="block")
+            self.bar_label = m.group("label")
+        self.bar.update(done - self.bar.n)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -59,6 +60,7 @@ class Call:
         self.args = [command]
         self._keep = []  # arrays whose memory the JVM reads until the call ends
         self._names = []  # (the CLI's words, the caller's) for messages
+        self._out = None  # the in-memory folder of the results, if they come back in memory
         self.session = _jvm.session()
 
     # ---- arguments ----
@@ -104,7 +106,7 @@ class Call:
             raise InputError("%s: with the cluster master %s, results cannot come back in memory: give out= a folder"
                              " the executors can write (hdfs://..., or a shared disk)" % (self.command,
                                                                                             self.session.master()))
-        folder = self.root + "/out"
+        folder = self._out = self.root + "/out"
         self._names.append(("--out " + folder, "the result"))
         self._names.append(("--report " + folder, "the report"))
         return folder
@@ -119,21 +121,12 @@ class Call:
         call = self.session.run(args)
         shown = _Lines(self, verbose)
         try:
-            try:
-                while not call.waitFor(50):
-                    shown.take(call.lines())
-            except KeyboardInterrupt:
-                call.cancel()
-                print("adjoint: interrupted: cancelling the job…", file=sys.stderr)
-                while True:
-                    try:
-                        if call.waitFor(100):
-                            break
-                    except KeyboardInterrupt:
-                        pass  # the job is stopping: its clean-up must finish
-                shown.take(call.lines())
-                raise
+            if not _wait(call, shown):
+                raise KeyboardInterrupt
             shown.take(call.lines())
+        except BaseException:
+            self.discard()
+            raise
         finally:
             shown.close()
             self.release_inputs()
@@ -156,9 +149,10 @@ class Call:
         return line
 
     def release_inputs(self):
+        """Frees the inputs (the whole call's memory when no results come back in it)."""
         import jpype
 
-        jpype.JClass("io.adjoint.jobs.PythonSession").delete(self.root + "/in")
+        jpype.JClass("io.adjoint.jobs.PythonSession").delete(self.root + "/in" if self._out else self.root)
         self._keep.clear()
 
     def discard(self):
@@ -212,6 +206,36 @@ def _csr(S, uri):
     indices = np.asarray(memoryview(S.csrIndex(a, False)))
     data = np.asarray(memoryview(S.csrData(a)))
     return scipy.sparse.csr_array((data, indices, indptr), shape=(int(a.rows()), int(a.cols())), copy=False)
+
+
+def _wait(call, shown):
+    """Waits for a call, showing its lines; whether it ran to its end. On Ctrl-C (JPype delivers it as a Java
+    InterruptedException in the call it interrupts, then as KeyboardInterrupt) the job is cancelled and waited for:
+    its clean-up must finish before control returns, so that nothing is left behind."""
+    import jpype
+
+    interrupts = (KeyboardInterrupt, jpype.JClass("java.lang.InterruptedException"))
+    interrupted = False
+    while True:
+        try:
+            if interrupted:
+                if not call.cancelled():
+                    print("adjoint: interrupted: cancelling the job…", file=sys.stderr)
+                call.cancel()  # again each time: a Spark step submitted meanwhile is cancelled too
+            if call.waitFor(100 if interrupted else 50):
+                break
+            if not interrupted:
+                shown.take(call.lines())
+        except interrupts:
+            interrupted = True  # from here on the job is stopping: its clean-up must finish
+    if interrupted:
+        try:  # the KeyboardInterrupt JPype may leave pending: taken here, not in the caller's handler
+            for _ in range(3):
+                time.sleep(0.01)
+        except KeyboardInterrupt:
+            pass
+    shown.take(call.lines())
+    return not interrupted
 
 
 class _Lines:

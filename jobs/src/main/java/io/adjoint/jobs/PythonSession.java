@@ -143,7 +143,7 @@ public final class PythonSession implements AutoCloseable {
     }
 
     /** A command running in this process. */
-    public final class Call {
+    public static final class Call {
         private final String[] args;
         private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -184,14 +184,12 @@ public final class PythonSession implements AutoCloseable {
 
         /**
          * Ctrl-C: no further task starts, Spark's running jobs are cancelled, the job fails and its outputs are
-         * aborted; {@link #waitFor} then returns (a task already running finishes its block first).
+         * aborted; {@link #waitFor} then returns (a task already running finishes its block first). Idempotent; the
+         * Python side repeats it while it waits, so a Spark job submitted just after it is cancelled too.
          */
         public void cancel() {
             cancelled = true;
-            Interruption.cancel();
-            if (shared.context().started()) {
-                shared.context().spark().cancelAllJobs();
-            }
+            Interruption.cancel(); // no task starts; the running Spark step's job group is cancelled
         }
 
         /** Seconds the command took in the JVM (0 while it runs), and how long it waited to start before. */

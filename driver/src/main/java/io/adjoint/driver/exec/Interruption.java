@@ -16,6 +16,23 @@ public final class Interruption {
      */
     public static void cancel() {
         cancelled = true;
+        ON_CANCEL.forEach(Runnable::run);
+    }
+
+    private static final java.util.Set<Runnable> ON_CANCEL = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Runs {@code hook} on every {@link #cancel} until {@link #removeCancelHook} (a Spark step's: cancel its job
+     * group). A cancel may come again (the caller repeats it while it waits), so a job submitted just after one is
+     * still cancelled.
+     */
+    public static void addCancelHook(Runnable hook) {
+        ON_CANCEL.add(hook);
+    }
+
+    /** Removes a hook of {@link #addCancelHook}. */
+    public static void removeCancelHook(Runnable hook) {
+        ON_CANCEL.remove(hook);
     }
 
     /** Clears {@link #cancel} before the next job. */

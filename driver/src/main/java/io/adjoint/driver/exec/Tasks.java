@@ -95,7 +95,10 @@ public final class Tasks<D> implements AutoCloseable {
             jsc.sc().addSparkListener(progress);
         }
         jsc.setJobGroup(group, "adjoint " + label, true);
+        Runnable onCancel = () -> jsc.cancelJobGroup(group);
+        Interruption.addCancelHook(onCancel);
         try {
+            Interruption.checkCancelled(); // Spark may have taken seconds to start
             List<R> results = jsc.parallelize(items, w)
                     .mapPartitions(new SparkTask<>(broadcast, task))
                     .collect();
@@ -118,6 +121,7 @@ public final class Tasks<D> implements AutoCloseable {
             }
             throw failed;
         } finally {
+            Interruption.removeCancelHook(onCancel);
             jsc.clearJobGroup();
             if (progress != null) {
                 jsc.sc().removeSparkListener(progress);

@@ -48,8 +48,8 @@ def stop():
 
 def version():
     """The CLI's ``--version``: Adjoint's and Spark's versions, and the BLAS and LU the products run on."""
-    c = Call("--version")
-    return c.run()[1].strip()
+    with Call("--version") as c:
+        return c.run()[1].strip()
 
 
 # ---- argument helpers ----
@@ -126,31 +126,31 @@ def jacobian(expr, wrt, *, inputs=None, format="npy", seeding=None, out=None, ov
     verbose: True shows the job's closing line, "plan" the planner's reasoning too.
     """
     names, single = _names(wrt)
-    c = Call("jacobian")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    c.option("--wrt", ",".join(names)).option("--format", _format(format)).option("--seeding", seeding)
-    folder = _common(c, out, overwrite, rows_per_task, verbose)
-    c.run(verbose)
-    if folder is None:
-        return path_arg(out)
-    return _pick(_by_stem(c.results(folder)), names, single)
+    with Call("jacobian") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        c.option("--wrt", ",".join(names)).option("--format", _format(format)).option("--seeding", seeding)
+        folder = _common(c, out, overwrite, rows_per_task, verbose)
+        c.run(verbose)
+        if folder is None:
+            return path_arg(out)
+        return _pick(_by_stem(c.results(folder)), names, single)
 
 
 def vjp(expr, cotangent, wrt, *, inputs=None, out=None, overwrite=False, rows_per_task=None, verbose=False, **kw):
     """Vector-Jacobian products ḡ·∂f/∂X without forming the Jacobian: cotangent of f's shape (p, q) gives X's shape;
     a batch (N, p, q) gives (N, k, l) (as ``torch.func.vmap(vjp)``). wrt: a name (one array) or a list (a dict)."""
     names, single = _names(wrt)
-    c = Call("vjp")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    c.option("--wrt", ",".join(names))
-    c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
-    folder = _common(c, out, overwrite, rows_per_task, verbose)
-    c.run(verbose)
-    if folder is None:
-        return path_arg(out)
-    return _pick(_by_stem(c.results(folder)), names, single)
+    with Call("vjp") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        c.option("--wrt", ",".join(names))
+        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        folder = _common(c, out, overwrite, rows_per_task, verbose)
+        c.run(verbose)
+        if folder is None:
+            return path_arg(out)
+        return _pick(_by_stem(c.results(folder)), names, single)
 
 
 def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task=None, verbose=False, **kw):
@@ -158,17 +158,17 @@ def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task
     f's shape (p, q), or (N, p, q)."""
     if not isinstance(tangents, dict) or not tangents:
         raise InputError("tangents: give a dict {input name: tangent}, e.g. tangents={\"X\": v}")
-    c = Call("jvp")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    for name, t in tangents.items():
-        uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name)
-        c.args += ["--tangent", "%s=%s" % (name, uri)]
-    folder = _common(c, out, overwrite, rows_per_task, verbose)
-    c.run(verbose)
-    if folder is None:
-        return path_arg(out)
-    return _pick(_by_stem(c.results(folder)), ["out"], True)
+    with Call("jvp") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        for name, t in tangents.items():
+            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name)
+            c.args += ["--tangent", "%s=%s" % (name, uri)]
+        folder = _common(c, out, overwrite, rows_per_task, verbose)
+        c.run(verbose)
+        if folder is None:
+            return path_arg(out)
+        return _pick(_by_stem(c.results(folder)), ["out"], True)
 
 
 def grad(expr, wrt, *, cotangent=None, symbolic=False, inputs=None, out=None, overwrite=False, verbose=False, **kw):
@@ -177,26 +177,26 @@ def grad(expr, wrt, *, cotangent=None, symbolic=False, inputs=None, out=None, ov
     symbolic=True returns the gradient expressions instead ({name: str}, in the expression language; only the
     inputs' shapes are read)."""
     names, single = _names(wrt)
-    c = Call("grad")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    c.option("--wrt", ",".join(names))
-    if cotangent is not None:
-        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
-    if symbolic:
-        c.option("--print", True)
-        text = c.run(verbose)[1]
-        exprs = {}
-        for line in text.splitlines():
-            if ": " in line:
-                k, v = line.split(": ", 1)
-                exprs[k.strip()] = v.strip()
-        return _pick(exprs, names, single)
-    folder = _common(c, out, overwrite, None, verbose)
-    c.run(verbose)
-    if folder is None:
-        return path_arg(out)
-    return _pick(_by_stem(c.results(folder)), names, single)
+    with Call("grad") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        c.option("--wrt", ",".join(names))
+        if cotangent is not None:
+            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        if symbolic:
+            c.option("--print", True)
+            text = c.run(verbose)[1]
+            exprs = {}
+            for line in text.splitlines():
+                if ": " in line:
+                    k, v = line.split(": ", 1)
+                    exprs[k.strip()] = v.strip()
+            return _pick(exprs, names, single)
+        folder = _common(c, out, overwrite, None, verbose)
+        c.run(verbose)
+        if folder is None:
+            return path_arg(out)
+        return _pick(_by_stem(c.results(folder)), names, single)
 
 
 def hessian(expr, wrt, *, cotangent=None, inputs=None, format="npy", seeding=None, colouring=None, out=None,
@@ -207,23 +207,23 @@ def hessian(expr, wrt, *, cotangent=None, inputs=None, format="npy", seeding=Non
     wrt: one name → the block ∂²f/∂A² as one array; a list → {(A, B): block} for every ordered pair.
     format: "npy", "csr" or "auto" as for jacobian; colouring: "auto" or "distance-2" (symmetric blocks)."""
     names, single = _names(wrt)
-    c = Call("hessian")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    c.option("--wrt", ",".join(names))
-    if cotangent is not None:
-        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
-    c.option("--format", _format(format)).option("--seeding", seeding).option("--colouring", colouring)
-    folder = _common(c, out, overwrite, rows_per_task, verbose)
-    c.run(verbose)
-    if folder is None:
-        return path_arg(out)
-    blocks = {tuple(k.split(".", 1)): v for k, v in _by_stem(c.results(folder)).items()}
-    pairs = [(a, b) for a in names for b in names]
-    missing = [p for p in pairs if p not in blocks]
-    if missing:
-        raise InternalError("the job wrote no block for %s" % ", ".join("%s.%s" % p for p in missing))
-    return blocks[pairs[0]] if single else {p: blocks[p] for p in pairs}
+    with Call("hessian") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        c.option("--wrt", ",".join(names))
+        if cotangent is not None:
+            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        c.option("--format", _format(format)).option("--seeding", seeding).option("--colouring", colouring)
+        folder = _common(c, out, overwrite, rows_per_task, verbose)
+        c.run(verbose)
+        if folder is None:
+            return path_arg(out)
+        blocks = {tuple(k.split(".", 1)): v for k, v in _by_stem(c.results(folder)).items()}
+        pairs = [(a, b) for a in names for b in names]
+        missing = [p for p in pairs if p not in blocks]
+        if missing:
+            raise InternalError("the job wrote no block for %s" % ", ".join("%s.%s" % p for p in missing))
+        return blocks[pairs[0]] if single else {p: blocks[p] for p in pairs}
 
 
 def hvp(expr, tangents, wrt, *, cotangent=None, inputs=None, out=None, overwrite=False, rows_per_task=None,
@@ -233,20 +233,20 @@ def hvp(expr, tangents, wrt, *, cotangent=None, inputs=None, out=None, overwrite
     if not isinstance(tangents, dict) or not tangents:
         raise InputError("tangents: give a dict {input name: tangent}, e.g. tangents={\"X\": v}")
     names, single = _names(wrt)
-    c = Call("hvp")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    c.option("--wrt", ",".join(names))
-    for name, t in tangents.items():
-        uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name)
-        c.args += ["--tangent", "%s=%s" % (name, uri)]
-    if cotangent is not None:
-        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
-    folder = _common(c, out, overwrite, rows_per_task, verbose)
-    c.run(verbose)
-    if folder is None:
-        return path_arg(out)
-    return _pick(_by_stem(c.results(folder)), names, single)
+    with Call("hvp") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        c.option("--wrt", ",".join(names))
+        for name, t in tangents.items():
+            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name)
+            c.args += ["--tangent", "%s=%s" % (name, uri)]
+        if cotangent is not None:
+            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        folder = _common(c, out, overwrite, rows_per_task, verbose)
+        c.run(verbose)
+        if folder is None:
+            return path_arg(out)
+        return _pick(_by_stem(c.results(folder)), names, single)
 
 
 def gradcheck(expr, wrt, *, inputs=None, mode=None, eps=None, rtol=None, atol=None, probes=None, seed=None,
@@ -259,27 +259,27 @@ def gradcheck(expr, wrt, *, inputs=None, mode=None, eps=None, rtol=None, atol=No
     eps, rtol, atol: the step and the rule |analytic − numeric| ≤ atol + rtol·|numeric| (defaults 1e-6, 1e-5, 1e-6);
     order=2 checks second derivatives; report: a folder to keep the report files in as well."""
     names, _ = _names(wrt)
-    c = Call("gradcheck")
-    c.option("--expr", expr)
-    _inputs(c, inputs, kw)
-    c.option("--wrt", ",".join(names)).option("--mode", mode).option("--eps", eps).option("--rtol", rtol)
-    c.option("--atol", atol).option("--probes", probes).option("--seed", seed).option("--order", order)
-    c.option("--seeding", seeding)
-    if cotangent is not None:
-        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
-    for name, j in (jacobians or {}).items():
-        uri = c.array("in", "jacobian-" + name, j, "--jacobian %s=" % name, "jacobians[%r]" % name)
-        c.args += ["--jacobian", "%s=%s" % (name, uri)]
-    folder = c.out_folder()
-    c.option("--report", folder)
-    c.option("-v", True if verbose == "plan" else None)
-    line = c.run(verbose, ok=(0, 1))[1]
-    r = GradcheckReport(c.results(folder), line)
-    if report is not None:
-        if os.path.isdir(report) and os.listdir(report) and not overwrite:
-            raise InputError("report=%s: the folder is not empty; pass overwrite=True to write into it" % report)
-        r.save(report)
-    return r
+    with Call("gradcheck") as c:
+        c.option("--expr", expr)
+        _inputs(c, inputs, kw)
+        c.option("--wrt", ",".join(names)).option("--mode", mode).option("--eps", eps).option("--rtol", rtol)
+        c.option("--atol", atol).option("--probes", probes).option("--seed", seed).option("--order", order)
+        c.option("--seeding", seeding)
+        if cotangent is not None:
+            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        for name, j in (jacobians or {}).items():
+            uri = c.array("in", "jacobian-" + name, j, "--jacobian %s=" % name, "jacobians[%r]" % name)
+            c.args += ["--jacobian", "%s=%s" % (name, uri)]
+        folder = c.out_folder()
+        c.option("--report", folder)
+        c.option("-v", True if verbose == "plan" else None)
+        line = c.run(verbose, ok=(0, 1))[1]
+        r = GradcheckReport(c.results(folder), line)
+        if report is not None:
+            if os.path.isdir(report) and os.listdir(report) and not overwrite:
+                raise InputError("report=%s: the folder is not empty; pass overwrite=True to write into it" % report)
+            r.save(report)
+        return r
 
 
 def contract(adjoints, jacobians, *, out=None, overwrite=False, plan=None, rows_per_task=None, verbose=False):
@@ -290,18 +290,18 @@ def contract(adjoints, jacobians, *, out=None, overwrite=False, plan=None, rows_
         adjoints, jacobians = [adjoints], [jacobians]
     if len(adjoints) != len(jacobians) or not adjoints:
         raise InputError("give as many adjoints as Jacobians (%d and %d)" % (len(adjoints), len(jacobians)))
-    c = Call("contract")
-    for t, (a, j) in enumerate(zip(adjoints, jacobians)):
-        c.option("--adjoint", c.array("in", "adjoint-%d" % t, a, "--adjoint ", "adjoints[%d]" % t))
-        c.option("--jacobian", c.array("in", "jacobian-%d" % t, j, "--jacobian ", "jacobians[%d]" % t))
-    c.option("--plan", plan).option("--rows-per-task", rows_per_task)
-    c.option("-v", True if verbose == "plan" else None)
-    if out is not None:
-        c.option("--out", path_arg(out)).option("--overwrite", True if overwrite else None)
+    with Call("contract") as c:
+        for t, (a, j) in enumerate(zip(adjoints, jacobians)):
+            c.option("--adjoint", c.array("in", "adjoint-%d" % t, a, "--adjoint ", "adjoints[%d]" % t))
+            c.option("--jacobian", c.array("in", "jacobian-%d" % t, j, "--jacobian ", "jacobians[%d]" % t))
+        c.option("--plan", plan).option("--rows-per-task", rows_per_task)
+        c.option("-v", True if verbose == "plan" else None)
+        if out is not None:
+            c.option("--out", path_arg(out)).option("--overwrite", True if overwrite else None)
+            c.run(verbose)
+            return path_arg(out)
+        folder = c.out_folder(file="G.npy")
+        c.option("--out", folder + "/G.npy")
         c.run(verbose)
-        return path_arg(out)
-    folder = c.out_folder()
-    c.option("--out", folder + "/G.npy")
-    c.run(verbose)
-    return c.results(folder)["G.npy"]
+        return c.results(folder)["G.npy"]
 

@@ -63,6 +63,15 @@ class Call:
         self._out = None  # the in-memory folder of the results, if they come back in memory
         self.session = _jvm.session()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is not None:  # an argument refused, or the run failed: nothing of the call stays in the JVM
+            self.discard()
+            self._keep.clear()
+        return False
+
     # ---- arguments ----
 
     def option(self, name, value=None):
@@ -100,13 +109,19 @@ class Call:
         self._keep.append(a)
         jpype.JClass("io.adjoint.jobs.PythonSession").put(uri, header.getvalue(), data)
 
-    def out_folder(self):
-        """Where the results go in memory; refused on a cluster (its executors cannot reach this JVM's memory)."""
+    def out_folder(self, file=None):
+        """Where the results go in memory; refused on a cluster (its executors cannot reach this JVM's memory).
+        With ``file`` (a command writing one file, whose folder must exist) the folder is created."""
         if not self.session.isLocal():
             raise InputError("%s: with the cluster master %s, results cannot come back in memory: give out= a folder"
                              " the executors can write (hdfs://..., or a shared disk)" % (self.command,
                                                                                             self.session.master()))
         folder = self._out = self.root + "/out"
+        if file is not None:
+            import jpype
+
+            jpype.JClass("io.adjoint.jobs.PythonSession").mkdirs(folder)
+            self._names.append(("--out %s/%s" % (folder, file), "the result"))
         self._names.append(("--out " + folder, "the result"))
         self._names.append(("--report " + folder, "the report"))
         return folder
@@ -156,6 +171,7 @@ class Call:
         self._keep.clear()
 
     def discard(self):
+        """Frees everything of the call in the JVM's memory."""
         import jpype
 
         jpype.JClass("io.adjoint.jobs.PythonSession").delete(self.root)

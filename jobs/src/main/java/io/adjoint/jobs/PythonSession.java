@@ -260,6 +260,11 @@ public final class PythonSession implements AutoCloseable {
         MemoryFileSystem.put(uri, ByteBuffer.wrap(header), data);
     }
 
+    /** Creates an in-memory folder (for a command that writes one file into an existing folder: contract). */
+    public static void mkdirs(String uri) throws IOException {
+        MemoryFileSystem.mkdirs(uri);
+    }
+
     /** The names in an in-memory folder (a call's results), sorted. */
     public static String[] list(String uri) {
         return MemoryFileSystem.names(uri).toArray(new String[0]);

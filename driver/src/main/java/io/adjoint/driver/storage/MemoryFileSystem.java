@@ -124,6 +124,11 @@ public final class MemoryFileSystem extends FileSystem {
         putNode(key(uri), Node.file(List.of(views), null));
     }
 
+    /** Creates folder {@code uri} and its parents (nothing when it exists). */
+    public static void mkdirs(String uri) throws IOException {
+        new MemoryFileSystem().mkdirs(new Path(uri), null);
+    }
+
     /** Puts a result: its bytes (may be empty) and what the caller reads it by ({@link #attachment}). */
     public static void putResult(String uri, ByteBuffer bytes, Object attachment) throws IOException {
         putNode(key(uri), Node.file(List.of(bytes.duplicate()), attachment));

@@ -15,6 +15,8 @@ SCRIPT = textwrap.dedent("""
     import os, signal, sys, threading, time
     sys.path.insert(0, os.path.join(%(root)r, "python"))
     import numpy as np, adjoint, jpype
+    # as in a terminal, even when this test runs where SIGINT is ignored (a background job inherits SIG_IGN)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     out, spark = sys.argv[1], sys.argv[2] == "spark"
     adjoint.start(master="local[2]", conf={"spark.adjoint.driverTasks": "never"} if spark else None)
     n = 96

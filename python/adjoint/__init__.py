@@ -20,7 +20,7 @@ otherwise. Ctrl-C cancels the running job and leaves nothing behind.
 import os
 
 from . import _jvm
-from ._calls import Call, path_arg
+from ._calls import Call, fast_products, path_arg
 from ._errors import AdjointError, AdjointWarning, InputError, InternalError
 from ._report import GradcheckReport
 
@@ -66,12 +66,17 @@ def _names(wrt, what="wrt"):
     return names, False
 
 
-def _inputs(call, inputs, kw):
+def _merged(inputs, kw):
     given = dict(inputs or {})
     both = sorted(set(given) & set(kw))
     if both:
         raise InputError("input %s given twice (in inputs= and as a keyword)" % ", ".join(both))
     given.update(kw)
+    return given
+
+
+def _inputs(call, inputs, kw):
+    given = _merged(inputs, kw)
     if not given:
         raise InputError("give the expression's inputs, e.g. jacobian(expr, wrt=\"X\", X=x, W=w)")
     for name, value in given.items():
@@ -141,6 +146,10 @@ def vjp(expr, cotangent, wrt, *, inputs=None, out=None, overwrite=False, rows_pe
     """Vector-Jacobian products ḡ·∂f/∂X without forming the Jacobian: cotangent of f's shape (p, q) gives X's shape;
     a batch (N, p, q) gives (N, k, l) (as ``torch.func.vmap(vjp)``). wrt: a name (one array) or a list (a dict)."""
     names, single = _names(wrt)
+    if out is None and rows_per_task is None and not verbose:
+        got = fast_products(True, expr, _merged(inputs, kw), names, [cotangent])
+        if got is not None:
+            return got[0] if single else dict(zip(names, got))
     with Call("vjp") as c:
         c.option("--expr", expr)
         _inputs(c, inputs, kw)
@@ -158,6 +167,10 @@ def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task
     f's shape (p, q), or (N, p, q)."""
     if not isinstance(tangents, dict) or not tangents:
         raise InputError("tangents: give a dict {input name: tangent}, e.g. tangents={\"X\": v}")
+    if out is None and rows_per_task is None and not verbose:
+        got = fast_products(False, expr, _merged(inputs, kw), list(tangents), list(tangents.values()))
+        if got is not None:
+            return got[0]
     with Call("jvp") as c:
         c.option("--expr", expr)
         _inputs(c, inputs, kw)

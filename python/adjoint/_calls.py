@@ -133,6 +133,7 @@ class Call:
         import jpype
 
         args = jpype.JArray(jpype.JString)(self.args)
+        blas = _OneBlasThread()
         call = self.session.run(args)
         shown = _Lines(self, verbose)
         try:
@@ -143,6 +144,7 @@ class Call:
             self.discard()
             raise
         finally:
+            blas.restore()
             shown.close()
             self.release_inputs()
         code = int(call.exitCode())
@@ -224,6 +226,61 @@ def _csr(S, uri):
     return scipy.sparse.csr_array((data, indices, indptr), shape=(int(a.rows()), int(a.cols())), copy=False)
 
 
+class _OneBlasThread:
+    """OpenBLAS at one thread while a job runs, as bin/adjoint runs it (OPENBLAS_NUM_THREADS=1: the job's tasks are
+    the parallelism). In this process NumPy may have loaded the same OpenBLAS first, with a thread per core; two
+    tasks each asking it for all the cores ran the n=128 VJP batch 1.7× slower. The caller's setting is restored
+    after the call (its own NumPy products keep their threads)."""
+
+    _libs = None
+
+    def __init__(self):
+        if _OneBlasThread._libs is None:
+            _OneBlasThread._libs = _loaded_openblas()
+        self.saved = []
+        for lib in self._libs:
+            try:
+                n = lib.openblas_get_num_threads()
+                if n != 1:
+                    lib.openblas_set_num_threads(1)
+                    self.saved.append((lib, n))
+            except (AttributeError, OSError):
+                pass
+
+    def restore(self):
+        for lib, n in self.saved:
+            lib.openblas_set_num_threads(n)
+
+
+class _NoSwitch:
+    def restore(self):
+        pass
+
+
+def _loaded_openblas():
+    """The OpenBLAS libraries loaded in this process (from /proc/self/maps), as ctypes handles."""
+    import ctypes
+
+    libs, seen = [], set()
+    try:
+        with open("/proc/self/maps") as f:
+            paths = [line.split()[-1] for line in f if "blas" in line.lower() and line.strip().endswith(".so") or
+                     ".so." in line and "blas" in line.lower()]
+    except OSError:
+        return []
+    for p in paths:
+        if p in seen or not p.startswith("/"):
+            continue
+        seen.add(p)
+        try:
+            lib = ctypes.CDLL(p)
+            lib.openblas_get_num_threads  # noqa: B018  (only OpenBLAS has it)
+            libs.append(lib)
+        except (OSError, AttributeError):
+            pass
+    return libs
+
+
 def _wait(call, shown):
     """Waits for a call, showing its lines; whether it ran to its end. On Ctrl-C (JPype delivers it as a Java
     InterruptedException in the call it interrupts, then as KeyboardInterrupt) the job is cancelled and waited for:
@@ -300,3 +357,68 @@ class _Lines:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def fast_products(vjp, expr, inputs, wrt, seeds):
+    """VJPs (``seeds`` = [cotangent]) or JVPs (one tangent per ``wrt`` name) of arrays without the command line
+    (``PythonSession.products``): the job's preparation, plan and sweeps — the same bits — without files. Returns the
+    results (VJP: one array per wrt name, shaped as that input, with the batch axis when the cotangent has one; JVP:
+    one, shaped as the output), or None when the command must run instead (a path among the inputs, a cluster
+    master, or anything refused: the command then says it in the CLI's words)."""
+    import jpype
+    import jpype.nio
+
+    if any(is_path(v) for v in list(inputs.values()) + list(seeds)):
+        return None
+    session = _jvm.session()
+    if not session.isLocal():
+        return None
+    native = jpype.JClass("java.nio.ByteOrder").nativeOrder()
+    keep = []
+
+    def buffer(value, what):
+        a = np.ascontiguousarray(as_array(value, what), dtype=np.float64)  # float32, ints: exact, as the CLI reads them
+        if not a.flags.writeable:
+            a = a.copy()
+        keep.append(a)
+        if a.size == 0:
+            return None, a.shape
+        return jpype.nio.convertToDirectBuffer(a.reshape(-1).view(np.uint8)).order(native).asDoubleBuffer(), a.shape
+
+    names, values, shapes = [], [], []
+    for name, v in inputs.items():
+        b, shape = buffer(v, name)
+        if b is None or len(shape) != 2:
+            return None
+        names.append(name)
+        values.append(b)
+        shapes.append(list(shape))
+    seed_buffers, seed_shapes = [], []
+    for i, s in enumerate(seeds):
+        b, shape = buffer(s, "cotangent" if vjp else "tangents[%r]" % wrt[i])
+        if b is None or len(shape) not in (2, 3):
+            return None
+        seed_buffers.append(b)
+        seed_shapes.append(list(shape))
+    JString, JInt, DB = jpype.JString, jpype.JInt, jpype.JClass("java.nio.DoubleBuffer")
+    call = session.products(
+        vjp, expr, jpype.JArray(JString)(names), jpype.JArray(DB)(values), jpype.JArray(JInt, 2)(shapes),
+        jpype.JArray(JString)(list(wrt)), jpype.JArray(DB)(seed_buffers), jpype.JArray(JInt, 2)(seed_shapes))
+    fake = type("FastCall", (), {"command": "vjp" if vjp else "jvp", "said": staticmethod(lambda line: line)})
+    shown = _Lines(fake, False)
+    # OpenBLAS runs small products on one thread anyway: the switch (three ctypes calls) only for large ones
+    blas = _OneBlasThread() if max(a.size for a in keep) >= 1 << 16 else _NoSwitch()
+    try:
+        if not _wait(call, shown):
+            raise KeyboardInterrupt
+    finally:
+        blas.restore()
+        shown.close()
+    code = int(call.exitCode())
+    if code == 2:
+        return None
+    if code != 0:
+        raise InternalError(shown.error or "failed with exit code %d" % code)
+    shapes_out = call.resultShapes()
+    return [np.asarray(memoryview(r)).reshape(tuple(int(d) for d in shape))
+            for r, shape in zip(call.results(), shapes_out)]

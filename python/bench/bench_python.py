@@ -25,7 +25,7 @@ def mlp(n, seed=0):
                 b=rng.standard_normal((n, 1)))
 
 
-def median_of(f, repeat, warm=2):
+def median_of(f, repeat, warm=5):
     for _ in range(warm):
         f()
     times = []

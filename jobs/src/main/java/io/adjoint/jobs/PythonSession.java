@@ -1,9 +1,14 @@
 package io.adjoint.jobs;
 
 import io.adjoint.core.InvalidInputException;
+import io.adjoint.core.graph.Shape2;
+import io.adjoint.core.graph.ops.Functions;
 import io.adjoint.driver.commit.MemoryCsrResult;
 import io.adjoint.driver.exec.Interruption;
 import io.adjoint.driver.exec.JobContext;
+import io.adjoint.driver.jacobian.JacobianInputs;
+import io.adjoint.driver.jacobian.JacobianRequest;
+import io.adjoint.driver.products.ProductJob;
 import io.adjoint.driver.storage.MemoryFileSystem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.ejml.data.DMatrixRMaj;
 import picocli.CommandLine;
 
 /**
@@ -142,6 +148,136 @@ public final class PythonSession implements AutoCloseable {
         return c;
     }
 
+    /**
+     * VJPs or JVPs of arrays held by the caller, without the command line and without files: the {@code vjp} or
+     * {@code jvp} job's own preparation ({@link JacobianInputs#prepare}), plan ({@link ProductJob#planned}: the same
+     * blocks, so the same bits) and sweeps ({@link ProductJob#vjp}, {@link ProductJob#jvp}), minus what only files
+     * need (destination, claim, fingerprint, commit) — a small product costs a fraction of a millisecond, not the
+     * command's ≈ 2 ms. Inputs: {@code names}, their float64 values ({@code values}, read once into the job's
+     * matrices) and {@code shapes}; {@code seeds}: the cotangent (VJP; shape (p, q) or (N, p, q)) or one tangent per
+     * {@code wrt} name (JVP). The call's {@link Call#exitCode} is 0 with {@link Call#results} (VJP: one per wrt, N ×
+     * size(x); JVP: N × p·q), or 2 when anything is refused — the caller then runs the command, whose message is
+     * the CLI's.
+     */
+    public Call products(
+            boolean vjp,
+            String expr,
+            String[] names,
+            java.nio.DoubleBuffer[] values,
+            int[][] shapes,
+            String[] wrt,
+            java.nio.DoubleBuffer[] seeds,
+            int[][] seedShapes) {
+        String command = vjp ? "vjp" : "jvp";
+        Call c = new Call(new String[] {command});
+        worker.execute(() -> {
+            Interruption.clearCancel();
+            c.startNanos = System.nanoTime();
+            try {
+                c.results = inMemoryProducts(vjp, expr, names, values, shapes, wrt, seeds, seedShapes, c);
+                c.code = c.results == null ? Main.USAGE : 0;
+            } catch (InvalidInputException e) {
+                c.code = Main.USAGE; // the command says it as the CLI does
+            } catch (Throwable e) {
+                if (Interruption.cancelled()) {
+                    c.code = Main.INTERRUPTED;
+                } else {
+                    c.errStream.println("adjoint " + command + ": internal error: " + Main.oneLine(String.valueOf(e)));
+                    c.code = Main.INTERNAL;
+                }
+            } finally {
+                c.errStream.flush();
+                Interruption.clearCancel();
+                c.endNanos = System.nanoTime();
+                c.finished.countDown();
+            }
+        });
+        return c;
+    }
+
+    private java.nio.DoubleBuffer[] inMemoryProducts(
+            boolean vjp,
+            String expr,
+            String[] names,
+            java.nio.DoubleBuffer[] values,
+            int[][] shapes,
+            String[] wrt,
+            java.nio.DoubleBuffer[] seeds,
+            int[][] seedShapes,
+            Call c)
+            throws IOException {
+        JacobianRequest req = new JacobianRequest().expr(expr);
+        for (int i = 0; i < names.length; i++) {
+            req.input(names[i], matrix(values[i], shapes[i][0], shapes[i][1]));
+        }
+        req.wrt(wrt);
+        JacobianInputs in = JacobianInputs.prepare(req, shared.hadoop(), Functions.standard());
+        // the seeds: (rows, cols) of the output (VJP) or of each tangent's input (JVP), or N of them
+        long n = -1;
+        DMatrixRMaj[] rows = new DMatrixRMaj[seeds.length];
+        for (int i = 0; i < seeds.length; i++) {
+            Shape2 want = vjp ? in.graph.outputShape() : in.wrtShapes.get(wrt[i]);
+            int[] s = seedShapes[i];
+            boolean batch = s.length == 3;
+            if (want == null
+                    || (s.length != 2 && !batch)
+                    || s[s.length - 2] != want.rows
+                    || s[s.length - 1] != want.cols
+                    || (n >= 0 && (batch ? s[0] : -1) != n)) {
+                return null;
+            }
+            n = batch ? s[0] : -1;
+            rows[i] = matrix(seeds[i], batch ? s[0] : 1, want.size());
+        }
+        int count = rows[0].numRows;
+        in.warnings.forEach(w -> c.errStream.println((vjp ? "vjp" : "jvp") + ": warning: " + w));
+        JobContext ctx = shared.context().borrowed();
+        int perTask = ProductJob.planned(ctx, in, count, vjp, null, false)
+                .plan()
+                .blocks()
+                .rowsPerBlock();
+        boolean batch = n >= 0;
+        if (vjp) {
+            java.util.Map<String, DMatrixRMaj> got = ProductJob.vjp(ctx, in, rows[0], perTask);
+            java.nio.DoubleBuffer[] out = new java.nio.DoubleBuffer[wrt.length];
+            c.resultShapes = new int[wrt.length][];
+            for (int i = 0; i < wrt.length; i++) {
+                out[i] = direct(got.get(wrt[i]));
+                c.resultShapes[i] = shape(batch, count, in.wrtShapes.get(wrt[i]));
+            }
+            return out;
+        }
+        c.resultShapes = new int[][] {shape(batch, count, in.graph.outputShape())};
+        java.util.Map<String, DMatrixRMaj> tangents = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < wrt.length; i++) {
+            tangents.put(wrt[i], rows[i]);
+        }
+        return new java.nio.DoubleBuffer[] {direct(ProductJob.jvp(ctx, in, tangents, perTask))};
+    }
+
+    private static int[] shape(boolean batch, int count, Shape2 s) {
+        return batch ? new int[] {count, s.rows, s.cols} : new int[] {s.rows, s.cols};
+    }
+
+    /** A rows × cols matrix of the caller's values (the one copy). */
+    private static DMatrixRMaj matrix(java.nio.DoubleBuffer values, int rows, int cols) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        if ((long) rows * cols != values.capacity()) {
+            throw new InvalidInputException("values of " + values.capacity() + " numbers for " + rows + "×" + cols);
+        }
+        values.get(0, m.data);
+        return m;
+    }
+
+    /** A result as a direct buffer the caller wraps without a copy. */
+    private static java.nio.DoubleBuffer direct(DMatrixRMaj m) {
+        java.nio.DoubleBuffer d = ByteBuffer.allocateDirect(m.data.length * 8)
+                .order(ByteOrder.nativeOrder())
+                .asDoubleBuffer();
+        d.put(0, m.data, 0, m.getNumElements());
+        return d;
+    }
+
     /** A command running in this process. */
     public static final class Call {
         private final String[] args;
@@ -152,6 +288,11 @@ public final class PythonSession implements AutoCloseable {
         private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         private volatile int code = -1;
         private volatile boolean cancelled;
+        /** The in-memory products' results ({@link #products}), one direct buffer per result; null otherwise. */
+        private volatile java.nio.DoubleBuffer[] results;
+        /** The shape of each result: (N,) and the input's (VJP) or output's (JVP) shape; no N for a single product. */
+        private volatile int[][] resultShapes;
+
         private final long createdNanos = System.nanoTime();
         private volatile long startNanos;
         private volatile long endNanos;
@@ -175,6 +316,16 @@ public final class PythonSession implements AutoCloseable {
             List<String> got = new ArrayList<>();
             lines.drainTo(got);
             return got.toArray(new String[0]);
+        }
+
+        /** The results of {@link PythonSession#products}, in order; null for a command (or when it was refused). */
+        public java.nio.DoubleBuffer[] results() {
+            return results;
+        }
+
+        /** The shapes of {@link #results}. */
+        public int[][] resultShapes() {
+            return resultShapes;
         }
 
         /** Everything written to stdout (grad --print, --version). */

@@ -105,11 +105,7 @@ public final class ProductJob {
 
         @Override
         protected Planned plan(JobContext ctx) {
-            Placement where = Placement.decide(ctx, in.count * job.graph.forwardFlops());
-            long tapeBytes = where.broadcastBytes(job.tape);
-            BlockPlanner.Plan plan = BlockPlanner.blockPerThread(
-                    ProductJob.plan(ctx, in, tapeBytes), where, req.rowsPerTask != null || req.resume);
-            return new Planned(where, plan, tapeBytes);
+            return ProductJob.planned(ctx, job, in.count, vjp, req.rowsPerTask, req.resume);
         }
 
         @Override
@@ -193,16 +189,30 @@ public final class ProductJob {
         return in.batched ? new long[] {in.count, s.rows, s.cols} : new long[] {s.rows, s.cols};
     }
 
+    /**
+     * Where {@code count} products of {@code job} run and their blocks — the plan of the {@code vjp}/{@code jvp} job,
+     * and of the Python API's in-memory products, which use it so that their blocks, and so their bits, are the job's.
+     */
+    public static FolderJob.Planned planned(
+            JobContext ctx, JacobianInputs job, long count, boolean vjp, Integer rowsPerTask, boolean resume) {
+        Placement where = Placement.decide(ctx, count * job.graph.forwardFlops());
+        long tapeBytes = where.broadcastBytes(job.tape);
+        BlockPlanner.Plan plan = BlockPlanner.blockPerThread(
+                plan(ctx, job, count, vjp, rowsPerTask, tapeBytes), where, rowsPerTask != null || resume);
+        return new FolderJob.Planned(where, plan, tapeBytes);
+    }
+
     /** Blocks of products: per product row, the sweep's live columns and the row read in and written out. */
-    static BlockPlanner.Plan plan(JobContext ctx, ProductInputs in, long tapeBytes) {
-        Graph g = in.job.graph;
+    static BlockPlanner.Plan plan(
+            JobContext ctx, JacobianInputs job, long count, boolean vjp, Integer rowsPerTask, long tapeBytes) {
+        Graph g = job.graph;
         long resultCols = 0;
         long work;
-        if (in.request.kind == ProductRequest.Kind.VJP) {
-            for (Shape2 s : in.job.wrtShapes.values()) {
+        if (vjp) {
+            for (Shape2 s : job.wrtShapes.values()) {
                 resultCols += s.size();
             }
-            work = Seeding.sweepColumns(in.job) + g.outputShape().size(); // the sweep, and the cotangent row
+            work = Seeding.sweepColumns(job) + g.outputShape().size(); // the sweep, and the cotangent row
         } else {
             long widest = 0;
             long all = 0;
@@ -215,9 +225,9 @@ public final class ProductJob {
         }
         return BlockPlanner.plan(
                 ctx,
-                BlockPlanner.Need.rows(in.count, work, resultCols)
+                BlockPlanner.Need.rows(count, work, resultCols)
                         .broadcast(tapeBytes)
-                        .requested(in.request.rowsPerTask));
+                        .requested(rowsPerTask));
     }
 
     // ---- Java API: the same products on in-memory matrices ----

@@ -257,6 +257,9 @@ class _NoSwitch:
         pass
 
 
+_NO_SWITCH = _NoSwitch()
+
+
 def _loaded_openblas():
     """The OpenBLAS libraries loaded in this process (from /proc/self/maps), as ctypes handles."""
     import ctypes
@@ -365,15 +368,12 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
     results (VJP: one array per wrt name, shaped as that input, with the batch axis when the cotangent has one; JVP:
     one, shaped as the output), or None when the command must run instead (a path among the inputs, a cluster
     master, or anything refused: the command then says it in the CLI's words)."""
-    import jpype
-    import jpype.nio
-
-    if any(is_path(v) for v in list(inputs.values()) + list(seeds)):
+    if any(is_path(v) for v in inputs.values()) or any(is_path(v) for v in seeds):
         return None
     session = _jvm.session()
     if not session.isLocal():
         return None
-    native = jpype.JClass("java.nio.ByteOrder").nativeOrder()
+    j = _java()
     keep = []
 
     def buffer(value, what):
@@ -383,7 +383,7 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
         keep.append(a)
         if a.size == 0:
             return None, a.shape
-        return jpype.nio.convertToDirectBuffer(a.reshape(-1).view(np.uint8)).order(native).asDoubleBuffer(), a.shape
+        return j.convert(a.reshape(-1).view(np.uint8)).order(j.native).asDoubleBuffer(), a.shape
 
     names, values, shapes = [], [], []
     for name, v in inputs.items():
@@ -392,22 +392,19 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
             return None
         names.append(name)
         values.append(b)
-        shapes.append(list(shape))
+        shapes.append(shape)
     seed_buffers, seed_shapes = [], []
     for i, s in enumerate(seeds):
         b, shape = buffer(s, "cotangent" if vjp else "tangents[%r]" % wrt[i])
         if b is None or len(shape) not in (2, 3):
             return None
         seed_buffers.append(b)
-        seed_shapes.append(list(shape))
-    JString, JInt, DB = jpype.JString, jpype.JInt, jpype.JClass("java.nio.DoubleBuffer")
-    call = session.products(
-        vjp, expr, jpype.JArray(JString)(names), jpype.JArray(DB)(values), jpype.JArray(JInt, 2)(shapes),
-        jpype.JArray(JString)(list(wrt)), jpype.JArray(DB)(seed_buffers), jpype.JArray(JInt, 2)(seed_shapes))
-    fake = type("FastCall", (), {"command": "vjp" if vjp else "jvp", "said": staticmethod(lambda line: line)})
-    shown = _Lines(fake, False)
+        seed_shapes.append(shape)
+    call = session.products(vjp, expr, j.strings(names), j.buffers(values), j.ints(shapes), j.strings(list(wrt)),
+                            j.buffers(seed_buffers), j.ints(seed_shapes))
+    shown = _Lines(_FAST_VJP if vjp else _FAST_JVP, False)
     # OpenBLAS runs small products on one thread anyway: the switch (three ctypes calls) only for large ones
-    blas = _OneBlasThread() if max(a.size for a in keep) >= 1 << 16 else _NoSwitch()
+    blas = _OneBlasThread() if max(a.size for a in keep) >= 1 << 16 else _NO_SWITCH
     try:
         if not _wait(call, shown):
             raise KeyboardInterrupt
@@ -419,6 +416,43 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
         return None
     if code != 0:
         raise InternalError(shown.error or "failed with exit code %d" % code)
-    shapes_out = call.resultShapes()
-    return [np.asarray(memoryview(r)).reshape(tuple(int(d) for d in shape))
-            for r, shape in zip(call.results(), shapes_out)]
+    return [np.asarray(memoryview(r)).reshape(tuple(shape))
+            for r, shape in zip(call.results(), call.resultShapes())]
+
+
+class _Said:
+    """What _Lines needs of a call, for the in-memory products (their messages name nothing to rewrite)."""
+
+    def __init__(self, command):
+        self.command = command
+
+    @staticmethod
+    def said(line):
+        return line
+
+
+_FAST_VJP, _FAST_JVP = _Said("vjp"), _Said("jvp")
+
+
+class _JavaTypes:
+    """The Java types a call converts to, looked up once."""
+
+    def __init__(self):
+        import jpype
+        import jpype.nio
+
+        self.native = jpype.JClass("java.nio.ByteOrder").nativeOrder()
+        self.convert = jpype.nio.convertToDirectBuffer
+        self.strings = jpype.JArray(jpype.JString)
+        self.buffers = jpype.JArray(jpype.JClass("java.nio.DoubleBuffer"))
+        self.ints = jpype.JArray(jpype.JInt, 2)
+
+
+_types = None
+
+
+def _java():
+    global _types
+    if _types is None:
+        _types = _JavaTypes()
+    return _types

@@ -69,9 +69,10 @@ def ours(case, repeat):
         x = mlp(16)
         Gs = np.random.default_rng(1).standard_normal((100, 16, 16))
         loop = lambda: [adjoint.vjp(E, Gs[i], wrt="X", **x) for i in range(100)]  # noqa: E731
-        for _ in range(3):
-            loop()
-        say(case, "ours", "100-vjps", median_of(loop, repeat))
+        t = time.perf_counter()
+        loop()
+        say(case, "ours", "100-vjps-first", time.perf_counter() - t)  # the JIT has not compiled the path yet
+        say(case, "ours", "100-vjps", median_of(loop, repeat, warm=20))
     elif case == "jac96":
         x = mlp(96)
         say(case, "ours", "jacobian-numpy", median_of(lambda: adjoint.jacobian(E, wrt="X", **x), repeat))
@@ -114,7 +115,10 @@ def torch_side(case, repeat):
         f = lambda X: torch.tanh(t["W"] @ X + t["b"])  # noqa: E731
         Gs = torch.tensor(np.random.default_rng(1).standard_normal((100, 16, 16)))
         loop = lambda: [torch.autograd.functional.vjp(f, t["X"], Gs[i])[1].numpy() for i in range(100)]  # noqa: E731
-        say(case, "torch", "100-vjps", median_of(loop, repeat))
+        t0 = time.perf_counter()
+        loop()
+        say(case, "torch", "100-vjps-first", time.perf_counter() - t0)
+        say(case, "torch", "100-vjps", median_of(loop, repeat, warm=20))
     elif case == "jac96":
         t = tensors(mlp(96))
         f = lambda X: torch.tanh(t["W"] @ X + t["b"])  # noqa: E731

@@ -211,3 +211,25 @@ def test_progress_lines_without_tqdm(capsys):
     else:
         assert "3/10" in err
     lines.close()
+
+
+def test_in_memory_products_equal_the_command(tmp_path, rng):
+    """vjp/jvp on arrays skip the command line (PythonSession.products) but keep the job's plan: the CLI's bits, for
+    a single product and for a batch the planner splits across both driver threads."""
+    x = mlp(rng, 16, 16)
+    inputs = save(tmp_path, **x)
+    G1, GN, VN = rng.standard_normal((16, 16)), rng.standard_normal((64, 16, 16)), rng.standard_normal((64, 16, 16))
+    for name, a in (("G1", G1), ("GN", GN), ("VN", VN)):
+        np.save(tmp_path / (name + ".npy"), a)
+    cli("vjp", "--expr", MLP, *inputs, "--wrt", "X,b", "--cotangent", str(tmp_path / "G1.npy"), "--out", str(tmp_path / "v1"))
+    cli("vjp", "--expr", MLP, *inputs, "--wrt", "W", "--cotangent", str(tmp_path / "GN.npy"), "--out", str(tmp_path / "vn"))
+    cli("jvp", "--expr", MLP, *inputs, "--tangent", "W=%s" % (tmp_path / "VN.npy"), "--out", str(tmp_path / "jn"))
+    one = adjoint.vjp(MLP, G1, wrt=["X", "b"], **x)
+    assert same_bits(one["X"], np.load(tmp_path / "v1" / "X.npy"))
+    assert same_bits(one["b"], np.load(tmp_path / "v1" / "b.npy")) and one["b"].shape == (16, 1)
+    assert same_bits(adjoint.vjp(MLP, GN, wrt="W", **x), np.load(tmp_path / "vn" / "W.npy"))
+    assert same_bits(adjoint.jvp(MLP, {"W": VN}, **x), np.load(tmp_path / "jn" / "out.npy"))
+    # the command itself (out=) writes the same bytes
+    adjoint.vjp(MLP, GN, wrt="W", out=tmp_path / "cmd", **x)
+    assert same_bits(np.load(tmp_path / "cmd" / "W.npy"), np.load(tmp_path / "vn" / "W.npy"))
+    assert held() == 0

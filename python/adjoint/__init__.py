@@ -154,7 +154,7 @@ def vjp(expr, cotangent, wrt, *, inputs=None, out=None, overwrite=False, rows_pe
         c.option("--expr", expr)
         _inputs(c, inputs, kw)
         c.option("--wrt", ",".join(names))
-        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent", tasks_read=True))
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
         if folder is None:
@@ -175,7 +175,7 @@ def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task
         c.option("--expr", expr)
         _inputs(c, inputs, kw)
         for name, t in tangents.items():
-            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name)
+            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name, tasks_read=True)
             c.args += ["--tangent", "%s=%s" % (name, uri)]
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
@@ -251,7 +251,7 @@ def hvp(expr, tangents, wrt, *, cotangent=None, inputs=None, out=None, overwrite
         _inputs(c, inputs, kw)
         c.option("--wrt", ",".join(names))
         for name, t in tangents.items():
-            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name)
+            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name, tasks_read=True)
             c.args += ["--tangent", "%s=%s" % (name, uri)]
         if cotangent is not None:
             c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
@@ -281,7 +281,7 @@ def gradcheck(expr, wrt, *, inputs=None, mode=None, eps=None, rtol=None, atol=No
         if cotangent is not None:
             c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
         for name, j in (jacobians or {}).items():
-            uri = c.array("in", "jacobian-" + name, j, "--jacobian %s=" % name, "jacobians[%r]" % name)
+            uri = c.array("in", "jacobian-" + name, j, "--jacobian %s=" % name, "jacobians[%r]" % name, tasks_read=True)
             c.args += ["--jacobian", "%s=%s" % (name, uri)]
         folder = c.out_folder()
         c.option("--report", folder)
@@ -305,8 +305,8 @@ def contract(adjoints, jacobians, *, out=None, overwrite=False, plan=None, rows_
         raise InputError("give as many adjoints as Jacobians (%d and %d)" % (len(adjoints), len(jacobians)))
     with Call("contract") as c:
         for t, (a, j) in enumerate(zip(adjoints, jacobians)):
-            c.option("--adjoint", c.array("in", "adjoint-%d" % t, a, "--adjoint ", "adjoints[%d]" % t))
-            c.option("--jacobian", c.array("in", "jacobian-%d" % t, j, "--jacobian ", "jacobians[%d]" % t))
+            c.option("--adjoint", c.array("in", "adjoint-%d" % t, a, "--adjoint ", "adjoints[%d]" % t, tasks_read=True))
+            c.option("--jacobian", c.array("in", "jacobian-%d" % t, j, "--jacobian ", "jacobians[%d]" % t, tasks_read=True))
         c.option("--plan", plan).option("--rows-per-task", rows_per_task)
         c.option("-v", True if verbose == "plan" else None)
         if out is not None:

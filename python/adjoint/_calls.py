@@ -81,10 +81,16 @@ class Call:
         self.args += [name] if value is True else [name, str(value)]
         return self
 
-    def array(self, role, name, value, option, label, batch=False):
-        """An array (or a path) given as the CLI's `option`: its in-memory file's URI (or the path)."""
+    def array(self, role, name, value, option, label, tasks_read=False):
+        """An array (or a path) given as the CLI's `option`: its in-memory file's URI (or the path). ``tasks_read``:
+        the job's tasks read it (cotangents, tangents, contract's operands), not only the driver — on a cluster
+        master its executors cannot reach this process's memory, so it must be a path."""
         if is_path(value):
             return path_arg(value)
+        if tasks_read and not self.session.isLocal():
+            raise InputError("%s: with the cluster master %s the executors read it, and they cannot reach this"
+                             " process's memory: give it as a path they can read (hdfs://..., or a shared disk)"
+                             % (label, self.session.master()))
         a = as_array(value, label)
         if a.dtype not in _READABLE:
             a = a.astype(np.float64)  # booleans, small integers, float16: exact in float64
@@ -416,8 +422,13 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
         return None
     if code != 0:
         raise InternalError(shown.error or "failed with exit code %d" % code)
-    return [np.asarray(memoryview(r)).reshape(tuple(shape))
-            for r, shape in zip(call.results(), call.resultShapes())]
+    out = []
+    for i, shape in enumerate(call.resultShapes()):
+        a = np.empty(tuple(int(d) for d in shape))  # NumPy's memory: reused pages, unlike a new direct buffer's
+        if a.size:
+            call.copyInto(i, j.convert(a.reshape(-1).view(np.uint8)).order(j.native).asDoubleBuffer())
+        out.append(a)
+    return out
 
 
 class _Said:

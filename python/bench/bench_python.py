@@ -81,8 +81,8 @@ def ours(case, repeat):
         x = mlp(128)
         rng = np.random.default_rng(2)
         G, V = rng.standard_normal((64, 128, 128)), rng.standard_normal((64, 128, 128))
-        say(case, "ours", "vjp-N64", median_of(lambda: adjoint.vjp(E, G, wrt="X", **x), repeat))
-        say(case, "ours", "jvp-N64", median_of(lambda: adjoint.jvp(E, {"X": V}, **x), repeat))
+        say(case, "ours", "vjp-N64", median_of(lambda: adjoint.vjp(E, G, wrt="X", **x), repeat, warm=20))
+        say(case, "ours", "jvp-N64", median_of(lambda: adjoint.jvp(E, {"X": V}, **x), repeat, warm=20))
 
 
 def torch_side(case, repeat):
@@ -130,15 +130,15 @@ def torch_side(case, repeat):
         rng = np.random.default_rng(2)
         G, V = torch.tensor(rng.standard_normal((64, 128, 128))), torch.tensor(rng.standard_normal((64, 128, 128)))
         say(case, "torch", "vjp-N64-looped",
-            median_of(lambda: [torch.autograd.functional.vjp(f, t["X"], G[i])[1] for i in range(64)], repeat))
+            median_of(lambda: [torch.autograd.functional.vjp(f, t["X"], G[i])[1] for i in range(64)], repeat, warm=20))
         say(case, "torch", "jvp-N64-looped",
-            median_of(lambda: [torch.autograd.functional.jvp(f, t["X"], V[i])[1] for i in range(64)], repeat))
+            median_of(lambda: [torch.autograd.functional.jvp(f, t["X"], V[i])[1] for i in range(64)], repeat, warm=20))
 
         def batched_vjp():  # one backward with a batch of cotangents (vmap inside autograd)
             X = t["X"].clone().requires_grad_(True)
             return torch.autograd.grad(f(X), X, G, is_grads_batched=True)[0]
 
-        say(case, "torch", "vjp-N64-batched", median_of(batched_vjp, repeat))
+        say(case, "torch", "vjp-N64-batched", median_of(batched_vjp, repeat, warm=20))
 
 
 def main():

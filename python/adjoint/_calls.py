@@ -424,9 +424,12 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
         raise InternalError(shown.error or "failed with exit code %d" % code)
     out = []
     for i, shape in enumerate(call.resultShapes()):
-        a = np.empty(tuple(int(d) for d in shape))  # NumPy's memory: reused pages, unlike a new direct buffer's
-        if a.size:
-            call.copyInto(i, j.convert(a.reshape(-1).view(np.uint8)).order(j.native).asDoubleBuffer())
+        shape = tuple(int(d) for d in shape)
+        if int(np.prod(shape)) < 1 << 16:  # small: a buffer the JVM fills, wrapped (one call)
+            out.append(np.asarray(memoryview(call.direct(i))).reshape(shape))
+            continue
+        a = np.empty(shape)  # large: NumPy's memory (reused pages; a new direct buffer's first touch is slow here)
+        call.copyInto(i, j.convert(a.reshape(-1).view(np.uint8)).order(j.native).asDoubleBuffer())
         out.append(a)
     return out
 

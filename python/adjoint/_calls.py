@@ -406,8 +406,10 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
             return None
         seed_buffers.append(b)
         seed_shapes.append(shape)
-    call = session.products(vjp, expr, j.strings(names), j.buffers(values), j.ints(shapes), j.strings(list(wrt)),
-                            j.buffers(seed_buffers), j.ints(seed_shapes))
+    seed_names = list(wrt) if not vjp else ["cotangent"]
+    call = session.products(vjp, expr, j.arrays(j.strings(names), j.buffers(values), j.ints(shapes)),
+                            j.strings(list(wrt)),
+                            j.arrays(j.strings(seed_names), j.buffers(seed_buffers), j.ints(seed_shapes)))
     shown = _Lines(_FAST_VJP if vjp else _FAST_JVP, False)
     # OpenBLAS runs small products on one thread anyway: the switch (three ctypes calls) only for large ones
     blas = _OneBlasThread() if max(a.size for a in keep) >= 1 << 16 else _NO_SWITCH
@@ -460,6 +462,7 @@ class _JavaTypes:
         self.strings = jpype.JArray(jpype.JString)
         self.buffers = jpype.JArray(jpype.JClass("java.nio.DoubleBuffer"))
         self.ints = jpype.JArray(jpype.JInt, 2)
+        self.arrays = jpype.JClass("io.adjoint.jobs.PythonSession$Arrays")
 
 
 _types = None

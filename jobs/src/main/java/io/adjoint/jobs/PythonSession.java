@@ -153,28 +153,19 @@ public final class PythonSession implements AutoCloseable {
      * {@code jvp} job's own preparation ({@link JacobianInputs#prepare}), plan ({@link ProductJob#planned}: the same
      * blocks, so the same bits) and sweeps ({@link ProductJob#vjp}, {@link ProductJob#jvp}), minus what only files
      * need (destination, claim, fingerprint, commit) — a small product costs a fraction of a millisecond, not the
-     * command's ≈ 2 ms. Inputs: {@code names}, their float64 values ({@code values}, read once into the job's
-     * matrices) and {@code shapes}; {@code seeds}: the cotangent (VJP; shape (p, q) or (N, p, q)) or one tangent per
-     * {@code wrt} name (JVP). The call's {@link Call#exitCode} is 0 with results to {@link Call#copyInto} (VJP: one
+     * command's ≈ 2 ms. {@code inputs}: the expression's inputs (read once into the job's matrices); {@code seeds}:
+     * the cotangent (VJP; shape (p, q) or (N, p, q)) or one tangent per {@code wrt} name, in that order (JVP). The call's {@link Call#exitCode} is 0 with results to {@link Call#copyInto} (VJP: one
      * per wrt, N × size(x); JVP: N × p·q), or 2 when anything is refused — the caller then runs the command, whose message is
      * the CLI's.
      */
-    public Call products(
-            boolean vjp,
-            String expr,
-            String[] names,
-            java.nio.DoubleBuffer[] values,
-            int[][] shapes,
-            String[] wrt,
-            java.nio.DoubleBuffer[] seeds,
-            int[][] seedShapes) {
+    public Call products(boolean vjp, String expr, Arrays inputs, String[] wrt, Arrays seeds) {
         String command = vjp ? "vjp" : "jvp";
         Call c = new Call(new String[] {command});
         worker.execute(() -> {
             Interruption.clearCancel();
             c.startNanos = System.nanoTime();
             try {
-                c.results = inMemoryProducts(vjp, expr, names, values, shapes, wrt, seeds, seedShapes, c);
+                c.results = inMemoryProducts(vjp, expr, inputs, wrt, seeds, c);
                 c.code = c.results == null ? Main.USAGE : 0;
             } catch (InvalidInputException e) {
                 c.code = Main.USAGE; // the command says it as the CLI does
@@ -195,21 +186,34 @@ public final class PythonSession implements AutoCloseable {
         return c;
     }
 
-    private DMatrixRMaj[] inMemoryProducts(
-            boolean vjp,
-            String expr,
-            String[] names,
-            java.nio.DoubleBuffer[] values,
-            int[][] shapes,
-            String[] wrt,
-            java.nio.DoubleBuffer[] seeds,
-            int[][] seedShapes,
-            Call c)
-            throws IOException {
-        JacobianRequest req = new JacobianRequest().expr(expr);
-        for (int i = 0; i < names.length; i++) {
-            req.input(names[i], matrix(values[i], shapes[i][0], shapes[i][1]));
+    /**
+     * Named float64 arrays of the caller: {@code values[i]} (a direct buffer over its memory) of shape
+     * {@code shapes[i]}.
+     */
+    public static final class Arrays {
+        final String[] names;
+        final java.nio.DoubleBuffer[] values;
+        final int[][] shapes;
+
+        public Arrays(String[] names, java.nio.DoubleBuffer[] values, int[][] shapes) {
+            if (names.length != values.length || names.length != shapes.length) {
+                throw new IllegalArgumentException("names, values and shapes differ in number");
+            }
+            this.names = names.clone();
+            this.values = values.clone();
+            this.shapes = shapes.clone();
         }
+    }
+
+    private DMatrixRMaj[] inMemoryProducts(
+            boolean vjp, String expr, Arrays inputs, String[] wrt, Arrays seedArrays, Call c) throws IOException {
+        JacobianRequest req = new JacobianRequest().expr(expr);
+        for (int i = 0; i < inputs.names.length; i++) {
+            int[] s = inputs.shapes[i];
+            req.input(inputs.names[i], matrix(inputs.values[i], s[0], s[1]));
+        }
+        java.nio.DoubleBuffer[] seeds = seedArrays.values;
+        int[][] seedShapes = seedArrays.shapes;
         req.wrt(wrt);
         JacobianInputs in = JacobianInputs.prepare(req, shared.hadoop(), Functions.standard());
         // the seeds: (rows, cols) of the output (VJP) or of each tangent's input (JVP), or N of them

@@ -84,6 +84,13 @@ def _inputs(call, inputs, kw):
         call.args += ["--input", "%s=%s" % (name, uri)]
 
 
+def _tangents(call, tangents):
+    """--tangent NAME=… for each of {name: tangent} (read by the job's tasks)."""
+    for name, t in tangents.items():
+        uri = call.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name, tasks_read=True)
+        call.args += ["--tangent", "%s=%s" % (name, uri)]
+
+
 def _common(call, out, overwrite, rows_per_task, verbose):
     if out is not None:
         call.option("--out", path_arg(out))
@@ -174,9 +181,7 @@ def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task
     with Call("jvp") as c:
         c.option("--expr", expr)
         _inputs(c, inputs, kw)
-        for name, t in tangents.items():
-            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name, tasks_read=True)
-            c.args += ["--tangent", "%s=%s" % (name, uri)]
+        _tangents(c, tangents)
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
         if folder is None:
@@ -250,9 +255,7 @@ def hvp(expr, tangents, wrt, *, cotangent=None, inputs=None, out=None, overwrite
         c.option("--expr", expr)
         _inputs(c, inputs, kw)
         c.option("--wrt", ",".join(names))
-        for name, t in tangents.items():
-            uri = c.array("in", "tangent-" + name, t, "--tangent %s=" % name, "tangents[%r]" % name, tasks_read=True)
-            c.args += ["--tangent", "%s=%s" % (name, uri)]
+        _tangents(c, tangents)
         if cotangent is not None:
             c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
         folder = _common(c, out, overwrite, rows_per_task, verbose)

@@ -127,16 +127,30 @@ public final class PythonSession implements AutoCloseable {
             throw new IllegalArgumentException("not a command of the Python API: " + String.join(" ", args));
         }
         Call c = new Call(args);
+        submit(c, () -> {
+            CommandLine one = Main.single(args[0]);
+            return one != null
+                    ? Main.run(one, args, c.outStream, c.errStream)
+                    : Main.run(args, c.outStream, c.errStream);
+        });
+        return c;
+    }
+
+    /** What a call runs on the session's thread; returns the exit code. */
+    @FunctionalInterface
+    private interface Body {
+        int run() throws Exception;
+    }
+
+    /** Runs {@code body} for {@code c} on the session's thread, its bookkeeping once: cancel flag, times, the end. */
+    private void submit(Call c, Body body) {
         worker.execute(() -> {
             Interruption.clearCancel();
             c.startNanos = System.nanoTime();
             try {
-                CommandLine one = Main.single(args[0]);
-                c.code = one != null
-                        ? Main.run(one, args, c.outStream, c.errStream)
-                        : Main.run(args, c.outStream, c.errStream);
-            } catch (Throwable e) { // Main.run handles every failure; anything else is ours
-                c.errStream.println("adjoint " + args[0] + ": internal error: " + Main.oneLine(String.valueOf(e)));
+                c.code = body.run();
+            } catch (Throwable e) { // Main.run handles every failure of a command; anything else is ours
+                c.errStream.println("adjoint " + c.args[0] + ": internal error: " + Main.oneLine(String.valueOf(e)));
                 c.code = Main.INTERNAL;
             } finally {
                 c.errStream.flush();
@@ -145,7 +159,6 @@ public final class PythonSession implements AutoCloseable {
                 c.finished.countDown();
             }
         });
-        return c;
     }
 
     /**
@@ -161,26 +174,17 @@ public final class PythonSession implements AutoCloseable {
     public Call products(boolean vjp, String expr, Arrays inputs, String[] wrt, Arrays seeds) {
         String command = vjp ? "vjp" : "jvp";
         Call c = new Call(new String[] {command});
-        worker.execute(() -> {
-            Interruption.clearCancel();
-            c.startNanos = System.nanoTime();
+        submit(c, () -> {
             try {
                 c.results = inMemoryProducts(vjp, expr, inputs, wrt, seeds, c);
-                c.code = c.results == null ? Main.USAGE : 0;
+                return c.results == null ? Main.USAGE : 0;
             } catch (InvalidInputException e) {
-                c.code = Main.USAGE; // the command says it as the CLI does
-            } catch (Throwable e) {
+                return Main.USAGE; // the command says it as the CLI does
+            } catch (RuntimeException | IOException e) {
                 if (Interruption.cancelled()) {
-                    c.code = Main.INTERRUPTED;
-                } else {
-                    c.errStream.println("adjoint " + command + ": internal error: " + Main.oneLine(String.valueOf(e)));
-                    c.code = Main.INTERNAL;
+                    return Main.INTERRUPTED;
                 }
-            } finally {
-                c.errStream.flush();
-                Interruption.clearCancel();
-                c.endNanos = System.nanoTime();
-                c.finished.countDown();
+                throw e;
             }
         });
         return c;

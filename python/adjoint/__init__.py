@@ -286,16 +286,24 @@ def gradcheck(expr, wrt, *, inputs=None, mode=None, eps=None, rtol=None, atol=No
         for name, j in (jacobians or {}).items():
             uri = c.array("in", "jacobian-" + name, j, "--jacobian %s=" % name, "jacobians[%r]" % name, tasks_read=True)
             c.args += ["--jacobian", "%s=%s" % (name, uri)]
-        folder = c.out_folder()
-        c.option("--report", folder)
+        if report is None:
+            folder = c.out_folder()
+            c.option("--report", folder)
+        else:  # written by the job where asked (also what a cluster master needs), then read back from there
+            folder = path_arg(report)
+            if "://" in folder and not folder.startswith("file://"):
+                raise InputError("report=%s: give a local folder (the report is read back from it)" % report)
+            c.option("--report", folder).option("--overwrite", True if overwrite else None)
         c.option("-v", True if verbose == "plan" else None)
         line = c.run(verbose, ok=(0, 1))[1]
-        r = GradcheckReport(c.results(folder), line)
-        if report is not None:
-            if os.path.isdir(report) and os.listdir(report) and not overwrite:
-                raise InputError("report=%s: the folder is not empty; pass overwrite=True to write into it" % report)
-            r.save(report)
-        return r
+        if report is None:
+            return GradcheckReport(c.results(folder), line)
+        local = folder[len("file://"):] if folder.startswith("file://") else folder
+        files = {}
+        for name in os.listdir(local):
+            with open(os.path.join(local, name), "rb") as f:
+                files[name] = f.read()
+        return GradcheckReport(files, line)
 
 
 def contract(adjoints, jacobians, *, out=None, overwrite=False, plan=None, rows_per_task=None, verbose=False):

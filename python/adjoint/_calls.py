@@ -139,10 +139,11 @@ class Call:
         import jpype
 
         args = jpype.JArray(jpype.JString)(self.args)
-        blas = _OneBlasThread()
-        call = self.session.run(args)
         shown = _Lines(self, verbose)
+        blas = _NO_SWITCH
         try:
+            blas = _OneBlasThread()
+            call = self.session.run(args)
             if not _wait(call, shown):
                 raise KeyboardInterrupt
             shown.take(call.lines())
@@ -153,6 +154,7 @@ class Call:
             blas.restore()
             shown.close()
             self.release_inputs()
+        shown.warn()
         code = int(call.exitCode())
         if code in ok:
             return code, str(call.stdout())
@@ -293,31 +295,46 @@ def _loaded_openblas():
 def _wait(call, shown):
     """Waits for a call, showing its lines; whether it ran to its end. On Ctrl-C (JPype delivers it as a Java
     InterruptedException in the call it interrupts, then as KeyboardInterrupt) the job is cancelled and waited for:
-    its clean-up must finish before control returns, so that nothing is left behind."""
+    its clean-up must finish before control returns, so that nothing is left behind. Any other exception while
+    waiting (a progress bar's, say) cancels the job the same way, then propagates."""
     import jpype
 
     interrupts = (KeyboardInterrupt, jpype.JClass("java.lang.InterruptedException"))
     interrupted = False
+    failure = None
     while True:
         try:
-            if interrupted:
-                if not call.cancelled():
+            if interrupted or failure is not None:
+                if not call.cancelled() and failure is None:
                     print("adjoint: interrupted: cancelling the job…", file=sys.stderr)
                 call.cancel()  # again each time: a Spark step submitted meanwhile is cancelled too
-            if call.waitFor(100 if interrupted else 50):
+            if call.waitFor(50 if not (interrupted or failure) else 100):
                 break
-            if not interrupted:
+            if not (interrupted or failure):
                 shown.take(call.lines())
         except interrupts:
             interrupted = True  # from here on the job is stopping: its clean-up must finish
+        except Exception as e:  # noqa: BLE001  (re-raised once the job has stopped)
+            failure = failure or e
     if interrupted:
         try:  # the KeyboardInterrupt JPype may leave pending: taken here, not in the caller's handler
             for _ in range(3):
                 time.sleep(0.01)
         except KeyboardInterrupt:
             pass
+    if failure is not None:
+        raise failure
     shown.take(call.lines())
     return not interrupted
+
+
+def _caller_stacklevel():
+    """The stack level of the first frame outside this package, for warnings.warn: the caller's line."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    f, level = sys._getframe(1), 1
+    while f is not None and os.path.dirname(os.path.abspath(f.f_code.co_filename)) == here:
+        f, level = f.f_back, level + 1
+    return level
 
 
 class _Lines:
@@ -330,12 +347,13 @@ class _Lines:
         self.error = None
         self.bar = None
         self.bar_label = None
+        self.warnings = []
 
     def take(self, lines):
         for line in lines:
             line = str(line)
             if ": warning: " in line:
-                warnings.warn(AdjointWarning(self.call.said(line.split(": warning: ", 1)[1])), stacklevel=4)
+                self.warnings.append(self.call.said(line.split(": warning: ", 1)[1]))  # said once the job ends
                 continue
             if line.startswith("adjoint %s: " % self.call.command) or line.startswith("adjoint: "):
                 self.error = line if self.error is None else self.error
@@ -361,6 +379,13 @@ class _Lines:
             self.bar = tqdm(total=total, desc=m.group("label"), unit="block")
             self.bar_label = m.group("label")
         self.bar.update(done - self.bar.n)
+
+    def warn(self):
+        """The job's warnings, as Python warnings at the caller's line (after the job: a warning turned into an
+        error by a filter must not interrupt it)."""
+        for w in self.warnings:
+            warnings.warn(AdjointWarning(w), stacklevel=_caller_stacklevel())
+        self.warnings = []
 
     def close(self):
         if self.bar is not None:
@@ -412,13 +437,16 @@ def fast_products(vjp, expr, inputs, wrt, seeds):
                             j.arrays(j.strings(seed_names), j.buffers(seed_buffers), j.ints(seed_shapes)))
     shown = _Lines(_FAST_VJP if vjp else _FAST_JVP, False)
     # OpenBLAS runs small products on one thread anyway: the switch (three ctypes calls) only for large ones
-    blas = _OneBlasThread() if max(a.size for a in keep) >= 1 << 16 else _NO_SWITCH
+    blas = _NO_SWITCH
     try:
+        if max(a.size for a in keep) >= 1 << 16:
+            blas = _OneBlasThread()
         if not _wait(call, shown):
             raise KeyboardInterrupt
     finally:
         blas.restore()
         shown.close()
+    shown.warn()
     code = int(call.exitCode())
     if code == 2:
         return None

@@ -16,6 +16,7 @@ import sys
 from ._errors import InputError, InternalError
 
 _session = None
+_jvm_heap = None  # the heap the JVM started with: fixed for the process's life
 _options = None  # what start() was given, for the error when a second start asks for something else
 
 
@@ -164,6 +165,10 @@ def start(master=None, conf=None, heap=None):
     import jpype
 
     root = home()
+    global _jvm_heap
+    if jpype.isJVMStarted() and heap is not None and _jvm_heap is not None and _heap(heap) != _jvm_heap:
+        raise InputError("heap=%r: the JVM runs with %s already and cannot restart in this process (start a new"
+                         " Python process for another heap)" % (heap, _jvm_heap))
     if not jpype.isJVMStarted():
         jar, cp = _class_path(root)
         support = _jpype_support_jar()
@@ -171,8 +176,9 @@ def start(master=None, conf=None, heap=None):
             cp.append(support)
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # Spark tasks are the parallelism
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        _jvm_heap = _heap(heap)
         flags = _jvm_options(root) + _native_flags(root) + [
-            "-Xmx" + _heap(heap),
+            "-Xmx" + _jvm_heap,
             "-Dlog4j2.configurationFile=" + os.path.join(root, "conf", "log4j2.properties"),
         ]
         flags += os.environ.get("ADJOINT_JAVA_OPTS", "").split()  # extra JVM options (a profiler, a GC)

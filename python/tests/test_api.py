@@ -233,3 +233,20 @@ def test_in_memory_products_equal_the_command(tmp_path, rng):
     adjoint.vjp(MLP, GN, wrt="W", out=tmp_path / "cmd", **x)
     assert same_bits(np.load(tmp_path / "cmd" / "W.npy"), np.load(tmp_path / "vn" / "W.npy"))
     assert held() == 0
+
+
+def test_a_warning_made_an_error_comes_after_the_job_and_leaves_nothing(rng):
+    x = mlp(rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(adjoint.AdjointWarning, match="unused"):
+            adjoint.jacobian(MLP, wrt="X", unused=np.ones((2, 2)), **x)
+    assert held() == 0
+    assert adjoint.jacobian(MLP, wrt="X", **x).shape == (6, 5, 6, 5)  # the session goes on
+
+
+def test_tangents_batched_and_not_are_refused_in_the_clis_words(rng):
+    x = mlp(rng)
+    with pytest.raises(adjoint.InputError, match="give every tangent the same N"):
+        adjoint.jvp(MLP, {"W": np.ones((6, 6)), "X": np.ones((2, 6, 5))}, **x)
+    assert held() == 0

@@ -136,6 +136,9 @@ public final class PythonSession implements AutoCloseable {
         return c;
     }
 
+    /** The call running on the session's thread, or null: the one a {@link Call#cancel} may stop. */
+    private static volatile Call running;
+
     /** What a call runs on the session's thread; returns the exit code. */
     @FunctionalInterface
     private interface Body {
@@ -147,12 +150,18 @@ public final class PythonSession implements AutoCloseable {
         worker.execute(() -> {
             Interruption.clearCancel();
             c.startNanos = System.nanoTime();
+            running = c;
             try {
+                if (c.cancelled) { // cancelled while it waited its turn: it never starts
+                    c.code = Main.INTERRUPTED;
+                    return;
+                }
                 c.code = body.run();
             } catch (Throwable e) { // Main.run handles every failure of a command; anything else is ours
                 c.errStream.println("adjoint " + c.args[0] + ": internal error: " + Main.oneLine(String.valueOf(e)));
                 c.code = Main.INTERNAL;
             } finally {
+                running = null;
                 c.errStream.flush();
                 Interruption.clearCancel();
                 c.endNanos = System.nanoTime();
@@ -231,7 +240,7 @@ public final class PythonSession implements AutoCloseable {
                     || (s.length != 2 && !batch)
                     || s[s.length - 2] != want.rows
                     || s[s.length - 1] != want.cols
-                    || (n >= 0 && (batch ? s[0] : -1) != n)) {
+                    || (i > 0 && (batch ? s[0] : -1) != n)) { // every seed a batch of the same N, or none
                 return null;
             }
             n = batch ? s[0] : -1;
@@ -366,7 +375,9 @@ public final class PythonSession implements AutoCloseable {
          */
         public void cancel() {
             cancelled = true;
-            Interruption.cancel(); // no task starts; the running Spark step's job group is cancelled
+            if (running == this) { // not another thread's call, nor the next one after this has ended
+                Interruption.cancel(); // no task starts; the running Spark step's job group is cancelled
+            }
         }
 
         /** Seconds the command took in the JVM (0 while it runs), and how long it waited to start before. */

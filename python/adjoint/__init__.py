@@ -104,6 +104,22 @@ def _common(call, out, overwrite, rows_per_task, verbose):
     return folder
 
 
+def _expression(call, expr, inputs, kw, names, cotangent=None):
+    """--expr, the inputs, --wrt and (read on the driver: grad, hessian, hvp's gradient) --cotangent."""
+    call.option("--expr", expr)
+    _inputs(call, inputs, kw)
+    call.option("--wrt", ",".join(names))
+    if cotangent is not None:
+        call.option("--cotangent", call.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+
+
+def _outcome(call, folder, out, names, single):
+    """After a run: the path given as out=, or the in-memory results by name (one for a single name)."""
+    if folder is None:
+        return path_arg(out)
+    return _pick(_by_stem(call.results(folder)), names, single)
+
+
 def _by_stem(files):
     """{"X.npy": a, "W.npz": b} → {"X": a, "W": b}."""
     return {name.rsplit(".", 1)[0]: v for name, v in files.items()}
@@ -139,14 +155,11 @@ def jacobian(expr, wrt, *, inputs=None, format="npy", seeding=None, out=None, ov
     """
     names, single = _names(wrt)
     with Call("jacobian") as c:
-        c.option("--expr", expr)
-        _inputs(c, inputs, kw)
-        c.option("--wrt", ",".join(names)).option("--format", _format(format)).option("--seeding", seeding)
+        _expression(c, expr, inputs, kw, names)
+        c.option("--format", _format(format)).option("--seeding", seeding)
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
-        if folder is None:
-            return path_arg(out)
-        return _pick(_by_stem(c.results(folder)), names, single)
+        return _outcome(c, folder, out, names, single)
 
 
 def vjp(expr, cotangent, wrt, *, inputs=None, out=None, overwrite=False, rows_per_task=None, verbose=False, **kw):
@@ -158,15 +171,11 @@ def vjp(expr, cotangent, wrt, *, inputs=None, out=None, overwrite=False, rows_pe
         if got is not None:
             return got[0] if single else dict(zip(names, got))
     with Call("vjp") as c:
-        c.option("--expr", expr)
-        _inputs(c, inputs, kw)
-        c.option("--wrt", ",".join(names))
+        _expression(c, expr, inputs, kw, names)
         c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent", tasks_read=True))
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
-        if folder is None:
-            return path_arg(out)
-        return _pick(_by_stem(c.results(folder)), names, single)
+        return _outcome(c, folder, out, names, single)
 
 
 def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task=None, verbose=False, **kw):
@@ -184,9 +193,7 @@ def jvp(expr, tangents, *, inputs=None, out=None, overwrite=False, rows_per_task
         _tangents(c, tangents)
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
-        if folder is None:
-            return path_arg(out)
-        return _pick(_by_stem(c.results(folder)), ["out"], True)
+        return _outcome(c, folder, out, ["out"], True)
 
 
 def grad(expr, wrt, *, cotangent=None, symbolic=False, inputs=None, out=None, overwrite=False, verbose=False, **kw):
@@ -196,11 +203,7 @@ def grad(expr, wrt, *, cotangent=None, symbolic=False, inputs=None, out=None, ov
     inputs' shapes are read)."""
     names, single = _names(wrt)
     with Call("grad") as c:
-        c.option("--expr", expr)
-        _inputs(c, inputs, kw)
-        c.option("--wrt", ",".join(names))
-        if cotangent is not None:
-            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        _expression(c, expr, inputs, kw, names, cotangent)
         if symbolic:
             c.option("--print", True)
             text = c.run(verbose)[1]
@@ -212,9 +215,7 @@ def grad(expr, wrt, *, cotangent=None, symbolic=False, inputs=None, out=None, ov
             return _pick(exprs, names, single)
         folder = _common(c, out, overwrite, None, verbose)
         c.run(verbose)
-        if folder is None:
-            return path_arg(out)
-        return _pick(_by_stem(c.results(folder)), names, single)
+        return _outcome(c, folder, out, names, single)
 
 
 def hessian(expr, wrt, *, cotangent=None, inputs=None, format="npy", seeding=None, colouring=None, out=None,
@@ -226,11 +227,7 @@ def hessian(expr, wrt, *, cotangent=None, inputs=None, format="npy", seeding=Non
     format: "npy", "csr" or "auto" as for jacobian; colouring: "auto" or "distance-2" (symmetric blocks)."""
     names, single = _names(wrt)
     with Call("hessian") as c:
-        c.option("--expr", expr)
-        _inputs(c, inputs, kw)
-        c.option("--wrt", ",".join(names))
-        if cotangent is not None:
-            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
+        _expression(c, expr, inputs, kw, names, cotangent)
         c.option("--format", _format(format)).option("--seeding", seeding).option("--colouring", colouring)
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
@@ -252,17 +249,11 @@ def hvp(expr, tangents, wrt, *, cotangent=None, inputs=None, out=None, overwrite
         raise InputError("tangents: give a dict {input name: tangent}, e.g. tangents={\"X\": v}")
     names, single = _names(wrt)
     with Call("hvp") as c:
-        c.option("--expr", expr)
-        _inputs(c, inputs, kw)
-        c.option("--wrt", ",".join(names))
+        _expression(c, expr, inputs, kw, names, cotangent)
         _tangents(c, tangents)
-        if cotangent is not None:
-            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
         folder = _common(c, out, overwrite, rows_per_task, verbose)
         c.run(verbose)
-        if folder is None:
-            return path_arg(out)
-        return _pick(_by_stem(c.results(folder)), names, single)
+        return _outcome(c, folder, out, names, single)
 
 
 def gradcheck(expr, wrt, *, inputs=None, mode=None, eps=None, rtol=None, atol=None, probes=None, seed=None,
@@ -276,13 +267,10 @@ def gradcheck(expr, wrt, *, inputs=None, mode=None, eps=None, rtol=None, atol=No
     order=2 checks second derivatives; report: a folder to keep the report files in as well."""
     names, _ = _names(wrt)
     with Call("gradcheck") as c:
-        c.option("--expr", expr)
-        _inputs(c, inputs, kw)
-        c.option("--wrt", ",".join(names)).option("--mode", mode).option("--eps", eps).option("--rtol", rtol)
+        _expression(c, expr, inputs, kw, names, cotangent)
+        c.option("--mode", mode).option("--eps", eps).option("--rtol", rtol)
         c.option("--atol", atol).option("--probes", probes).option("--seed", seed).option("--order", order)
         c.option("--seeding", seeding)
-        if cotangent is not None:
-            c.option("--cotangent", c.array("in", "cotangent", cotangent, "--cotangent ", "cotangent"))
         for name, j in (jacobians or {}).items():
             uri = c.array("in", "jacobian-" + name, j, "--jacobian %s=" % name, "jacobians[%r]" % name, tasks_read=True)
             c.args += ["--jacobian", "%s=%s" % (name, uri)]

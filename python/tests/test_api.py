@@ -194,7 +194,9 @@ def test_unused_input_is_a_python_warning(rng):
 def test_session_settings_are_fixed_per_process():
     with pytest.raises(adjoint.InputError, match="already runs"):
         adjoint.start(master="local[1]")
-    assert adjoint.start(master="local[2]") is None  # the same settings again: nothing to do
+    running = adjoint._jvm.session()
+    adjoint.start(master="local[2]")  # the same settings again: nothing to do
+    assert adjoint._jvm.session() is running
     assert "BLAS" in adjoint.version()
 
 

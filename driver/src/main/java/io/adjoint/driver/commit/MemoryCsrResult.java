@@ -17,10 +17,8 @@ import org.apache.hadoop.conf.Configuration;
  * the arrays at the destination ({@link MemoryFileSystem#attachment}), for the caller to wrap as a
  * {@code scipy.sparse.csr_array} without a copy. Tasks must run in this JVM, as for {@link MemoryResult}.
  */
-public final class MemoryCsrResult extends CommitProtocol implements CsrOutput {
+public final class MemoryCsrResult extends InMemoryOutput implements CsrOutput {
     private static final long serialVersionUID = 1L;
-    private final String dest;
-    private final String tmp;
     private final CsrBlocks layout;
 
     /** The arrays of a finished result, and the matricized shape (p·q, k·l). */
@@ -28,25 +26,13 @@ public final class MemoryCsrResult extends CommitProtocol implements CsrOutput {
             ByteBuffer indptr, ByteBuffer indices, ByteBuffer data, int indexBytes, long rows, long cols) {}
 
     MemoryCsrResult(String dest, String tmp, SparsityPattern pattern) {
-        this.dest = dest;
-        this.tmp = tmp;
+        super(dest, tmp, pattern.nnz() * 12L);
         this.layout = new CsrBlocks(pattern);
-        MemoryResult.checkSize(dest, pattern.nnz() * 12L);
     }
 
     @Override
     public void planBlocks(RowBlocks b) {
         layout.plan(b);
-    }
-
-    @Override
-    public Layout layout() {
-        return Layout.IN_PLACE;
-    }
-
-    @Override
-    public String destination() {
-        return dest;
     }
 
     private static ByteBuffer allocate(long bytes) {
@@ -69,7 +55,7 @@ public final class MemoryCsrResult extends CommitProtocol implements CsrOutput {
 
     private Arrays arrays() throws IOException {
         if (!(MemoryFileSystem.attachment(tmp) instanceof Arrays a)) {
-            throw new IOException(tmp + " is not in this JVM: in-memory results need a local master");
+            throw notInThisJvm();
         }
         return a;
     }
@@ -116,12 +102,6 @@ public final class MemoryCsrResult extends CommitProtocol implements CsrOutput {
                 before += p.rowNnz(r, s);
             }
         }
-        MemoryFileSystem.putResult(dest, ByteBuffer.allocate(0), a);
-        MemoryFileSystem.deleteTree(tmp);
-    }
-
-    @Override
-    public void abortJob(Configuration conf) {
-        MemoryFileSystem.deleteTree(tmp);
+        commit(ByteBuffer.allocate(0), a);
     }
 }
